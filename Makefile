@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+CSS := sms/core/static/build/application.css
+
+.PHONY: run test install frontend worker sweep lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(CSS): frontend/application.scss node_modules/.installed
+	npm run --silent build
+
+install: $(VENV)/.installed node_modules/.installed
+
+frontend: $(CSS)
+
+## Start everything on SQLite with demo data: web server on 127.0.0.1:8000 and the task worker.
+run: install frontend
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@echo "Starting the background worker and the web server (Ctrl+C stops both)..."
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: install frontend
+	$(PY) -m pytest
+
+worker: install
+	$(PY) manage.py db_worker
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles $(CSS)

@@ -1,0 +1,13 @@
+"""Every route of the service. Each view declares its policy action (tests/test_routes.py)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sms.core.urls")),
+    path("", include("sms.accounts.urls")),
+    path("", include("sms.audit.urls")),
+]
+
+handler403 = "sms.core.errors.permission_denied"
+handler404 = "sms.core.errors.page_not_found"
+handler500 = "sms.core.errors.server_error"

@@ -1,0 +1,138 @@
+"""Users: sponsor users (Level 1 or Level 2) and Home Office staff (by role)."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from sms.core.identifiers import code_with_check
+from sms.licensing.models import Sponsor
+
+USER_ID_PREFIX = "U"
+USER_ID_LENGTH = 9
+
+
+def new_user_id() -> str:
+    """A user ID like the one the real SMS gives every user: short, unique, with a check character."""
+    return code_with_check(USER_ID_PREFIX, USER_ID_LENGTH)
+
+
+class UserManager(BaseUserManager):
+    """Creates users with a normalised email and a fresh user ID."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        """Create a user; without a password the account waits for its activation link."""
+        if not email:
+            raise ValueError("Users need an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        """`createsuperuser` makes a Home Office administrator."""
+        fields.setdefault("kind", User.Kind.HOME_OFFICE)
+        fields.setdefault("staff_role", User.StaffRole.ADMINISTRATOR)
+        fields.setdefault("activated_at", timezone.now())
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> "User":
+        # Email addresses sign in case-insensitively.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser):
+    """A person who signs in: a sponsor user (of exactly one sponsor) or a Home Office staff member.
+
+    Authorising Officers and Key Contacts sign in only if they are also Level 1 or Level 2 users
+    (domain.md section 1), so key personnel live on the licence, not here.
+    """
+
+    class Kind(models.TextChoices):
+        SPONSOR = "sponsor", "Sponsor user"
+        HOME_OFFICE = "home_office", "Home Office staff"
+
+    class Level(models.TextChoices):
+        LEVEL_1 = "level_1", "Level 1 user"
+        LEVEL_2 = "level_2", "Level 2 user"
+
+    class StaffRole(models.TextChoices):
+        CASEWORKER = "caseworker", "Caseworker"
+        COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
+        HELPDESK = "helpdesk", "Helpdesk"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    email = models.EmailField("email address", unique=True)
+    user_id = models.CharField("user ID", max_length=USER_ID_LENGTH, unique=True, default=new_user_id)
+    given_name = models.CharField(max_length=150, blank=True)
+    family_name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    staff_role = models.CharField(max_length=20, choices=StaffRole.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["family_name", "given_name", "email"]
+        constraints = [
+            # A sponsor user belongs to exactly one sponsor with a level; staff have a role only.
+            models.CheckConstraint(
+                name="user_kind_shape",
+                condition=(
+                    Q(kind="sponsor", sponsor__isnull=False, staff_role="")
+                    & Q(level__in=["level_1", "level_2"])
+                )
+                | (
+                    Q(kind="home_office", sponsor__isnull=True, level="")
+                    & Q(
+                        staff_role__in=[
+                            "caseworker",
+                            "compliance_officer",
+                            "helpdesk",
+                            "administrator",
+                        ]
+                    )
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["sponsor", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.user_id})" if self.full_name else self.email
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def is_sponsor_user(self) -> bool:
+        return self.kind == self.Kind.SPONSOR
+
+    @property
+    def is_home_office(self) -> bool:
+        return self.kind == self.Kind.HOME_OFFICE
+
+    @property
+    def role_label(self) -> str:
+        """What the person is, in the words the service uses."""
+        if self.is_sponsor_user:
+            return self.get_level_display()
+        return self.get_staff_role_display()

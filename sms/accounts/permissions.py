@@ -1,0 +1,37 @@
+"""How views declare and enforce their permission.
+
+Every view says which policy action it performs (``action = Action.X`` on class-based views). A
+test walks the URL resolver and fails for any view without one. Public views declare
+``Action.PUBLIC`` and are exempted from LoginRequiredMiddleware by the same declaration.
+"""
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from sms.accounts.policy import Action, can
+
+
+class PolicyMixin:
+    """Refuse the request (403) unless the policy lets the user do ``action``.
+
+    ``mfa_step = True`` marks views that are part of signing in, which the multi-factor
+    middleware lets a half-signed-in person reach.
+    """
+
+    action: Action | None = None
+    mfa_step: bool = False
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        if cls.action is None:
+            raise ImproperlyConfigured(f"{cls.__name__} must declare the policy action it performs")
+        view = super().as_view(**initkwargs)
+        view.policy_action = cls.action
+        view.mfa_step = cls.mfa_step
+        if cls.action == Action.PUBLIC:
+            view.login_required = False
+        return view
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can(request.user, self.action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

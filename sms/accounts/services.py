@@ -1,0 +1,238 @@
+"""Writes about accounts: creating users, activation, multi-factor authentication, unlocking.
+
+Every change is atomic and writes its audit row in the same transaction; emails go through the
+outbox on commit.
+"""
+
+import secrets
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sms.accounts.models import User
+from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.exceptions import DomainError
+from sms.notifications.services import email_enqueue
+
+TOTP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def _link(url_name: str, user: User, token: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    given_name: str,
+    family_name: str,
+    created_by: User | None,
+    sponsor=None,
+    level: str = "",
+    staff_role: str = "",
+    send_activation: bool = True,
+) -> User:
+    """Create a sponsor user (sponsor and level) or a Home Office user (staff role).
+
+    The new account has no password: the person sets one through a single-use activation link.
+    """
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError("A user with this email address already exists")
+    kind = User.Kind.SPONSOR if sponsor is not None else User.Kind.HOME_OFFICE
+    user = User.objects.create_user(
+        email,
+        given_name=given_name,
+        family_name=family_name,
+        kind=kind,
+        sponsor=sponsor,
+        level=level,
+        staff_role=staff_role,
+        created_by=created_by,
+    )
+    audit.record(
+        actor=created_by,
+        verb=Verb.USER_CREATED,
+        target=user,
+        sponsor=sponsor,
+        payload={"email": user.email, "role": user.role_label, "user_id": user.user_id},
+    )
+    if send_activation:
+        activation_link_send(user=user, actor=created_by)
+    return user
+
+
+@transaction.atomic
+def activation_link_send(*, user: User, actor: User | None) -> str:
+    """Email the user a single-use link to set their first password; returns the link."""
+    link = _link("accounts:activate", user, activation_token_generator.make_token(user))
+    hours = settings.ACCOUNT_ACTIVATION_TIMEOUT // 3600
+    email_enqueue(
+        to=user.email,
+        subject=f"Activate your {settings.SERVICE_NAME} account",
+        body=(
+            f"Your {settings.SERVICE_NAME} user ID is {user.user_id}.\n\n"
+            f"Set your password to activate your account:\n{link}\n\n"
+            f"The link works once and expires in {hours} hours."
+        ),
+    )
+    audit.record(actor=actor, verb=Verb.ACTIVATION_LINK_SENT, target=user, sponsor=user.sponsor)
+    return link
+
+
+@transaction.atomic
+def account_activate(*, user: User, password: str) -> User:
+    """Set the first password from an activation link; the link is then spent."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.activated_at = timezone.now()
+    user.save(update_fields=["password", "activated_at"])
+    audit.record(actor=user, verb=Verb.ACCOUNT_ACTIVATED, target=user)
+    return user
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Send a reset link if an active account has this address; say nothing either way.
+
+    The page answers the same whether or not the account exists, so it cannot be used to find
+    out who has an account.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    link = _link("accounts:password_reset_confirm", user, password_reset_token_generator.make_token(user))
+    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+    email_enqueue(
+        to=user.email,
+        subject=f"Reset your {settings.SERVICE_NAME} password",
+        body=(
+            f"Someone asked to reset the password for user ID {user.user_id}.\n\n"
+            f"Reset your password:\n{link}\n\n"
+            f"The link works once and expires in {minutes} minutes. "
+            "If you did not ask for this, you can ignore this email."
+        ),
+    )
+    audit.record(actor=user, verb=Verb.PASSWORD_RESET_REQUESTED, target=user)
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> User:
+    """Set a new password from a reset link; the link is then spent."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=user, verb=Verb.PASSWORD_RESET, target=user)
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> User:
+    """Change a signed-in user's password (the form has checked the current one)."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit.record(actor=user, verb=Verb.PASSWORD_CHANGED, target=user)
+    return user
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    """The user's authenticator app, once set up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def mfa_enrolment_start(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed TOTP secret for the user to add to their authenticator app.
+
+    Starting again replaces any unfinished enrolment.
+    """
+    if confirmed_totp_device(user) is not None:
+        raise DomainError("Multi-factor authentication is already set up for this account")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+def _issue_recovery_codes(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
+    device.token_set.all().delete()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def mfa_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the authenticator app with a code from it; returns one-time recovery codes.
+
+    The codes are shown once: only the person holds them afterwards.
+    """
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    if not device.verify_token(token.replace(" ", "")):
+        raise DomainError("The security code is not right: enter the 6-digit code your app shows now")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _issue_recovery_codes(user)
+    audit.record(actor=user, verb=Verb.MFA_ENROLLED, target=user)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """Replace the user's recovery codes (the old ones stop working)."""
+    if confirmed_totp_device(user) is None:
+        raise DomainError("Set up multi-factor authentication first")
+    codes = _issue_recovery_codes(user)
+    audit.record(actor=user, verb=Verb.RECOVERY_CODES_REGENERATED, target=user)
+    return codes
+
+
+@transaction.atomic
+def mfa_verify(*, user: User, code: str):
+    """Check a code from the app or a recovery code; returns the device that matched, or None.
+
+    A recovery code is spent when used. Both outcomes are audited.
+    """
+    code = code.strip().replace(" ", "").lower()
+    totp = confirmed_totp_device(user)
+    if totp is not None and code.isdigit() and totp.verify_token(code):
+        audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
+        return totp
+    recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+    if recovery is not None and recovery.verify_token(code):
+        audit.record(
+            actor=user,
+            verb=Verb.RECOVERY_CODE_USED,
+            target=user,
+            payload={"remaining": recovery.token_set.count()},
+        )
+        return recovery
+    audit.record(actor=user, verb=Verb.MFA_FAILED, target=user)
+    return None
+
+
+@transaction.atomic
+def account_unlock(*, actor: User, user: User) -> int:
+    """Clear a locked account's failed attempts (Home Office helpdesk); returns how many."""
+    cleared = axes_reset(username=user.email)
+    audit.record(
+        actor=actor,
+        verb=Verb.ACCOUNT_UNLOCKED,
+        target=user,
+        sponsor=user.sponsor,
+        payload={"attempts_cleared": cleared},
+    )
+    return cleared

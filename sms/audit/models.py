@@ -1,0 +1,75 @@
+"""The append-only audit trail.
+
+Each row carries a SHA-256 hash over its own content and the previous row's hash in the same chain:
+one chain per sponsor, and one for Home Office events (rows with no sponsor). A PostgreSQL trigger
+refuses UPDATE and DELETE (migration 0002); `manage.py verify_audit` walks the chains.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Verb(models.TextChoices):
+    """What happened, in the past tense. Add new verbs here; never rename a stored value."""
+
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGNED_OUT_INACTIVE = "signed_out_inactive", "Signed out after inactivity"
+    ACCOUNT_LOCKED = "account_locked", "Account locked"
+    ACCOUNT_UNLOCKED = "account_unlocked", "Account unlocked"
+    MFA_ENROLLED = "mfa_enrolled", "Multi-factor authentication set up"
+    MFA_VERIFIED = "mfa_verified", "Security code accepted"
+    MFA_FAILED = "mfa_failed", "Security code refused"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes replaced"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    ACCOUNT_ACTIVATED = "account_activated", "Account activated"
+    USER_CREATED = "user_created", "User created"
+    ACTIVATION_LINK_SENT = "activation_link_sent", "Activation link sent"
+    AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who did what to what, when and from where."""
+
+    sponsor = models.ForeignKey(
+        "licensing.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Kept as text too, so the row reads the same whatever later happens to the account.
+    actor_label = models.CharField(max_length=320, blank=True)
+    verb = models.CharField(max_length=64, choices=Verb.choices)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=255, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["sponsor", "-id"], name="audit_sponsor_recent"),
+            models.Index(fields=["sponsor", "actor", "-id"], name="audit_sponsor_actor"),
+            models.Index(fields=["verb"], name="audit_verb"),
+            models.Index(fields=["occurred_at"], name="audit_occurred_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_verb_display()}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: the trigger enforces it on PostgreSQL; this catches it everywhere.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise RuntimeError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit events are append-only")

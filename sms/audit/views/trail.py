@@ -1,0 +1,97 @@
+"""The audit trail page and its CSV export, for sponsor users and Home Office staff.
+
+One view serves both audiences; the selector decides what each may see (Level 1: the sponsor,
+Level 2: their own actions, Home Office: everything).
+"""
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action
+from sms.audit import services as audit
+from sms.audit.forms import AuditFilterForm
+from sms.audit.models import Verb
+from sms.audit.selectors import AuditFilters, audit_event_list
+from sms.core.csv_export import csv_rows
+
+PAGE_SIZE = 50
+EXPORT_HEADER = ["Time", "User", "User ID", "Event", "About", "Details", "IP address", "Sponsor"]
+
+
+class AuditTrailView(PolicyMixin, TemplateView):
+    action = Action.VIEW_AUDIT_TRAIL
+    template_name = "audit/trail.html"
+    export_url_name = "audit:export"
+
+    def _filter_form(self) -> AuditFilterForm:
+        return AuditFilterForm(self.request.GET or None, viewer=self.request.user)
+
+    def _filters(self, form: AuditFilterForm) -> AuditFilters | None:
+        if not form.is_bound:
+            return AuditFilters()
+        return form.filters() if form.is_valid() else None
+
+    def get_context_data(self, **kwargs):
+        form = self._filter_form()
+        filters = self._filters(form)
+        page = None
+        if filters is not None:
+            events = audit_event_list(user=self.request.user, filters=filters)
+            page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "export_url_name": self.export_url_name,
+            "is_home_office": self.request.user.is_home_office,
+        }
+
+
+class AuditTrailExportView(AuditTrailView):
+    """The filtered trail as CSV, streamed; cells that spreadsheets would run are neutralised."""
+
+    export_url_name = "audit:export"
+
+    def get(self, request, *args, **kwargs):
+        form = self._filter_form()
+        filters = self._filters(form) or AuditFilters()
+        events = audit_event_list(user=request.user, filters=filters)
+        with transaction.atomic():
+            audit.record(
+                actor=request.user,
+                verb=Verb.AUDIT_EXPORTED,
+                payload={key: value for key, value in request.GET.items() if key != "page"},
+            )
+        rows = (
+            (
+                timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
+                event.actor_label,
+                event.actor.user_id if event.actor else "",
+                event.get_verb_display(),
+                event.target_label,
+                event.payload,
+                event.ip_address or "",
+                event.sponsor.name if event.sponsor else "Home Office",
+            )
+            for event in events.iterator(chunk_size=2000)
+        )
+        response = StreamingHttpResponse(csv_rows(EXPORT_HEADER, rows), content_type="text/csv")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
+        return response
+
+
+class HomeOfficeAuditTrailView(AuditTrailView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    export_url_name = "audit:home_office_export"
+
+
+class HomeOfficeAuditTrailExportView(AuditTrailExportView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS

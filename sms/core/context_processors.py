@@ -1,0 +1,42 @@
+"""Values every page template needs: the service name, timeout settings, navigation."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from sms.accounts.policy import Action, can
+from sms.accounts.services import confirmed_totp_device
+
+
+def _navigation(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated or (not user.is_verified() and _mfa_pending(request)):
+        return []
+    items: list[tuple[str, str]] = []
+    if user.is_home_office:
+        items.append(("Home", reverse("core:home_office_home")))
+        items.append(("Audit trail", reverse("audit:home_office_trail")))
+        if can(user, Action.UNLOCK_ACCOUNT):
+            items.append(("Locked accounts", reverse("accounts:locked_accounts")))
+    else:
+        items.append(("Home", reverse("core:sponsor_home")))
+        items.append(("Audit trail", reverse("audit:trail")))
+    items.append(("Your account", reverse("accounts:account")))
+    path = request.path
+    return [
+        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url) and label != "Home")}
+        for label, url in items
+    ]
+
+
+def _mfa_pending(request) -> bool:
+    """Held at the security-code step (see MultiFactorMiddleware): no navigation until it is passed."""
+    return settings.MFA_REQUIRED or confirmed_totp_device(request.user) is not None
+
+
+def service(request) -> dict:
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "navigation": _navigation(request),
+        "session_timeout_seconds": settings.SESSION_IDLE_TIMEOUT,
+        "session_warning_seconds": settings.SESSION_TIMEOUT_WARNING,
+    }

@@ -1,0 +1,11 @@
+"""Background tasks that deliver the outbox."""
+
+from django_tasks import task
+
+from sms.notifications import delivery
+
+
+@task()
+def deliver_email(email_id: int) -> None:
+    """Try to send one outbox email (the worker runs this after the enqueueing commit)."""
+    delivery.email_deliver(email_id=email_id)
