@@ -37,7 +37,8 @@ class SignInForm(GovukForm):
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
             self.user = authenticate(self.request, email=email.lower(), password=password)
-            if self.user is None and not getattr(self.request, "axes_locked_out", False):
+            if self.user is None:
+                # When the account is locked, django-axes replaces this page with the lockout page.
                 raise forms.ValidationError(
                     "Enter a correct email address and password", code="invalid_login"
                 )

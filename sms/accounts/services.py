@@ -204,10 +204,18 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 def mfa_verify(*, user: User, code: str):
     """Check a code from the app or a recovery code; returns the device that matched, or None.
 
-    A recovery code is spent when used. Both outcomes are audited.
+    A recovery code is spent when used. Both outcomes are audited. After a wrong code, further
+    attempts are refused for a time that doubles with each failure (django-otp's throttling).
     """
     code = code.strip().replace(" ", "").lower()
     totp = confirmed_totp_device(user)
+    if totp is not None:
+        # django-otp doubles the wait after each wrong code: refuse, and say so, until it passes.
+        allowed, _ = totp.verify_is_allowed()
+        if not allowed:
+            raise DomainError(
+                "You have entered a wrong code too many times. Wait a minute and try again"
+            )
     if totp is not None and code.isdigit() and totp.verify_token(code):
         audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
         return totp

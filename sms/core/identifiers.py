@@ -2,8 +2,11 @@
 
 import secrets
 
-# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: identifiers are read aloud and typed from paper.
-UNAMBIGUOUS_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+# 23 characters (a prime): no 0/O/Q, 1/I/L, 5/S, 2/Z, 8/B, U/V. Identifiers are read aloud and
+# typed from paper. A prime size lets a weighted-sum check character catch every single-character
+# error and every swap of two neighbouring characters.
+UNAMBIGUOUS_ALPHABET = "ACDEFGHJKMNPRTUWXY34679"
+MAX_BODY_LENGTH = len(UNAMBIGUOUS_ALPHABET) - 1  # weights must stay non-zero modulo the size
 
 
 def random_code(length: int) -> str:
@@ -12,10 +15,9 @@ def random_code(length: int) -> str:
 
 
 def check_character(body: str) -> str:
-    """Return a check character over `body` (weighted sum mod the alphabet size).
-
-    Position weights catch single-character typos and most adjacent transpositions.
-    """
+    """Return the check character over `body`: sum of (position x value) modulo the alphabet size."""
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValueError(f"Identifiers are at most {MAX_BODY_LENGTH} characters before the check")
     size = len(UNAMBIGUOUS_ALPHABET)
     total = sum((index + 1) * UNAMBIGUOUS_ALPHABET.index(char) for index, char in enumerate(body))
     return UNAMBIGUOUS_ALPHABET[total % size]
@@ -29,6 +31,6 @@ def code_with_check(prefix: str, length: int) -> str:
 
 def is_valid_code(code: str) -> bool:
     """True when the code's last character is the check character of the rest."""
-    if len(code) < 2 or any(char not in UNAMBIGUOUS_ALPHABET for char in code):
+    if not 2 <= len(code) <= MAX_BODY_LENGTH + 1 or any(c not in UNAMBIGUOUS_ALPHABET for c in code):
         return False
     return check_character(code[:-1]) == code[-1]

@@ -139,7 +139,11 @@ class MfaVerifyView(PolicyMixin, FormView):
         return form
 
     def form_valid(self, form):
-        device = services.mfa_verify(user=self.request.user, code=form.cleaned_data["code"])
+        try:
+            device = services.mfa_verify(user=self.request.user, code=form.cleaned_data["code"])
+        except DomainError as error:
+            form.add_error("code", str(error))
+            return self.form_invalid(form)
         if device is None:
             form.add_error("code", "The security code is not right: enter the code your app shows now")
             return self.form_invalid(form)

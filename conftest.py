@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: sponsors and users made through the real services."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from sms.accounts.models import User  # noqa: E402
+from tests.factories import SponsorFactory, make_staff_user, make_sponsor_user  # noqa: E402
+
+
+@pytest.fixture
+def sponsor(db):
+    return SponsorFactory(name="Acme Care Ltd")
+
+
+@pytest.fixture
+def other_sponsor(db):
+    return SponsorFactory(name="Borealis Foods Ltd")
+
+
+@pytest.fixture
+def level_1(sponsor):
+    return make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_1, email="l1@acme.example")
+
+
+@pytest.fixture
+def level_2(sponsor):
+    return make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_2, email="l2@acme.example")
+
+
+@pytest.fixture
+def other_level_1(other_sponsor):
+    return make_sponsor_user(sponsor=other_sponsor, level=User.Level.LEVEL_1, email="l1@borealis.example")
+
+
+@pytest.fixture
+def caseworker(db):
+    return make_staff_user(role=User.StaffRole.CASEWORKER, email="caseworker@ho.example")
+
+
+@pytest.fixture
+def helpdesk(db):
+    return make_staff_user(role=User.StaffRole.HELPDESK, email="helpdesk@ho.example")

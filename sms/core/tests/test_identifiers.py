@@ -1,0 +1,39 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sms.core.identifiers import UNAMBIGUOUS_ALPHABET, check_character, code_with_check, is_valid_code
+
+
+def test_code_has_requested_length_prefix_and_valid_check_character():
+    code = code_with_check("U", 9)
+    assert len(code) == 9
+    assert code.startswith("U")
+    assert is_valid_code(code)
+
+
+def test_alphabet_has_no_look_alike_characters():
+    assert not set("0OQ1IL5S2Z8BV") & set(UNAMBIGUOUS_ALPHABET)
+    assert len(UNAMBIGUOUS_ALPHABET) == 23
+
+
+@given(st.text(alphabet=UNAMBIGUOUS_ALPHABET, min_size=4, max_size=12), st.data())
+def test_any_single_character_typo_is_detected(body, data):
+    code = body + check_character(body)
+    position = data.draw(st.integers(min_value=0, max_value=len(code) - 1))
+    replacement = data.draw(st.sampled_from([c for c in UNAMBIGUOUS_ALPHABET if c != code[position]]))
+    typo = code[:position] + replacement + code[position + 1 :]
+    assert not is_valid_code(typo)
+
+
+def test_code_with_characters_outside_the_alphabet_is_invalid():
+    assert not is_valid_code("U0000000O")
+
+
+@given(st.text(alphabet=UNAMBIGUOUS_ALPHABET, min_size=4, max_size=12), st.data())
+def test_any_swap_of_neighbouring_characters_is_detected(body, data):
+    code = body + check_character(body)
+    position = data.draw(st.integers(min_value=0, max_value=len(code) - 2))
+    if code[position] == code[position + 1]:
+        return
+    swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
+    assert not is_valid_code(swapped)
