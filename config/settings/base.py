@@ -161,7 +161,7 @@ USE_TZ = True
 # Static files: GOV.UK Frontend from npm and our compiled CSS, served by whitenoise.
 # STATIC_URL is fixed at /static/ because the compiled GOV.UK CSS points its fonts there.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]

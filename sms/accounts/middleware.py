@@ -26,16 +26,18 @@ class InactivityTimeoutMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            now = time.time()
             last = request.session.get(LAST_ACTIVITY_KEY)
-            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+            if last is not None and time.time() - last > settings.SESSION_IDLE_TIMEOUT:
                 user = request.user
                 audit.record(actor=user, verb=Verb.SIGNED_OUT_INACTIVE, target=user)
                 request.signed_out_for_inactivity = True
                 logout(request)
                 return redirect(f"{reverse('accounts:sign_in')}?timeout=1")
-            request.session[LAST_ACTIVITY_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # After the view, so the request that signs a person in starts their clock.
+        if request.user.is_authenticated:
+            request.session[LAST_ACTIVITY_KEY] = time.time()
+        return response
 
 
 class MultiFactorMiddleware:

@@ -1,0 +1,53 @@
+"""Production settings: `check --deploy` is clean, MFA is required, static files collect."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    # The test run's own DJANGO_ALLOW_ASYNC_UNSAFE (for the browser tests) is not production's.
+    **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "sponsor.example.gov.uk",
+}
+
+
+def run_manage(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env or PRODUCTION_ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_requires_mfa_and_sets_security_headers():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.MFA_REQUIRED, s.SECURE_HSTS_SECONDS > 0, s.SESSION_COOKIE_SECURE, s.X_FRAME_OPTIONS, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=PRODUCTION_ENV, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["True", "True", "True", "DENY", "False"], result.stderr
+
+
+def test_static_files_collect_with_hashed_names(tmp_path):
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    result = run_manage("collectstatic", "--no-input", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("govuk/assets/fonts/*.woff2"))
+    assert list(tmp_path.glob("build/application.*.css"))
