@@ -17,3 +17,7 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
+# Static files come from the finders in tests; there is no collected STATIC_ROOT to serve.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

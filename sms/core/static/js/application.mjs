@@ -19,8 +19,11 @@ function csrfToken() {
 // The GOV.UK timeout pattern: warn before the server's inactivity limit, let the person stay,
 // and sign them out (recording why) if they do nothing.
 function startTimeoutWarning(dialog) {
-  const timeout = Number(dialog.dataset.timeoutSeconds);
-  const warning = Math.min(Number(dialog.dataset.warningSeconds), timeout);
+  // The server's clock started when it answered, a little before this page loaded: sign out a
+  // moment early so the sign-out reaches the server while the session still exists.
+  const margin = Math.min(2, Number(dialog.dataset.warningSeconds) / 2);
+  const timeout = Number(dialog.dataset.timeoutSeconds) - margin;
+  const warning = Math.min(Number(dialog.dataset.warningSeconds) - margin, timeout);
   const countdown = dialog.querySelector("#timeout-warning-countdown");
   const live = dialog.querySelector("#timeout-warning-live");
   const heading = dialog.querySelector("#timeout-warning-heading");
