@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sms.accounts.models import User  # noqa: E402
-from tests.factories import SponsorFactory, make_staff_user, make_sponsor_user  # noqa: E402
+from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user  # noqa: E402
 
 
 @pytest.fixture

@@ -32,7 +32,11 @@ def all_routes() -> list[Route]:
     def walk(patterns, prefix: str, namespace: str) -> None:
         for entry in patterns:
             if isinstance(entry, URLResolver):
-                inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+                inner = (
+                    f"{namespace}:{entry.namespace}"
+                    if namespace and entry.namespace
+                    else entry.namespace or namespace
+                )
                 walk(entry.url_patterns, prefix + str(entry.pattern), inner or "")
             elif isinstance(entry, URLPattern):
                 name = f"{namespace}:{entry.name}" if namespace else entry.name

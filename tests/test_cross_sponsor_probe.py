@@ -38,12 +38,21 @@ def world(sponsor, level_1, level_2):
     return {
         "sponsor": sponsor,
         "users": [level_1, level_2],
-        "markers": [sponsor.name, level_1.email, level_2.email, level_1.user_id, level_2.user_id, "ACME-SECRET"],
+        "markers": [
+            sponsor.name,
+            level_1.email,
+            level_2.email,
+            level_1.user_id,
+            level_2.user_id,
+            "ACME-SECRET",
+        ],
     }
 
 
 def test_every_sponsor_route_with_an_identifier_is_registered():
-    unregistered = [r.name for r in sponsor_side_routes() if r.takes_arguments and r.name not in OBJECT_ROUTES]
+    unregistered = [
+        r.name for r in sponsor_side_routes() if r.takes_arguments and r.name not in OBJECT_ROUTES
+    ]
     assert unregistered == []
 
 

@@ -36,10 +36,16 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_production_requires_mfa_and_sets_security_headers():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.MFA_REQUIRED, s.SECURE_HSTS_SECONDS > 0, s.SESSION_COOKIE_SECURE, s.X_FRAME_OPTIONS, s.DEBUG)"
+        "print(s.MFA_REQUIRED, s.SECURE_HSTS_SECONDS > 0, s.SESSION_COOKIE_SECURE, "
+        "s.X_FRAME_OPTIONS, s.DEBUG)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=PRODUCTION_ENV, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=PRODUCTION_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.stdout.split() == ["True", "True", "True", "DENY", "False"], result.stderr
 

@@ -77,9 +77,7 @@ class NewPasswordForm(GovukForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["new_password"].help_text = " ".join(
-            password_validation.password_validators_help_texts()
-        )
+        self.fields["new_password"].help_text = " ".join(password_validation.password_validators_help_texts())
 
     def clean_new_password(self):
         password = self.cleaned_data["new_password"]

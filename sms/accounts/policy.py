@@ -63,32 +63,32 @@ HELPDESK = User.StaffRole.HELPDESK
 ADMIN = User.StaffRole.ADMINISTRATOR
 ALL_STAFF = (CASEWORKER, COMPLIANCE, HELPDESK, ADMIN)
 
-A, O = Scope.ALL, Scope.OWN
+ALL, OWN = Scope.ALL, Scope.OWN
 
 # action -> {role: scope}. A role missing from an action's row may not do it.
 POLICY: dict[str, dict[str, Scope]] = {
-    Action.MANAGE_OWN_ACCOUNT: {L1: A, L2: A} | {role: A for role in ALL_STAFF},
-    Action.VIEW_SPONSOR_RECORDS: {L1: A, L2: A},
-    Action.MANAGE_LEVEL_2_USERS: {L1: A},
-    Action.REQUEST_ADDITIONAL_LEVEL_1: {L1: A},
-    Action.DEACTIVATE_USER: {L1: A},
-    Action.CHANGE_KEY_PERSONNEL: {L1: A},
-    Action.REQUEST_ALLOCATION: {L1: A},
-    Action.CREATE_CERTIFICATE: {L1: A, L2: A},
-    Action.WITHDRAW_CERTIFICATE: {L1: A, L2: O},
-    Action.REPORT_ACTIVITY: {L1: A, L2: O},
-    Action.READ_MESSAGE_BOARD: {L1: A},
-    Action.CHANGE_LICENCE: {L1: A},
-    Action.MANAGE_ACTION_PLAN: {L1: A},
+    Action.MANAGE_OWN_ACCOUNT: {L1: ALL, L2: ALL} | {role: ALL for role in ALL_STAFF},
+    Action.VIEW_SPONSOR_RECORDS: {L1: ALL, L2: ALL},
+    Action.MANAGE_LEVEL_2_USERS: {L1: ALL},
+    Action.REQUEST_ADDITIONAL_LEVEL_1: {L1: ALL},
+    Action.DEACTIVATE_USER: {L1: ALL},
+    Action.CHANGE_KEY_PERSONNEL: {L1: ALL},
+    Action.REQUEST_ALLOCATION: {L1: ALL},
+    Action.CREATE_CERTIFICATE: {L1: ALL, L2: ALL},
+    Action.WITHDRAW_CERTIFICATE: {L1: ALL, L2: OWN},
+    Action.REPORT_ACTIVITY: {L1: ALL, L2: OWN},
+    Action.READ_MESSAGE_BOARD: {L1: ALL},
+    Action.CHANGE_LICENCE: {L1: ALL},
+    Action.MANAGE_ACTION_PLAN: {L1: ALL},
     # Level 2 users see only their own actions in the trail (the selector narrows it).
-    Action.VIEW_AUDIT_TRAIL: {L1: A, L2: O},
-    Action.VIEW_HOME_OFFICE_RECORDS: {role: A for role in ALL_STAFF},
-    Action.DECIDE_CASES: {CASEWORKER: A, ADMIN: A},
-    Action.POST_MESSAGES: {CASEWORKER: A, ADMIN: A},
-    Action.ENFORCE_LICENCE: {COMPLIANCE: A, ADMIN: A},
-    Action.RECORD_COMPLIANCE_VISIT: {COMPLIANCE: A, ADMIN: A},
-    Action.UNLOCK_ACCOUNT: {HELPDESK: A, ADMIN: A},
-    Action.ADMINISTER_REFERENCE_DATA: {ADMIN: A},
+    Action.VIEW_AUDIT_TRAIL: {L1: ALL, L2: OWN},
+    Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
+    Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
+    Action.POST_MESSAGES: {CASEWORKER: ALL, ADMIN: ALL},
+    Action.ENFORCE_LICENCE: {COMPLIANCE: ALL, ADMIN: ALL},
+    Action.RECORD_COMPLIANCE_VISIT: {COMPLIANCE: ALL, ADMIN: ALL},
+    Action.UNLOCK_ACCOUNT: {HELPDESK: ALL, ADMIN: ALL},
+    Action.ADMINISTER_REFERENCE_DATA: {ADMIN: ALL},
 }
 
 SPONSOR_ACTIONS = frozenset(

@@ -26,10 +26,7 @@ def locked_accounts() -> list[dict]:
             email__in=[attempt.username for attempt in attempts]
         )
     }
-    return [
-        {"attempt": attempt, "user": users.get(attempt.username)}
-        for attempt in attempts
-    ]
+    return [{"attempt": attempt, "user": users.get(attempt.username)} for attempt in attempts]
 
 
 def get_user_for_staff(*, user_id: str) -> User:

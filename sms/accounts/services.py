@@ -213,9 +213,7 @@ def mfa_verify(*, user: User, code: str):
         # django-otp doubles the wait after each wrong code: refuse, and say so, until it passes.
         allowed, _ = totp.verify_is_allowed()
         if not allowed:
-            raise DomainError(
-                "You have entered a wrong code too many times. Wait a minute and try again"
-            )
+            raise DomainError("You have entered a wrong code too many times. Wait a minute and try again")
     if totp is not None and code.isdigit() and totp.verify_token(code):
         audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
         return totp

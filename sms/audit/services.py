@@ -11,6 +11,7 @@ from django.utils import timezone
 from sms.audit.chain import GENESIS_HASH, chain_key, event_hash, hashed_fields
 from sms.audit.context import current_ip
 from sms.audit.models import AuditEvent, Verb
+from sms.licensing.models import Sponsor
 
 _UNSET = object()
 
@@ -41,9 +42,10 @@ def record(
     target's own sponsor when it has one. The IP address defaults to the current request's.
     """
     if sponsor is _UNSET:
-        sponsor = getattr(target, "sponsor", None) or getattr(actor, "sponsor", None)
-        if target is not None and target.__class__.__name__ == "Sponsor":
+        if isinstance(target, Sponsor):
             sponsor = target
+        else:
+            sponsor = getattr(target, "sponsor", None) or getattr(actor, "sponsor", None)
     if ip_address is _UNSET:
         ip_address = current_ip.get()
     actor_obj = actor if getattr(actor, "pk", None) else None

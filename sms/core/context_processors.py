@@ -23,7 +23,11 @@ def _navigation(request) -> list[dict]:
     items.append(("Your account", reverse("accounts:account")))
     path = request.path
     return [
-        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url) and label != "Home")}
+        {
+            "label": label,
+            "url": url,
+            "active": path == url or (url != "/" and path.startswith(url) and label != "Home"),
+        }
         for label, url in items
     ]
 

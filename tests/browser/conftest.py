@@ -86,6 +86,16 @@ def page(chromium, live_server):
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Every stylesheet, script, font and image must load: a missing GOV.UK asset fails the test.
+    failed_assets: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type in {"stylesheet", "script", "font", "image"}
+            and failed_assets.append(f"{response.status} {response.url}")
+        ),
+    )
     checker = AccessibilityChecker(page)
     page.on("framenavigated", lambda frame: frame == page.main_frame and checker.visited.append(frame.url))
     page.check_accessibility = checker
@@ -93,6 +103,8 @@ def page(chromium, live_server):
     context.close()
     unchecked = sorted({checker._path(url) for url in checker.visited} - checker.checked - {"about:blank"})
     assert unchecked == [], f"Pages visited without an axe check: {unchecked}"
-    # Lockout answers 429 and the invalid-link page 404 on purpose; the browser logs those statuses.
+    # Lockout answers 429 and a spent link 404 on purpose; the browser logs those page statuses.
+    # Failed assets are caught separately below.
     real_errors = [e for e in errors if "status of 429" not in e and "status of 404" not in e]
     assert real_errors == [], f"Browser errors: {real_errors}"
+    assert failed_assets == [], f"Assets that failed to load: {failed_assets}"

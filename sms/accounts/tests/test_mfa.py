@@ -61,7 +61,9 @@ def test_after_enrolment_signing_in_needs_a_code_from_the_app(client, level_1, t
     assert "The security code is not right" in wrong.content.decode()
     assert AuditEvent.objects.filter(verb=Verb.MFA_FAILED, actor=level_1).exists()
 
-    throttled = client.post(reverse("accounts:mfa_verify"), {"code": current_code(services.confirmed_totp_device(level_1))})
+    throttled = client.post(
+        reverse("accounts:mfa_verify"), {"code": current_code(services.confirmed_totp_device(level_1))}
+    )
     assert "entered a wrong code too many times" in throttled.content.decode()
 
     time_machine.move_to("2026-11-22 09:01:00Z", tick=False)

@@ -16,7 +16,9 @@ def test_sign_in_with_the_right_password_goes_to_the_sponsor_home_and_is_audited
 
 
 def test_email_address_is_not_case_sensitive(client, level_1):
-    response = client.post(reverse("accounts:sign_in"), {"email": level_1.email.upper(), "password": "Tricky-Harbour-2026"})
+    response = client.post(
+        reverse("accounts:sign_in"), {"email": level_1.email.upper(), "password": "Tricky-Harbour-2026"}
+    )
     assert response.status_code == 302
 
 

@@ -43,7 +43,9 @@ def locked_out(request, original_response=None, credentials=None):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(settings.LOGIN_REDIRECT_URL)
 
@@ -133,9 +135,9 @@ class MfaVerifyView(PolicyMixin, FormView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.fields["code"].label = "Security code"
-        form.fields["code"].help_text = (
-            "Enter the 6-digit code from your authenticator app, or one of your recovery codes"
-        )
+        form.fields[
+            "code"
+        ].help_text = "Enter the 6-digit code from your authenticator app, or one of your recovery codes"
         return form
 
     def form_valid(self, form):
@@ -176,9 +178,7 @@ class MfaSetupView(PolicyMixin, FormView):
         device_id = self.request.session.get(ENROLMENT_DEVICE_SESSION_KEY)
         device = None
         if device_id:
-            device = TOTPDevice.objects.filter(
-                pk=device_id, user=self.request.user, confirmed=False
-            ).first()
+            device = TOTPDevice.objects.filter(pk=device_id, user=self.request.user, confirmed=False).first()
         if device is None:
             device = services.mfa_enrolment_start(user=self.request.user)
             self.request.session[ENROLMENT_DEVICE_SESSION_KEY] = device.pk

@@ -24,9 +24,13 @@ def test_email_is_sent_after_the_transaction_commits():
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_stored_or_sent_when_the_transaction_rolls_back():
-    with pytest.raises(RuntimeError), transaction.atomic():
-        email_enqueue(to="a@example.com", subject="Hello", body="Body")
-        raise RuntimeError
+    def enqueue_then_fail():
+        with transaction.atomic():
+            email_enqueue(to="a@example.com", subject="Hello", body="Body")
+            raise RuntimeError("the action failed")
+
+    with pytest.raises(RuntimeError):
+        enqueue_then_fail()
     assert mail.outbox == []
     assert not OutboundEmail.objects.exists()
 

@@ -48,7 +48,13 @@ class Command(BaseCommand):
 
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/sign-in/ with:")
         for email, _, _, sponsor_name, level, role in DEMO_USERS:
-            what = f"{User.Level(level).label}, {sponsor_name}" if level else f"Home Office {User.StaffRole(role).label.lower()}"
+            what = (
+                f"{User.Level(level).label}, {sponsor_name}"
+                if level
+                else f"Home Office {User.StaffRole(role).label.lower()}"
+            )
             self.stdout.write(f"  {email:32} {what}")
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
-        self.stdout.write("Multi-factor authentication is optional in the demo (set it up under Your account).")
+        self.stdout.write(
+            "Multi-factor authentication is optional in the demo (set it up under Your account)."
+        )

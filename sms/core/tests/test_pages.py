@@ -1,0 +1,53 @@
+"""The layout: navigation differs by audience; errors use GOV.UK pages."""
+
+from django.urls import reverse
+
+from sms.accounts.tests.helpers import sign_in
+
+
+def navigation(client):
+    return [(item["label"], item["url"]) for item in client.get(reverse("accounts:account")).context["navigation"]]
+
+
+def test_sponsor_users_get_sponsor_navigation(client, level_1):
+    sign_in(client, level_1)
+    assert navigation(client) == [
+        ("Home", reverse("core:sponsor_home")),
+        ("Audit trail", reverse("audit:trail")),
+        ("Your account", reverse("accounts:account")),
+    ]
+
+
+def test_home_office_staff_get_home_office_navigation(client, caseworker, helpdesk):
+    sign_in(client, caseworker)
+    assert navigation(client) == [
+        ("Home", reverse("core:home_office_home")),
+        ("Audit trail", reverse("audit:home_office_trail")),
+        ("Your account", reverse("accounts:account")),
+    ]
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, helpdesk)
+    assert ("Locked accounts", reverse("accounts:locked_accounts")) in navigation(client)
+
+
+def test_layout_has_skip_link_service_name_phase_banner_and_footer(client, level_1):
+    sign_in(client, level_1)
+    page = client.get(reverse("core:sponsor_home")).content.decode()
+    assert 'class="govuk-skip-link"' in page
+    assert "Sponsor Management System" in page
+    assert "govuk-phase-banner" in page
+    assert 'class="govuk-footer"' in page
+
+
+def test_a_sponsor_user_refused_by_the_policy_gets_a_403_page(client, level_1):
+    sign_in(client, level_1)
+    response = client.get(reverse("core:home_office_home"))
+    assert response.status_code == 403
+    assert "You do not have permission to do this" in response.content.decode()
+
+
+def test_unknown_pages_get_a_404_page(client, level_1):
+    sign_in(client, level_1)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
