@@ -6,7 +6,8 @@ from sms.accounts.tests.helpers import sign_in
 
 
 def navigation(client):
-    return [(item["label"], item["url"]) for item in client.get(reverse("accounts:account")).context["navigation"]]
+    items = client.get(reverse("accounts:account")).context["navigation"]
+    return [(item["label"], item["url"]) for item in items]
 
 
 def test_sponsor_users_get_sponsor_navigation(client, level_1):
