@@ -235,3 +235,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Uploads: the largest evidence file accepted, in bytes.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Licensing rules that are settings (domain.md section 2).
+LICENCE_VALIDITY_YEARS = env.int("LICENCE_VALIDITY_YEARS", default=10)
+LICENCE_RENEWAL_WINDOW_MONTHS = env.int("LICENCE_RENEWAL_WINDOW_MONTHS", default=3)
+# An additional Level 1 user is approved at once when the licence is active and every route is
+# A-rated; otherwise (or with this off) a Home Office caseworker decides.
+ADDITIONAL_LEVEL_1_AUTO_APPROVE = env.bool("ADDITIONAL_LEVEL_1_AUTO_APPROVE", default=True)
+# Level 1 users who have not signed in for this long are flagged in the access register.
+STALE_LEVEL_1_DAYS = env.int("STALE_LEVEL_1_DAYS", default=365)

@@ -14,3 +14,29 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FeeRate(models.Model):
+    """One fee figure from a date: fees are data an administrator adds, never constants in code.
+
+    ``sponsor_size`` is blank where the fee is the same for every size.
+    """
+
+    class Kind(models.TextChoices):
+        LICENCE_APPLICATION = "licence_application", "Sponsor licence application"
+        LICENCE_RENEWAL = "licence_renewal", "Sponsor licence renewal"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    sponsor_size = models.CharField(max_length=10, blank=True)
+    amount_pence = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    source = models.CharField(max_length=255, blank=True, help_text="Where the figure was published")
+
+    class Meta:
+        ordering = ["kind", "sponsor_size", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sponsor_size", "effective_from"], name="one_fee_per_kind_size_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sponsor_size or 'any size'} from {self.effective_from}: {self.amount_pence}p"

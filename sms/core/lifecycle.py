@@ -1,0 +1,38 @@
+"""Status changes checked against a lifecycle's transition table.
+
+Each lifecycle model has ``Status`` (TextChoices) and ``TRANSITIONS`` (status -> allowed next
+statuses) side by side; services call ``transition`` on a row they have locked, and nothing else
+changes a status.
+"""
+
+from django.db import models
+
+from sms.core.exceptions import IllegalTransition
+
+
+def check_transition(obj: models.Model, to_status: str) -> None:
+    """Raise IllegalTransition unless the table allows moving ``obj`` from its status to ``to_status``."""
+    allowed = obj.TRANSITIONS.get(obj.status, set())
+    if to_status not in allowed:
+        labels = dict(obj.Status.choices)
+        noun = obj._meta.verbose_name
+        raise IllegalTransition(
+            f"A {noun} that is {labels[obj.status].lower()} cannot become {labels[to_status].lower()}"
+        )
+
+
+def transition(obj: models.Model, to_status: str, *, extra_fields: tuple[str, ...] = ()) -> str:
+    """Check and apply a status change, saving the status (and ``extra_fields``); returns the old status."""
+    check_transition(obj, to_status)
+    previous = obj.status
+    obj.status = to_status
+    fields = ["status", *extra_fields]
+    if hasattr(obj, "updated_at"):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    return previous
+
+
+def lock(model: type[models.Model], pk) -> models.Model:
+    """Fetch a row for update, so two people cannot change its status at once."""
+    return model.objects.select_for_update().get(pk=pk)

@@ -1,0 +1,299 @@
+"""Applying for a sponsor licence through the system (seed 000; domain.md section 2).
+
+An applicant fills in a draft (answers kept as given), adds documents and submits it with the fee in
+force. A caseworker may ask for more information (the applicant answers through an emailed link),
+then grants or refuses. A grant creates the sponsor, licence, key personnel and the first Level 1
+user, who gets an activation link; the Authorising Officer is told that user's ID.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from sms.accounts import services as accounts
+from sms.accounts.models import User
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.exceptions import DomainError
+from sms.core.lifecycle import lock, transition
+from sms.core.models import FeeRate
+from sms.core.selectors import fee_amount
+from sms.core.uploads import safe_display_name, validate_upload
+from sms.licensing.models import KeyPersonRole, LicenceApplication, Route, Sponsor
+from sms.licensing.services.licence import licence_issue
+from sms.licensing.services.personnel import PersonDetails, key_person_appoint
+from sms.notifications.services import email_enqueue
+
+Status = LicenceApplication.Status
+# The sections a complete application has (see the journey in views/apply.py).
+REQUIRED_SECTIONS = ("organisation", "size", "routes", "authorising_officer", "key_contact", "level_1")
+SAME_AS_AUTHORISING_OFFICER = "authorising_officer"
+SAME_AS_KEY_CONTACT = "key_contact"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def person_for(answers: dict, section: str) -> dict:
+    """The person named in a section, following "same as the Authorising Officer/Key Contact"."""
+    entry = answers.get(section, {})
+    same_as = entry.get("same_as", "")
+    if same_as:
+        return person_for(answers, same_as)
+    return entry
+
+
+def application_fee(answers: dict, on) -> int:
+    """The licence application fee for the applicant's size, in force on the given date."""
+    return fee_amount(kind=FeeRate.Kind.LICENCE_APPLICATION, sponsor_size=answers["size"]["size"], on=on)
+
+
+@transaction.atomic
+def application_start() -> LicenceApplication:
+    """A new, empty draft."""
+    return LicenceApplication.objects.create()
+
+
+@transaction.atomic
+def application_save_answers(*, application: LicenceApplication, section: str, answers: dict) -> LicenceApplication:
+    """Keep one section's answers on a draft (the applicant can come back to change them)."""
+    application = lock(LicenceApplication, application.pk)
+    if application.status != Status.DRAFT:
+        raise DomainError("This application has been submitted and can no longer be changed")
+    application.answers = {**application.answers, section: answers}
+    application.save(update_fields=["answers", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_add_document(*, application: LicenceApplication, upload, description: str = ""):
+    """Attach a supporting document, checked by size and content."""
+    if application.status not in (Status.DRAFT, Status.MORE_INFORMATION_REQUESTED):
+        raise DomainError("Documents can no longer be added to this application")
+    content_type = validate_upload(upload)
+    return application.documents.create(
+        file=upload,
+        original_name=safe_display_name(upload.name),
+        content_type=content_type,
+        size=upload.size,
+        description=description.strip()[:255],
+    )
+
+
+def missing_sections(application: LicenceApplication) -> list[str]:
+    return [section for section in REQUIRED_SECTIONS if section not in application.answers]
+
+
+@transaction.atomic
+def application_submit(*, application: LicenceApplication, declaration_confirmed: bool) -> LicenceApplication:
+    """Submit a complete draft with the fee in force today; the applicant is emailed the reference."""
+    application = lock(LicenceApplication, application.pk)
+    missing = missing_sections(application)
+    if missing:
+        raise DomainError("Answer every question before you submit the application")
+    if not application.documents.exists():
+        raise DomainError("Add at least one supporting document")
+    if not declaration_confirmed:
+        raise DomainError("Confirm the declaration to submit the application")
+    for role in (KeyPersonRole.AUTHORISING_OFFICER, KeyPersonRole.KEY_CONTACT):
+        PersonDetails.from_answers(person_for(application.answers, role)).check_suitable(role)
+    application.fee_pence = application_fee(application.answers, timezone.localdate())
+    application.submitted_at = timezone.now()
+    transition(application, Status.SUBMITTED, extra_fields=("fee_pence", "submitted_at"))
+    audit.record(
+        actor=None,
+        actor_label=person_for(application.answers, "authorising_officer").get("email", "Applicant"),
+        verb=Verb.APPLICATION_SUBMITTED,
+        target=application,
+        sponsor=None,
+        payload={"reference": application.reference, "fee_pence": application.fee_pence},
+    )
+    email_enqueue(
+        to=person_for(application.answers, "authorising_officer")["email"],
+        subject=f"Sponsor licence application {application.reference} received",
+        body=(
+            f"We have received the sponsor licence application for {application.organisation_name}.\n\n"
+            f"Your reference is {application.reference}. Keep it: you will need it if you contact us."
+        ),
+    )
+    return application
+
+
+@transaction.atomic
+def application_request_information(*, application: LicenceApplication, actor: User, request_text: str) -> str:
+    """A caseworker asks for more documents or information; the applicant gets a single-use link.
+
+    Returns the link (it is also emailed to the Authorising Officer).
+    """
+    if not request_text.strip():
+        raise DomainError("Enter what information or documents the applicant must send")
+    application = lock(LicenceApplication, application.pk)
+    token = secrets.token_urlsafe(32)
+    application.information_requested = request_text.strip()
+    application.applicant_token_hash = _token_hash(token)
+    transition(application, Status.MORE_INFORMATION_REQUESTED, extra_fields=("information_requested", "applicant_token_hash"))
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "licensing:apply_more_information", kwargs={"reference": application.reference, "token": token}
+    )
+    email_enqueue(
+        to=person_for(application.answers, "authorising_officer")["email"],
+        subject=f"More information needed for application {application.reference}",
+        body=f"We need more information to decide your application:\n\n{request_text.strip()}\n\nSend it here:\n{link}",
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.APPLICATION_INFORMATION_REQUESTED,
+        target=application,
+        sponsor=None,
+        payload={"request": application.information_requested},
+    )
+    return link
+
+
+def application_for_token(*, reference: str, token: str) -> LicenceApplication | None:
+    """The application waiting for more information that this emailed link belongs to, if any."""
+    application = LicenceApplication.objects.filter(reference=reference, status=Status.MORE_INFORMATION_REQUESTED).first()
+    if application is None or not secrets.compare_digest(application.applicant_token_hash, _token_hash(token)):
+        return None
+    return application
+
+
+@transaction.atomic
+def application_provide_information(*, application: LicenceApplication, response: str, uploads: list) -> LicenceApplication:
+    """The applicant answers a request for information; the link is spent and the case goes back to the queue."""
+    if not response.strip() and not uploads:
+        raise DomainError("Enter a reply or add a document")
+    application = lock(LicenceApplication, application.pk)
+    for upload in uploads:
+        application_add_document(application=application, upload=upload, description="Sent when more information was requested")
+    replies = application.answers.get("information_replies", [])
+    application.answers = {
+        **application.answers,
+        "information_replies": [*replies, {"request": application.information_requested, "reply": response.strip()}],
+    }
+    application.applicant_token_hash = ""
+    transition(application, Status.SUBMITTED, extra_fields=("answers", "applicant_token_hash"))
+    audit.record(
+        actor=None,
+        actor_label=person_for(application.answers, "authorising_officer").get("email", "Applicant"),
+        verb=Verb.APPLICATION_INFORMATION_PROVIDED,
+        target=application,
+        sponsor=None,
+        payload={"documents": len(uploads)},
+    )
+    return application
+
+
+@transaction.atomic
+def application_grant(
+    *,
+    application: LicenceApplication,
+    actor: User,
+    routes: list[str],
+    validity_years: int | None = None,
+    first_allocation: dict[str, int] | None = None,
+) -> Sponsor:
+    """Grant: create the sponsor, licence (A-rated routes), AO and KC, and the first Level 1 user.
+
+    The Level 1 user receives a single-use activation link; the Authorising Officer is told the
+    Level 1 user's ID (the real SMS posts it).
+    """
+    application = lock(LicenceApplication, application.pk)
+    if not routes:
+        raise DomainError("Select at least one route to grant")
+    requested = set(application.answers.get("routes", {}).get("routes", []))
+    if not set(routes) <= requested:
+        raise DomainError("Grant only routes the applicant asked for")
+    answers = application.answers
+    organisation = answers["organisation"]
+    addresses = answers.get("addresses", {})
+    sponsor = Sponsor.objects.create(
+        name=organisation["name"],
+        registered_number=organisation.get("registered_number", ""),
+        size=answers["size"]["size"],
+        registered_address=addresses.get("registered_address", ""),
+        trading_address=addresses.get("trading_address", ""),
+    )
+    licence = licence_issue(sponsor=sponsor, routes=routes, actor=actor, validity_years=validity_years)
+    level_1_answers = person_for(answers, "level_1")
+    level_1 = accounts.user_create(
+        email=level_1_answers["email"],
+        given_name=level_1_answers["given_name"],
+        family_name=level_1_answers["family_name"],
+        created_by=actor,
+        sponsor=sponsor,
+        level=User.Level.LEVEL_1,
+    )
+    for role in (KeyPersonRole.AUTHORISING_OFFICER, KeyPersonRole.KEY_CONTACT):
+        person = person_for(answers, role)
+        key_person_appoint(
+            sponsor=sponsor,
+            role=role,
+            person=PersonDetails.from_answers(person),
+            actor=actor,
+            user=level_1 if person.get("email", "").lower() == level_1.email else None,
+            effective_date=licence.start_date,
+            reportable=False,
+        )
+    application.sponsor = sponsor
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
+    transition(application, Status.GRANTED, extra_fields=("sponsor", "decided_at", "decided_by", "first_allocation"))
+    authorising_officer = person_for(answers, "authorising_officer")
+    email_enqueue(
+        to=authorising_officer["email"],
+        subject=f"Sponsor licence granted: {licence.number}",
+        body=(
+            f"The sponsor licence application {application.reference} for {sponsor.name} has been granted.\n\n"
+            f"Licence number: {licence.number}\n"
+            f"Routes: {', '.join(Route(route).label for route in sorted(routes))}\n"
+            f"Valid until: {licence.expiry_date:%d %B %Y}\n\n"
+            f"The Level 1 user, {level_1.full_name}, has user ID {level_1.user_id}. "
+            "They have been sent a link to set their password."
+        ),
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.APPLICATION_GRANTED,
+        target=application,
+        sponsor=sponsor,
+        payload={"reference": application.reference, "licence": licence.number, "routes": sorted(routes)},
+    )
+    return sponsor
+
+
+@transaction.atomic
+def application_refuse(*, application: LicenceApplication, actor: User, reasons: str) -> LicenceApplication:
+    """Refuse, with reasons that the applicant is told."""
+    if not reasons.strip():
+        raise DomainError("Enter the reasons for refusing the application")
+    application = lock(LicenceApplication, application.pk)
+    application.refusal_reasons = reasons.strip()
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.applicant_token_hash = ""
+    transition(
+        application, Status.REFUSED, extra_fields=("refusal_reasons", "decided_at", "decided_by", "applicant_token_hash")
+    )
+    email_enqueue(
+        to=person_for(application.answers, "authorising_officer")["email"],
+        subject=f"Sponsor licence application {application.reference} refused",
+        body=(
+            f"The sponsor licence application {application.reference} for {application.organisation_name} "
+            f"has been refused.\n\nReasons:\n{application.refusal_reasons}"
+        ),
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.APPLICATION_REFUSED,
+        target=application,
+        sponsor=None,
+        payload={"reference": application.reference, "reasons": application.refusal_reasons},
+    )
+    return application

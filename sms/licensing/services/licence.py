@@ -1,0 +1,218 @@
+"""The licence lifecycle: issue, suspend, reinstate, revoke, surrender, expire, renew; routes and ratings.
+
+Every status change goes through ``sms.core.lifecycle.transition`` against ``Licence.TRANSITIONS``,
+inside a transaction with the licence row locked, and writes its audit row.
+"""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.exceptions import DomainError
+from sms.core.lifecycle import lock, transition
+from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
+
+
+def initial_rating(route: str) -> str:
+    """New licences are A-rated; UK Expansion Worker licences start provisional (domain.md section 2)."""
+    return Rating.PROVISIONAL if route == Route.GBM_UK_EXPANSION else Rating.A
+
+
+@transaction.atomic
+def licence_issue(
+    *, sponsor: Sponsor, routes: list[str], actor, start_date: date | None = None, validity_years: int | None = None
+) -> Licence:
+    """Issue a licence to a sponsor: a new number, the routes rated, valid for ``validity_years``."""
+    if not routes:
+        raise DomainError("Select at least one route")
+    start = start_date or timezone.localdate()
+    years = validity_years or settings.LICENCE_VALIDITY_YEARS
+    licence = Licence.objects.create(sponsor=sponsor, status=Licence.Status.APPLIED)
+    licence.start_date = start
+    licence.expiry_date = start + relativedelta(years=years) - relativedelta(days=1)
+    licence.status_changed_on = start
+    licence.save(update_fields=["start_date", "expiry_date", "status_changed_on"])
+    transition(licence, Licence.Status.ACTIVE)
+    LicenceRoute.objects.bulk_create(
+        LicenceRoute(licence=licence, route=route, rating=initial_rating(route), granted_on=start)
+        for route in sorted(set(routes))
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.LICENCE_ISSUED,
+        target=licence,
+        sponsor=sponsor,
+        payload={"number": licence.number, "routes": sorted(set(routes)), "expiry_date": licence.expiry_date.isoformat()},
+    )
+    return licence
+
+
+def _change_status(*, licence: Licence, to_status: str, actor, verb: Verb, reason: str, on: date | None) -> Licence:
+    licence = lock(Licence, licence.pk)
+    previous = licence.status
+    licence.status_reason = reason
+    licence.status_changed_on = on or timezone.localdate()
+    transition(licence, to_status, extra_fields=("status_reason", "status_changed_on"))
+    audit.record(
+        actor=actor,
+        verb=verb,
+        target=licence,
+        sponsor=licence.sponsor,
+        payload={"from": previous, "to": to_status, "reason": reason},
+    )
+    return licence
+
+
+@transaction.atomic
+def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = None) -> Licence:
+    """Suspend: no certificates can be assigned while suspended; reporting duties continue."""
+    if not reason.strip():
+        raise DomainError("Enter the reasons for suspending the licence")
+    return _change_status(
+        licence=licence, to_status=Licence.Status.SUSPENDED, actor=actor, verb=Verb.LICENCE_SUSPENDED, reason=reason, on=on
+    )
+
+
+@transaction.atomic
+def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
+    """Lift a suspension."""
+    return _change_status(
+        licence=licence, to_status=Licence.Status.ACTIVE, actor=actor, verb=Verb.LICENCE_REINSTATED, reason=reason, on=None
+    )
+
+
+@transaction.atomic
+def licence_revoke(*, licence: Licence, actor, reason: str, on: date | None = None) -> Licence:
+    """Revoke: sponsor users can no longer sign in; the records stay."""
+    if not reason.strip():
+        raise DomainError("Enter the reasons for revoking the licence")
+    return _change_status(
+        licence=licence, to_status=Licence.Status.REVOKED, actor=actor, verb=Verb.LICENCE_REVOKED, reason=reason, on=on
+    )
+
+
+@transaction.atomic
+def licence_surrender(*, licence: Licence, actor, reason: str) -> Licence:
+    """The sponsor gives up its licence (a granted surrender request)."""
+    return _change_status(
+        licence=licence,
+        to_status=Licence.Status.SURRENDERED,
+        actor=actor,
+        verb=Verb.LICENCE_SURRENDERED,
+        reason=reason,
+        on=None,
+    )
+
+
+@transaction.atomic
+def licences_expire(*, today: date | None = None) -> int:
+    """Expire every active or suspended licence whose expiry date has passed (the daily sweep).
+
+    Set-based: one query finds them, one update changes them all; running it twice changes nothing.
+    """
+    today = today or timezone.localdate()
+    due = list(
+        Licence.objects.select_for_update()
+        .filter(status__in=[Licence.Status.ACTIVE, Licence.Status.SUSPENDED], expiry_date__lt=today)
+        .select_related("sponsor")
+    )
+    if not due:
+        return 0
+    Licence.objects.filter(pk__in=[licence.pk for licence in due]).update(
+        status=Licence.Status.EXPIRED, status_changed_on=today, status_reason="The licence reached its expiry date"
+    )
+    for licence in due:
+        audit.record(
+            actor=None,
+            verb=Verb.LICENCE_EXPIRED,
+            target=licence,
+            sponsor=licence.sponsor,
+            payload={"expiry_date": licence.expiry_date.isoformat()},
+        )
+    return len(due)
+
+
+def renewal_window_opens(licence: Licence) -> date | None:
+    """The first day a renewal may be asked for: LICENCE_RENEWAL_WINDOW_MONTHS before expiry."""
+    if licence.expiry_date is None:
+        return None
+    return licence.expiry_date - relativedelta(months=settings.LICENCE_RENEWAL_WINDOW_MONTHS)
+
+
+def renewal_allowed(licence: Licence, today: date) -> bool:
+    """Renewal is open to an active licence whose expiry falls inside the renewal window."""
+    opens = renewal_window_opens(licence)
+    return licence.status == Licence.Status.ACTIVE and opens is not None and opens <= today <= licence.expiry_date
+
+
+@transaction.atomic
+def licence_renew(*, licence: Licence, actor, validity_years: int | None = None) -> Licence:
+    """Extend the licence from its current expiry date (a granted renewal)."""
+    licence = lock(Licence, licence.pk)
+    if licence.status != Licence.Status.ACTIVE:
+        raise DomainError("Only an active licence can be renewed")
+    years = validity_years or settings.LICENCE_VALIDITY_YEARS
+    previous_expiry = licence.expiry_date
+    licence.expiry_date = previous_expiry + relativedelta(years=years)
+    licence.save(update_fields=["expiry_date", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=Verb.LICENCE_RENEWED,
+        target=licence,
+        sponsor=licence.sponsor,
+        payload={"previous_expiry_date": previous_expiry.isoformat(), "expiry_date": licence.expiry_date.isoformat()},
+    )
+    return licence
+
+
+@transaction.atomic
+def licence_route_add(*, licence: Licence, route: str, actor) -> LicenceRoute:
+    """Add a route (a granted variation). It starts A-rated, or provisional for UK Expansion."""
+    if licence.routes.filter(route=route, removed_on__isnull=True).exists():
+        raise DomainError(f"The licence already holds the {Route(route).label} route")
+    held = LicenceRoute.objects.create(
+        licence=licence, route=route, rating=initial_rating(route), granted_on=timezone.localdate()
+    )
+    audit.record(actor=actor, verb=Verb.ROUTE_ADDED, target=licence, sponsor=licence.sponsor, payload={"route": route})
+    return held
+
+
+@transaction.atomic
+def licence_route_remove(*, licence: Licence, route: str, actor) -> LicenceRoute:
+    """Remove a route (a granted variation). The last route cannot go: that is a surrender."""
+    current = licence.routes.select_for_update().filter(removed_on__isnull=True)
+    held = current.filter(route=route).first()
+    if held is None:
+        raise DomainError(f"The licence does not hold the {Route(route).label} route")
+    if current.count() == 1:
+        raise DomainError("A licence must keep at least one route: surrender the licence instead")
+    held.removed_on = timezone.localdate()
+    held.save(update_fields=["removed_on", "updated_at"])
+    audit.record(actor=actor, verb=Verb.ROUTE_REMOVED, target=licence, sponsor=licence.sponsor, payload={"route": route})
+    return held
+
+
+@transaction.atomic
+def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reason: str) -> LicenceRoute:
+    """Change a route's rating (Home Office compliance): a downgrade to B or a restored A."""
+    held = LicenceRoute.objects.select_for_update().select_related("licence__sponsor").get(pk=licence_route.pk)
+    if held.removed_on is not None:
+        raise DomainError("This route has been removed from the licence")
+    if not reason.strip():
+        raise DomainError("Enter the reasons for the rating")
+    previous = held.rating
+    held.rating = rating
+    held.save(update_fields=["rating", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=Verb.ROUTE_RATED,
+        target=held.licence,
+        sponsor=held.licence.sponsor,
+        payload={"route": held.route, "from": previous, "to": rating, "reason": reason},
+    )
+    return held

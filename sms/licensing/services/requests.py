@@ -1,0 +1,127 @@
+"""Renewals and variations ("request any other change"), and the Home Office's decisions on every
+kind of sponsor request: a grant applies its outcome to the licence (domain.md section 2).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.exceptions import DomainError
+from sms.core.models import FeeRate
+from sms.core.selectors import fee_amount
+from sms.core.uploads import safe_display_name, validate_upload
+from sms.licensing.models import ReportableChange, Route, Sponsor, SponsorRequest
+from sms.licensing.services import licence as licence_services
+from sms.licensing.services.decisions import request_record_decision
+from sms.licensing.services.personnel import record_reportable_change
+from sms.licensing.services.users import create_requested_level_1
+
+Kind = SponsorRequest.Kind
+
+
+def attach_documents(*, request: SponsorRequest, uploads: list) -> None:
+    """Store evidence files on a request, each checked by size and content."""
+    for upload in uploads:
+        content_type = validate_upload(upload)
+        request.documents.create(
+            file=upload, original_name=safe_display_name(upload.name), content_type=content_type, size=upload.size
+        )
+
+
+def _pending(sponsor: Sponsor, kinds) -> bool:
+    return SponsorRequest.objects.filter(sponsor=sponsor, kind__in=kinds, status=SponsorRequest.Status.SUBMITTED).exists()
+
+
+@transaction.atomic
+def renewal_request(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> SponsorRequest:
+    """Apply to renew: only inside the renewal window, with the declaration, paying the fee in force."""
+    licence = sponsor.licence
+    today = timezone.localdate()
+    if not licence_services.renewal_allowed(licence, today):
+        opens = licence_services.renewal_window_opens(licence)
+        raise DomainError(f"You can apply to renew from {opens:%d %B %Y}" if opens and today < opens else "This licence cannot be renewed")
+    if not declaration_confirmed:
+        raise DomainError("Confirm the declaration to apply for renewal")
+    if _pending(sponsor, [Kind.RENEWAL]):
+        raise DomainError("A renewal application is already waiting for a decision")
+    fee = fee_amount(kind=FeeRate.Kind.LICENCE_RENEWAL, sponsor_size=sponsor.size, on=today)
+    request = SponsorRequest.objects.create(
+        sponsor=sponsor, kind=Kind.RENEWAL, created_by=actor, fee_pence=fee, declaration_confirmed=True
+    )
+    audit.record(actor=actor, verb=Verb.REQUEST_SUBMITTED, target=request, payload={"kind": Kind.RENEWAL, "fee_pence": fee})
+    return request
+
+
+@transaction.atomic
+def variation_request(
+    *, sponsor: Sponsor, actor, kind: str, details: str, route: str = "", uploads: list | None = None
+) -> SponsorRequest:
+    """Ask for a change to the licence, with an explanation and evidence files."""
+    if kind not in SponsorRequest.VARIATION_KINDS:
+        raise DomainError("Select what you want to change")
+    if not details.strip():
+        raise DomainError("Enter details of the change")
+    licence = sponsor.licence
+    if licence.has_ended:
+        raise DomainError("The licence has ended")
+    held = set(licence.routes.filter(removed_on__isnull=True).values_list("route", flat=True))
+    if kind == Kind.ADD_ROUTE:
+        if not route:
+            raise DomainError("Select the route to add")
+        if route in held:
+            raise DomainError(f"The licence already holds the {Route(route).label} route")
+    if kind == Kind.REMOVE_ROUTE:
+        if route not in held:
+            raise DomainError("Select a route the licence holds")
+        if len(held) == 1:
+            raise DomainError("A licence must keep at least one route: ask to surrender the licence instead")
+    if kind == Kind.SURRENDER and _pending(sponsor, [Kind.SURRENDER]):
+        raise DomainError("A request to surrender the licence is already waiting for a decision")
+    request = SponsorRequest.objects.create(
+        sponsor=sponsor, kind=kind, created_by=actor, details=details.strip(), route=route if kind in {Kind.ADD_ROUTE, Kind.REMOVE_ROUTE} else ""
+    )
+    attach_documents(request=request, uploads=uploads or [])
+    audit.record(
+        actor=actor,
+        verb=Verb.REQUEST_SUBMITTED,
+        target=request,
+        payload={"kind": kind, "route": request.route, "documents": len(uploads or [])},
+    )
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request: SponsorRequest, actor) -> SponsorRequest:
+    """The sponsor withdraws a request still waiting for a decision."""
+    return request_record_decision(request=request, to_status=SponsorRequest.Status.WITHDRAWN, actor=actor, reason="")
+
+
+@transaction.atomic
+def request_grant(*, request: SponsorRequest, actor, reason: str = "") -> SponsorRequest:
+    """Grant a request and apply what it asked for to the licence, in one transaction.
+
+    Changes of ownership and linked entities change nothing structural here: the granted request,
+    with its details and evidence, is the record.
+    """
+    request = request_record_decision(request=request, to_status=SponsorRequest.Status.GRANTED, actor=actor, reason=reason)
+    licence = request.sponsor.licence
+    if request.kind == Kind.RENEWAL:
+        licence_services.licence_renew(licence=licence, actor=actor)
+    elif request.kind == Kind.ADD_ROUTE:
+        licence_services.licence_route_add(licence=licence, route=request.route, actor=actor)
+    elif request.kind == Kind.REMOVE_ROUTE:
+        licence_services.licence_route_remove(licence=licence, route=request.route, actor=actor)
+    elif request.kind == Kind.SURRENDER:
+        licence_services.licence_surrender(licence=licence, actor=actor, reason=request.details)
+    elif request.kind == Kind.ADDITIONAL_LEVEL_1:
+        create_requested_level_1(request=request)
+    return request
+
+
+@transaction.atomic
+def request_refuse(*, request: SponsorRequest, actor, reason: str) -> SponsorRequest:
+    """Refuse a request, with reasons the sponsor will see."""
+    if not reason.strip():
+        raise DomainError("Enter the reasons for refusing the request")
+    return request_record_decision(request=request, to_status=SponsorRequest.Status.REFUSED, actor=actor, reason=reason)

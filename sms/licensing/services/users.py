@@ -1,0 +1,137 @@
+"""Sponsor users: Level 2 users managed by Level 1 users, additional Level 1 users, deactivation,
+and the quarterly access review (domain.md section 1, seed 002).
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from sms.accounts import services as accounts
+from sms.accounts.models import User
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.exceptions import DomainError
+from sms.licensing.models import AccessReview, Licence, Rating, Sponsor, SponsorRequest
+from sms.licensing.services.decisions import request_record_decision
+
+
+@transaction.atomic
+def level_2_user_add(*, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str) -> User:
+    """A Level 1 user adds a Level 2 user directly; the new user gets an activation link."""
+    return accounts.user_create(
+        email=email,
+        given_name=given_name,
+        family_name=family_name,
+        created_by=actor,
+        sponsor=sponsor,
+        level=User.Level.LEVEL_2,
+    )
+
+
+@transaction.atomic
+def sponsor_user_edit(*, user: User, actor: User, given_name: str, family_name: str, email: str) -> User:
+    """Correct a Level 2 user's name or email address."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.level != User.Level.LEVEL_2:
+        raise DomainError("Only Level 2 users' details can be changed here")
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise DomainError("A user with this email address already exists")
+    before = {"given_name": user.given_name, "family_name": user.family_name, "email": user.email}
+    user.given_name, user.family_name, user.email = given_name.strip(), family_name.strip(), email
+    user.save(update_fields=["given_name", "family_name", "email"])
+    after = {"given_name": user.given_name, "family_name": user.family_name, "email": user.email}
+    changed = {field: {"from": before[field], "to": after[field]} for field in before if before[field] != after[field]}
+    audit.record(actor=actor, verb=Verb.USER_DETAILS_CHANGED, target=user, payload=changed)
+    return user
+
+
+@transaction.atomic
+def sponsor_user_deactivate(*, user: User, actor: User) -> User:
+    """Deactivate (remove) a sponsor user. The last active Level 1 user can never go (domain.md section 1).
+
+    The account and its history stay; the person can no longer sign in.
+    """
+    # Lock every active Level 1 user of the sponsor so two deactivations cannot both pass the check.
+    level_1_ids = list(
+        User.objects.select_for_update()
+        .filter(sponsor_id=user.sponsor_id, level=User.Level.LEVEL_1, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError("This user is already deactivated")
+    if user.pk == actor.pk:
+        raise DomainError("You cannot deactivate your own account")
+    if user.level == User.Level.LEVEL_1 and level_1_ids == [user.pk]:
+        raise DomainError("You cannot deactivate the last Level 1 user")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, verb=Verb.USER_DEACTIVATED, target=user, payload={"role": user.role_label})
+    return user
+
+
+def auto_approves_level_1(licence: Licence) -> bool:
+    """An additional Level 1 user is approved at once when the setting allows it and the licence is
+    active with every current route A-rated; otherwise the Home Office decides."""
+    if not settings.ADDITIONAL_LEVEL_1_AUTO_APPROVE or licence.status != Licence.Status.ACTIVE:
+        return False
+    ratings = set(licence.routes.filter(removed_on__isnull=True).values_list("rating", flat=True))
+    return ratings == {Rating.A}
+
+
+@transaction.atomic
+def additional_level_1_request(
+    *, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str
+) -> SponsorRequest:
+    """Ask for another Level 1 user. Approved at once where ``auto_approves_level_1`` says so."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError("A user with this email address already exists")
+    pending = SponsorRequest.objects.filter(
+        sponsor=sponsor, kind=SponsorRequest.Kind.ADDITIONAL_LEVEL_1, status=SponsorRequest.Status.SUBMITTED
+    ).filter(Q(proposed_person__email=email))
+    if pending.exists():
+        raise DomainError("A request for this person is already waiting for a decision")
+    request = SponsorRequest.objects.create(
+        sponsor=sponsor,
+        kind=SponsorRequest.Kind.ADDITIONAL_LEVEL_1,
+        created_by=actor,
+        proposed_person={"email": email, "given_name": given_name.strip(), "family_name": family_name.strip()},
+    )
+    audit.record(
+        actor=actor, verb=Verb.REQUEST_SUBMITTED, target=request, payload={"kind": request.kind, "email": email}
+    )
+    if auto_approves_level_1(sponsor.licence):
+        request = request_record_decision(
+            request=request,
+            to_status=SponsorRequest.Status.GRANTED,
+            actor=None,
+            reason="Approved automatically: the licence is active and every route is A-rated",
+        )
+        create_requested_level_1(request=request)
+    return request
+
+
+def create_requested_level_1(*, request: SponsorRequest) -> User:
+    """Create the Level 1 user a granted request named; they get an activation link."""
+    person = request.proposed_person
+    return accounts.user_create(
+        email=person["email"],
+        given_name=person["given_name"],
+        family_name=person["family_name"],
+        created_by=request.created_by,
+        sponsor=request.sponsor,
+        level=User.Level.LEVEL_1,
+    )
+
+
+@transaction.atomic
+def access_review_complete(*, sponsor: Sponsor, actor: User, notes: str) -> AccessReview:
+    """A Level 1 user confirms they have reviewed who has access (quarterly, seed 002)."""
+    count = User.objects.filter(sponsor=sponsor, is_active=True).count()
+    review = AccessReview.objects.create(sponsor=sponsor, reviewed_by=actor, users_reviewed=count, notes=notes.strip())
+    audit.record(
+        actor=actor, verb=Verb.ACCESS_REVIEW_COMPLETED, target=sponsor, payload={"users_reviewed": count, "notes": notes}
+    )
+    return review
