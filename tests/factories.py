@@ -4,16 +4,49 @@ import factory
 
 from sms.accounts import services as accounts
 from sms.accounts.models import User
-from sms.licensing.models import Sponsor
+from sms.licensing.models import KeyPersonRole, Route, Sponsor
+from sms.licensing.services.licence import licence_issue
+from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 
 PASSWORD = "Tricky-Harbour-2026"
 
 
 class SponsorFactory(factory.django.DjangoModelFactory):
+    """A sponsor with an active licence (Skilled Worker, A-rated) and its AO and KC."""
+
     class Meta:
         model = Sponsor
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Sponsor {n} Ltd")
+    registered_address = "1 High Street\nLeeds\nLS1 1AA"
+
+    @factory.post_generation
+    def licence(sponsor, create, routes, **kwargs):
+        if not create:
+            return
+        licence_issue(sponsor=sponsor, routes=routes or [Route.SKILLED_WORKER], actor=None)
+        for role, given in ((KeyPersonRole.AUTHORISING_OFFICER, "Ada"), (KeyPersonRole.KEY_CONTACT, "Ken")):
+            key_person_appoint(
+                sponsor=sponsor,
+                role=role,
+                person=suitable_person(given=given, email=f"{given.lower()}@{sponsor.pk}.example"),
+                actor=None,
+                effective_date=sponsor.licence.start_date,
+                reportable=False,
+            )
+
+
+def suitable_person(*, given: str, email: str, family: str = "Person") -> PersonDetails:
+    """Someone who makes every suitability declaration."""
+    return PersonDetails(
+        given_name=given,
+        family_name=family,
+        email=email,
+        declared_uk_based=True,
+        declared_no_unspent_convictions=True,
+        declared_not_bankrupt=True,
+    )
 
 
 def make_sponsor_user(*, sponsor: Sponsor, level: str, email: str, password: str = PASSWORD) -> User:

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "sms.accounts.middleware.MultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sms.licensing.middleware.LicenceAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lockout into our own response.
     "axes.middleware.AxesMiddleware",

@@ -3,7 +3,10 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 
+from sms.audit import services as audit
+from sms.audit.models import Verb
 from sms.core.forms import GovukForm
+from sms.licensing.selectors import licence_ended_message
 
 PASSWORD_ATTRS = {"autocomplete": "current-password", "spellcheck": "false"}
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "spellcheck": "false"}
@@ -42,6 +45,10 @@ class SignInForm(GovukForm):
                 raise forms.ValidationError(
                     "Enter a correct email address and password", code="invalid_login"
                 )
+            ended = licence_ended_message(self.user)
+            if ended:
+                audit.record(actor=self.user, verb=Verb.SIGN_IN_REFUSED_LICENCE_ENDED, target=self.user)
+                raise forms.ValidationError(ended, code="licence_ended")
         return cleaned
 
 

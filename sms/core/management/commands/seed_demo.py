@@ -1,15 +1,26 @@
-"""`manage.py seed_demo`: demo sponsors and users to sign in with. Safe to run again."""
+"""`manage.py seed_demo`: demo sponsors, licences and users to sign in with. Safe to run again."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sms.accounts import services as accounts
 from sms.accounts.models import User
-from sms.licensing.models import Sponsor
+from sms.licensing.models import KeyPersonRole, Licence, Route, Sponsor, SponsorSize
+from sms.licensing.services.licence import licence_issue
+from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
 
 DEMO_PASSWORD = "Demo-Sponsor-2026"  # noqa: S105 - printed for the demo on purpose
 
-DEMO_SPONSORS = ["Acme Care Ltd", "Northern Engineering plc"]
+# name, size, routes, registered address
+DEMO_SPONSORS = [
+    ("Acme Care Ltd", SponsorSize.SMALL, [Route.SKILLED_WORKER], "12 Mill Lane\nLeeds\nLS1 4AB"),
+    (
+        "Northern Engineering plc",
+        SponsorSize.LARGE,
+        [Route.SKILLED_WORKER, Route.GBM_SENIOR_SPECIALIST],
+        "Unit 4, Riverside Park\nSheffield\nS9 2RX",
+    ),
+]
 
 # (email, given name, family name, sponsor name or None, level, staff role)
 DEMO_USERS = [
@@ -23,14 +34,30 @@ DEMO_USERS = [
 ]
 
 
+def _person(user: User) -> PersonDetails:
+    return PersonDetails(
+        given_name=user.given_name,
+        family_name=user.family_name,
+        email=user.email,
+        job_title="Head of People",
+        declared_uk_based=True,
+        declared_no_unspent_convictions=True,
+        declared_not_bankrupt=True,
+    )
+
+
 class Command(BaseCommand):
-    help = "Create demo sponsors and users (idempotent) and print how to sign in."
+    help = "Create demo sponsors with licences and users (idempotent) and print how to sign in."
 
     @transaction.atomic
     def handle(self, *args, **options):
         sponsors = {}
-        for name in DEMO_SPONSORS:
-            sponsors[name], _ = Sponsor.objects.get_or_create(name=name)
+        for name, size, routes, address in DEMO_SPONSORS:
+            sponsor, _ = Sponsor.objects.get_or_create(name=name, defaults={"size": size, "registered_address": address})
+            if not Licence.objects.filter(sponsor=sponsor).exists():
+                licence_issue(sponsor=sponsor, routes=routes, actor=None)
+                work_site_add(sponsor=sponsor, address=address, opened_on=sponsor.licence.start_date, actor=None)
+            sponsors[name] = sponsor
         for email, given, family, sponsor_name, level, role in DEMO_USERS:
             if User.objects.filter(email=email).exists():
                 continue
@@ -45,6 +72,18 @@ class Command(BaseCommand):
                 send_activation=False,
             )
             accounts.account_activate(user=user, password=DEMO_PASSWORD)
+            if level == User.Level.LEVEL_1 and not user.sponsor.key_personnel.exists():
+                # The demo Level 1 users are also their organisation's AO and Key Contact.
+                for key_role in KeyPersonRole.values:
+                    key_person_appoint(
+                        sponsor=user.sponsor,
+                        role=key_role,
+                        person=_person(user),
+                        actor=None,
+                        user=user,
+                        effective_date=user.sponsor.licence.start_date,
+                        reportable=False,
+                    )
 
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/sign-in/ with:")
         for email, _, _, sponsor_name, level, role in DEMO_USERS:
@@ -55,6 +94,5 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {email:32} {what}")
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
-        self.stdout.write(
-            "Multi-factor authentication is optional in the demo (set it up under Your account)."
-        )
+        self.stdout.write("Multi-factor authentication is optional in the demo (set it up under Your account).")
+        self.stdout.write("Anyone can apply for a new licence at http://127.0.0.1:8000/apply/")
