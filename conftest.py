@@ -44,3 +44,8 @@ def caseworker(db):
 @pytest.fixture
 def helpdesk(db):
     return make_staff_user(role=User.StaffRole.HELPDESK, email="helpdesk@ho.example")
+
+
+@pytest.fixture
+def compliance_officer(db):
+    return make_staff_user(role=User.StaffRole.COMPLIANCE_OFFICER, email="compliance@ho.example")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sms.audit import services as audit
 from sms.audit.models import Verb
-from sms.core.exceptions import DomainError
+from sms.core.exceptions import DomainError, IllegalTransition
 from sms.core.lifecycle import lock, transition
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
 
@@ -80,7 +80,9 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
 
 @transaction.atomic
 def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
-    """Lift a suspension."""
+    """Lift a suspension. (The table's applied -> active move is issuing, not reinstating.)"""
+    if licence.status != Licence.Status.SUSPENDED:
+        raise IllegalTransition("Only a suspended licence can be reinstated")
     return _change_status(
         licence=licence, to_status=Licence.Status.ACTIVE, actor=actor, verb=Verb.LICENCE_REINSTATED, reason=reason, on=None
     )

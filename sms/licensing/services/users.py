@@ -102,7 +102,7 @@ def additional_level_1_request(
     audit.record(
         actor=actor, verb=Verb.REQUEST_SUBMITTED, target=request, payload={"kind": request.kind, "email": email}
     )
-    if auto_approves_level_1(sponsor.licence):
+    if auto_approves_level_1(Licence.objects.get(sponsor=sponsor)):
         request = request_record_decision(
             request=request,
             to_status=SponsorRequest.Status.GRANTED,

@@ -1,0 +1,158 @@
+"""Licence applications: draft, submit with the fee, more information, grant or refuse."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sms.accounts.models import User
+from sms.audit.models import AuditEvent, Verb
+from sms.core.exceptions import DomainError, IllegalTransition
+from sms.licensing.models import KeyPerson, Licence, LicenceApplication, Route
+from sms.licensing.services import applications as services
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PERSON = {
+    "declared_uk_based": True,
+    "declared_no_unspent_convictions": True,
+    "declared_not_bankrupt": True,
+}
+
+
+def pdf():
+    return SimpleUploadedFile("companies-house.pdf", PDF)
+
+
+def complete_answers(**overrides):
+    answers = {
+        "organisation": {"name": "Harbour Care Ltd", "registered_number": "01234567"},
+        "addresses": {"registered_address": "1 Quay\nHull\nHU1 1AA", "trading_address": ""},
+        "size": {"size": "small"},
+        "routes": {"routes": [Route.SKILLED_WORKER, Route.SCALE_UP]},
+        "authorising_officer": {"given_name": "Ada", "family_name": "Ng", "email": "ada@harbour.example", **PERSON},
+        "key_contact": {"same_as": "authorising_officer"},
+        "level_1": {"given_name": "Lee", "family_name": "Fox", "email": "lee@harbour.example"},
+    }
+    answers.update(overrides)
+    return answers
+
+
+@pytest.fixture
+def submitted(db, django_capture_on_commit_callbacks):
+    application = services.application_start()
+    for section, answers in complete_answers().items():
+        services.application_save_answers(application=application, section=section, answers=answers)
+    services.application_add_document(application=application, upload=pdf())
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.application_submit(application=application, declaration_confirmed=True)
+
+
+def test_submission_records_the_fee_for_the_size_and_emails_the_reference(submitted):
+    assert submitted.status == LicenceApplication.Status.SUBMITTED
+    assert submitted.fee_pence == 57400
+    assert mail.outbox[-1].to == ["ada@harbour.example"]
+    assert submitted.reference in mail.outbox[-1].body
+    assert AuditEvent.objects.filter(verb=Verb.APPLICATION_SUBMITTED, sponsor=None).exists()
+
+
+def test_an_incomplete_application_cannot_be_submitted(db):
+    application = services.application_start()
+    services.application_save_answers(application=application, section="organisation", answers={"name": "X"})
+    with pytest.raises(DomainError, match="Answer every question"):
+        services.application_submit(application=application, declaration_confirmed=True)
+
+
+def test_submission_needs_a_document_and_the_declaration(db):
+    application = services.application_start()
+    for section, answers in complete_answers().items():
+        services.application_save_answers(application=application, section=section, answers=answers)
+    with pytest.raises(DomainError, match="supporting document"):
+        services.application_submit(application=application, declaration_confirmed=True)
+    services.application_add_document(application=application, upload=pdf())
+    with pytest.raises(DomainError, match="declaration"):
+        services.application_submit(application=application, declaration_confirmed=False)
+
+
+def test_a_representative_authorising_officer_is_refused_at_submission(db):
+    application = services.application_start()
+    answers = complete_answers(
+        authorising_officer={"given_name": "L", "family_name": "W", "email": "l@law.example", "is_representative": True, **PERSON}
+    )
+    for section, value in answers.items():
+        services.application_save_answers(application=application, section=section, answers=value)
+    services.application_add_document(application=application, upload=pdf())
+    with pytest.raises(DomainError, match="representative"):
+        services.application_submit(application=application, declaration_confirmed=True)
+
+
+def test_a_submitted_application_cannot_be_changed(submitted):
+    with pytest.raises(DomainError, match="can no longer be changed"):
+        services.application_save_answers(application=submitted, section="size", answers={"size": "large"})
+
+
+def test_more_information_round_trip_uses_a_single_use_link(submitted, caseworker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.application_request_information(
+            application=submitted, actor=caseworker, request_text="Send your latest accounts"
+        )
+    assert link in mail.outbox[-1].body
+    token = re.search(r"more-information/([^/]+)/", link).group(1)
+    found = services.application_for_token(reference=submitted.reference, token=token)
+    assert found == submitted
+    assert services.application_for_token(reference=submitted.reference, token="wrong") is None
+    services.application_provide_information(application=found, response="Attached", uploads=[pdf()])
+    found.refresh_from_db()
+    assert found.status == LicenceApplication.Status.SUBMITTED
+    assert found.documents.count() == 2
+    assert found.answers["information_replies"] == [{"request": "Send your latest accounts", "reply": "Attached"}]
+    assert services.application_for_token(reference=submitted.reference, token=token) is None
+
+
+def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(submitted, caseworker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sponsor = services.application_grant(
+            application=submitted,
+            actor=caseworker,
+            routes=[Route.SKILLED_WORKER],
+            first_allocation={"worker": 5, "temporary_worker": 0},
+        )
+    licence = sponsor.licence
+    assert (sponsor.name, sponsor.size, licence.status) == ("Harbour Care Ltd", "small", Licence.Status.ACTIVE)
+    assert list(licence.routes.values_list("route", "rating")) == [(Route.SKILLED_WORKER, "a")]
+    roles = dict(KeyPerson.objects.filter(sponsor=sponsor).values_list("role", "email"))
+    assert roles == {"authorising_officer": "ada@harbour.example", "key_contact": "ada@harbour.example"}
+    level_1 = User.objects.get(email="lee@harbour.example")
+    assert (level_1.level, level_1.sponsor, level_1.has_usable_password()) == (User.Level.LEVEL_1, sponsor, False)
+    submitted.refresh_from_db()
+    assert submitted.first_allocation == {"worker": 5}
+    to_ao = [m for m in mail.outbox if m.to == ["ada@harbour.example"] and "granted" in m.subject][0]
+    assert level_1.user_id in to_ao.body and licence.number in to_ao.body
+    to_l1 = [m for m in mail.outbox if m.to == ["lee@harbour.example"]][0]
+    assert "/activate/" in to_l1.body
+
+
+def test_grant_may_not_add_routes_the_applicant_did_not_ask_for(submitted, caseworker):
+    with pytest.raises(DomainError, match="only routes the applicant asked for"):
+        services.application_grant(application=submitted, actor=caseworker, routes=[Route.STUDENT])
+
+
+def test_refusal_tells_the_applicant_the_reasons(submitted, caseworker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_refuse(application=submitted, actor=caseworker, reasons="No evidence of trading")
+    assert "No evidence of trading" in mail.outbox[-1].body
+    with pytest.raises(IllegalTransition):
+        services.application_grant(application=submitted, actor=caseworker, routes=[Route.SKILLED_WORKER])
+
+
+def test_a_grant_that_fails_half_way_leaves_nothing_behind(submitted, caseworker, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("email store unavailable")
+
+    monkeypatch.setattr(services, "email_enqueue", fail)
+    with pytest.raises(RuntimeError):
+        services.application_grant(application=submitted, actor=caseworker, routes=[Route.SKILLED_WORKER])
+    submitted.refresh_from_db()
+    assert submitted.status == LicenceApplication.Status.SUBMITTED
+    assert not Licence.objects.filter(sponsor__name="Harbour Care Ltd").exists()
+    assert not User.objects.filter(email="lee@harbour.example").exists()
