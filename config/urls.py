@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("sms.core.urls")),
     path("", include("sms.accounts.urls")),
     path("", include("sms.audit.urls")),
+    path("", include("sms.licensing.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     CHANGE_LICENCE = "change_licence", "Renew the licence, request a variation or surrender"
     MANAGE_ACTION_PLAN = "manage_action_plan", "Pay for and update an action plan"
     VIEW_AUDIT_TRAIL = "view_audit_trail", "View the sponsor's audit trail"
+    REVIEW_ACCESS = "review_access", "Complete the quarterly access review"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -82,6 +83,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     Action.MANAGE_ACTION_PLAN: {L1: ALL},
     # Level 2 users see only their own actions in the trail (the selector narrows it).
     Action.VIEW_AUDIT_TRAIL: {L1: ALL, L2: OWN},
+    # Beyond the domain table: the quarterly access review (seed 002) is a Level 1 duty.
+    Action.REVIEW_ACCESS: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     Action.POST_MESSAGES: {CASEWORKER: ALL, ADMIN: ALL},

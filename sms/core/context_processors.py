@@ -14,11 +14,16 @@ def _navigation(request) -> list[dict]:
     items: list[tuple[str, str]] = []
     if user.is_home_office:
         items.append(("Home", reverse("core:home_office_home")))
+        items.append(("Applications", reverse("licensing:ho_applications")))
+        items.append(("Requests", reverse("licensing:ho_requests")))
+        items.append(("Sponsors", reverse("licensing:ho_sponsors")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         if can(user, Action.UNLOCK_ACCOUNT):
             items.append(("Locked accounts", reverse("accounts:locked_accounts")))
     else:
         items.append(("Home", reverse("core:sponsor_home")))
+        items.append(("Licence", reverse("licensing:summary")))
+        items.append(("Users", reverse("licensing:access_register")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))
     path = request.path

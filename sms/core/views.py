@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
+from sms.licensing.selectors import queue_sizes
 
 
 class HomeView(PolicyMixin, View):
@@ -29,10 +30,13 @@ class SponsorHomeView(PolicyMixin, TemplateView):
 
 
 class HomeOfficeHomeView(PolicyMixin, TemplateView):
-    """The Home Office staff home page."""
+    """The Home Office staff home page, with the size of each queue."""
 
     action = Action.VIEW_HOME_OFFICE_RECORDS
     template_name = "core/home_office_home.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "queue": queue_sizes()}
 
 
 class HealthCheckView(PolicyMixin, View):

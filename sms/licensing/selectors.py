@@ -97,6 +97,16 @@ def access_register(*, user) -> dict:
 
 # Home Office reads: staff see every sponsor.
 
+
+def queue_sizes() -> dict[str, int]:
+    """How many applications and sponsor requests wait for a decision."""
+    return {
+        "applications": LicenceApplication.objects.filter(
+            status__in=[LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED]
+        ).count(),
+        "requests": SponsorRequest.objects.filter(status=SponsorRequest.Status.SUBMITTED).count(),
+    }
+
 def application_queue(*, status: str = "") -> QuerySet[LicenceApplication]:
     """Submitted applications for caseworkers, oldest first (drafts are the applicant's own)."""
     applications = LicenceApplication.objects.exclude(status=LicenceApplication.Status.DRAFT)

@@ -14,6 +14,8 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
     sign_in(client, level_1)
     assert navigation(client) == [
         ("Home", reverse("core:sponsor_home")),
+        ("Licence", reverse("licensing:summary")),
+        ("Users", reverse("licensing:access_register")),
         ("Audit trail", reverse("audit:trail")),
         ("Your account", reverse("accounts:account")),
     ]
@@ -23,6 +25,9 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
     sign_in(client, caseworker)
     assert navigation(client) == [
         ("Home", reverse("core:home_office_home")),
+        ("Applications", reverse("licensing:ho_applications")),
+        ("Requests", reverse("licensing:ho_requests")),
+        ("Sponsors", reverse("licensing:ho_sponsors")),
         ("Audit trail", reverse("audit:home_office_trail")),
         ("Your account", reverse("accounts:account")),
     ]

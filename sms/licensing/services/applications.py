@@ -86,7 +86,8 @@ def application_add_document(*, application: LicenceApplication, upload, descrip
 
 
 def missing_sections(application: LicenceApplication) -> list[str]:
-    return [section for section in REQUIRED_SECTIONS if section not in application.answers]
+    """Sections not yet answered (a person section left empty, waiting for its details page, counts)."""
+    return [section for section in REQUIRED_SECTIONS if not application.answers.get(section)]
 
 
 @transaction.atomic

@@ -1,0 +1,57 @@
+"""A page with one form whose valid submission calls one service.
+
+Business rules stay in the service: a ``DomainError`` it raises is shown in the error summary and
+nothing changes. Subclasses set the texts and implement ``perform``.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views.generic import FormView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.core.exceptions import DomainError
+
+
+class ServiceFormView(PolicyMixin, FormView):
+    template_name = "includes/service_form.html"
+    title = ""
+    caption = ""
+    intro = ""
+    button_text = "Continue"
+    back_url_name = ""
+    warning = ""
+
+    def perform(self, data: dict):
+        """Call the service; return the success message (or None)."""
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": self.title,
+            "caption": self.caption,
+            "intro": self.intro,
+            "button_text": self.button_text,
+            "warning": self.warning,
+            "back_url": self.get_back_url(),
+        }
+
+    def get_back_url(self) -> str:
+        return ""
+
+    def form_valid(self, form):
+        try:
+            message = self.perform(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.get_success_url())

@@ -1,0 +1,397 @@
+"""Forms for applying for a licence and managing it. Error messages name the field, GOV.UK style."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from sms.core.forms import GovukForm
+from sms.core.uploads import validate_upload
+from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest, SponsorSize
+
+SAME_AS_AO = "authorising_officer"
+SAME_AS_KC = "key_contact"
+SOMEONE_ELSE = "someone_else"
+
+
+def uk_date_field(label: str, required_message: str) -> forms.DateField:
+    """A date typed as day/month/year, with GOV.UK messages."""
+    return forms.DateField(
+        label=label,
+        help_text="For example, 27/3/2026",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={
+            "required": required_message,
+            "invalid": f"{label} must be a real date, like 27/3/2026",
+        },
+    )
+
+
+class EffectiveDateMixin:
+    """A change's effective date: today or earlier (a change is reported after it happens)."""
+
+    def clean_effective_date(self):
+        value = self.cleaned_data["effective_date"]
+        if value > timezone.localdate():
+            raise ValidationError("The date the change took effect must be today or in the past")
+        return value
+
+
+class OrganisationForm(GovukForm):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=255,
+        error_messages={"required": "Enter the organisation's name"},
+    )
+    registered_number = forms.CharField(
+        label="Company or charity registration number (optional)",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+
+
+class AddressesForm(GovukForm):
+    registered_address = forms.CharField(
+        label="Registered office address",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the registered office address"},
+    )
+    trading_address = forms.CharField(
+        label="Trading address, if different (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class SizeForm(GovukForm):
+    size = forms.ChoiceField(
+        label="What size is the organisation?",
+        choices=SponsorSize.choices,
+        widget=forms.RadioSelect,
+        help_text="Small or charitable sponsors pay lower fees.",
+        error_messages={"required": "Select the size of the organisation"},
+    )
+
+
+class RoutesForm(GovukForm):
+    routes = forms.MultipleChoiceField(
+        label="Which routes do you want to sponsor people on?",
+        choices=Route.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one route"},
+    )
+
+
+class PersonForm(GovukForm):
+    """A person named on the application, with their suitability declarations."""
+
+    given_name = forms.CharField(label="Given names", max_length=150)
+    family_name = forms.CharField(label="Family name", max_length=150)
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    phone = forms.CharField(label="Telephone number (optional)", max_length=40, required=False)
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+    is_representative = forms.BooleanField(
+        label="This person is a representative, such as a lawyer, acting for the organisation", required=False
+    )
+    declared_uk_based = forms.BooleanField(label="This person is based in the UK")
+    declared_no_unspent_convictions = forms.BooleanField(
+        label="This person has no unspent convictions for relevant offences"
+    )
+    declared_not_bankrupt = forms.BooleanField(label="This person is not an undischarged bankrupt")
+
+    def __init__(self, *args, who: str = "the person", allow_representative: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in {
+            "given_name": f"Enter {who}'s given names",
+            "family_name": f"Enter {who}'s family name",
+            "email": f"Enter {who}'s email address",
+            "declared_uk_based": f"Confirm that {who} is based in the UK",
+            "declared_no_unspent_convictions": f"Confirm that {who} has no unspent convictions for relevant offences",
+            "declared_not_bankrupt": f"Confirm that {who} is not an undischarged bankrupt",
+        }.items():
+            self.fields[name].error_messages["required"] = message
+        if not allow_representative:
+            del self.fields["is_representative"]
+
+
+class SamePersonForm(GovukForm):
+    """Who holds a role: someone already named, or someone else."""
+
+    who = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args, label: str, options: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["who"].label = label
+        self.fields["who"].choices = [*options, (SOMEONE_ELSE, "Someone else")]
+        self.fields["who"].error_messages["required"] = "Select who it is"
+
+
+class DocumentUploadForm(GovukForm):
+    document = forms.FileField(
+        label="Upload a file",
+        help_text="A PDF, PNG, JPG or Word (DOCX) file, smaller than 10MB.",
+        error_messages={"required": "Select a file to upload"},
+    )
+    description = forms.CharField(
+        label="What is this document? (optional)",
+        max_length=255,
+        required=False,
+        help_text="For example, latest audited accounts",
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        validate_upload(upload)
+        return upload
+
+
+class DeclarationForm(GovukForm):
+    declaration = forms.BooleanField(
+        label="I confirm that the information in this application is true and complete, and that the "
+        "organisation will meet its sponsorship duties",
+        error_messages={"required": "Confirm the declaration to submit the application"},
+    )
+
+
+class InformationReplyForm(GovukForm):
+    reply = forms.CharField(
+        label="Your reply", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+    )
+    document = forms.FileField(label="Upload a document (optional)", required=False)
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("reply", "").strip() and not cleaned.get("document"):
+            self.add_error("reply", "Enter a reply or upload a document")
+        return cleaned
+
+
+# Sponsor-side forms.
+
+
+class Level2UserForm(GovukForm):
+    given_name = forms.CharField(
+        label="Given names", max_length=150, error_messages={"required": "Enter the user's given names"}
+    )
+    family_name = forms.CharField(
+        label="Family name", max_length=150, error_messages={"required": "Enter the user's family name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the user's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class KeyPersonForm(EffectiveDateMixin, PersonForm):
+    """A replacement AO or KC, with the date the change took effect."""
+
+    effective_date = uk_date_field("Date the change took effect", "Enter the date the change took effect")
+
+
+class OrganisationDetailsForm(EffectiveDateMixin, GovukForm):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=255,
+        error_messages={"required": "Enter the organisation's name"},
+    )
+    registered_address = forms.CharField(
+        label="Registered office address",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        error_messages={"required": "Enter the registered office address"},
+    )
+    trading_address = forms.CharField(
+        label="Trading address (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        required=False,
+    )
+    effective_date = uk_date_field("Date the change took effect", "Enter the date the change took effect")
+
+
+class WorkSiteForm(GovukForm):
+    address = forms.CharField(
+        label="Address of the work site",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        error_messages={"required": "Enter the work site's address"},
+    )
+    opened_on = uk_date_field(
+        "Date sponsored workers started working here", "Enter the date sponsored workers started working here"
+    )
+
+
+class WorkSiteCloseForm(GovukForm):
+    closed_on = uk_date_field(
+        "Date sponsored workers stopped working here", "Enter the date sponsored workers stopped working here"
+    )
+
+
+class RenewalForm(GovukForm):
+    declaration = forms.BooleanField(
+        label="I confirm the licence details are up to date and the organisation continues to meet its sponsorship duties",
+        error_messages={"required": "Confirm the declaration to apply for renewal"},
+    )
+
+
+class VariationForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What do you want to change?",
+        widget=forms.RadioSelect,
+        choices=[
+            (kind.value, kind.label) for kind in SponsorRequest.Kind if kind in SponsorRequest.VARIATION_KINDS
+        ],
+        error_messages={"required": "Select what you want to change"},
+    )
+    route = forms.ChoiceField(
+        label="Route (if you are adding or removing one)",
+        required=False,
+        choices=[("", "Not applicable"), *Route.choices],
+    )
+    details = forms.CharField(
+        label="Details of the change",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="Explain the change and why. There is no 2,000 character limit here.",
+        error_messages={"required": "Enter details of the change"},
+    )
+    documents = forms.FileField(
+        label="Evidence (optional)",
+        required=False,
+        help_text="A PDF, PNG, JPG or Word (DOCX) file, smaller than 10MB.",
+    )
+
+    def clean_documents(self):
+        upload = self.cleaned_data.get("documents")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") in {
+            SponsorRequest.Kind.ADD_ROUTE,
+            SponsorRequest.Kind.REMOVE_ROUTE,
+        } and not cleaned.get("route"):
+            self.add_error("route", "Select the route to add or remove")
+        return cleaned
+
+
+class AccessReviewForm(GovukForm):
+    confirmed = forms.BooleanField(
+        label="I have checked that every active user still needs access, at the right level",
+        error_messages={"required": "Confirm that you have checked every user"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class ReasonForm(GovukForm):
+    reason = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={"required": "Enter the reasons"},
+    )
+
+
+class OptionalReasonForm(GovukForm):
+    reason = forms.CharField(
+        label="Notes for the sponsor (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        required=False,
+    )
+
+
+class GrantApplicationForm(GovukForm):
+    routes = forms.MultipleChoiceField(
+        label="Routes to grant",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one route to grant"},
+    )
+    validity_years = forms.IntegerField(
+        label="Licence valid for (years)",
+        min_value=1,
+        max_value=10,
+        initial=10,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        error_messages={
+            "required": "Enter how many years the licence is valid for",
+            "min_value": "The licence must be valid for at least 1 year",
+            "max_value": "The licence can be valid for at most 10 years",
+            "invalid": "Enter the number of years as a whole number, like 10",
+        },
+    )
+    worker = forms.IntegerField(
+        label="First allocation: Worker certificates (undefined CoS)",
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+        error_messages={"min_value": "Allocations cannot be negative", "invalid": "Enter a whole number"},
+    )
+    temporary_worker = forms.IntegerField(
+        label="First allocation: Temporary Worker certificates",
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+        error_messages={"min_value": "Allocations cannot be negative", "invalid": "Enter a whole number"},
+    )
+    student = forms.IntegerField(
+        label="First allocation: CAS",
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+        error_messages={"min_value": "Allocations cannot be negative", "invalid": "Enter a whole number"},
+    )
+
+    def __init__(self, *args, requested_routes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["routes"].choices = [(route, Route(route).label) for route in requested_routes]
+        self.fields["routes"].initial = requested_routes
+
+
+class InformationRequestForm(GovukForm):
+    request_text = forms.CharField(
+        label="What must the applicant send?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={"required": "Enter what information or documents the applicant must send"},
+    )
+
+
+class RatingForm(GovukForm):
+    rating = forms.ChoiceField(
+        label="New rating",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the rating"},
+    )
+    reason = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reasons for the rating"},
+    )
+
+
+KEY_PERSON_ROLES = {
+    "authorising-officer": KeyPersonRole.AUTHORISING_OFFICER,
+    "key-contact": KeyPersonRole.KEY_CONTACT,
+}

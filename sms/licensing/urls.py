@@ -1,0 +1,86 @@
+from django.urls import path
+
+from sms.licensing.views import apply, homeoffice, sponsor
+
+app_name = "licensing"
+
+urlpatterns = [
+    # Public: apply for a licence.
+    path("apply/", apply.ApplyStartView.as_view(), name="apply_start"),
+    path("apply/documents/", apply.ApplyDocumentsView.as_view(), name="apply_documents"),
+    path("apply/check-answers/", apply.ApplyCheckAnswersView.as_view(), name="apply_check"),
+    path("apply/submitted/", apply.ApplySubmittedView.as_view(), name="apply_submitted"),
+    path(
+        "apply/<str:reference>/more-information/<str:token>/",
+        apply.ApplyMoreInformationView.as_view(),
+        name="apply_more_information",
+    ),
+    path("apply/<slug:slug>/", apply.ApplyStepView.as_view(), name="apply_step"),
+    # Sponsor side.
+    path("licence/", sponsor.LicenceSummaryView.as_view(), name="summary"),
+    path("licence/users/", sponsor.AccessRegisterView.as_view(), name="access_register"),
+    path("licence/users/review/", sponsor.AccessReviewView.as_view(), name="access_review"),
+    path("licence/users/add/", sponsor.Level2UserAddView.as_view(), name="add_level_2"),
+    path("licence/users/request-level-1/", sponsor.AdditionalLevel1RequestView.as_view(), name="request_level_1"),
+    path("licence/users/<str:user_id>/edit/", sponsor.Level2UserEditView.as_view(), name="edit_user"),
+    path("licence/users/<str:user_id>/deactivate/", sponsor.UserDeactivateView.as_view(), name="deactivate_user"),
+    path("licence/key-personnel/<slug:role>/replace/", sponsor.KeyPersonReplaceView.as_view(), name="replace_key_person"),
+    path("licence/organisation/change/", sponsor.OrganisationDetailsView.as_view(), name="change_organisation"),
+    path("licence/work-sites/add/", sponsor.WorkSiteAddView.as_view(), name="add_work_site"),
+    path("licence/work-sites/<uuid:uuid>/close/", sponsor.WorkSiteCloseView.as_view(), name="close_work_site"),
+    path("licence/renew/", sponsor.RenewalView.as_view(), name="renew"),
+    path("licence/changes/new/", sponsor.VariationView.as_view(), name="request_change"),
+    path("licence/requests/<str:reference>/", sponsor.SponsorRequestDetailView.as_view(), name="request_detail"),
+    path(
+        "licence/requests/<str:reference>/withdraw/",
+        sponsor.SponsorRequestWithdrawView.as_view(),
+        name="request_withdraw",
+    ),
+    path(
+        "licence/requests/<str:reference>/documents/<uuid:uuid>/",
+        sponsor.SponsorRequestDocumentView.as_view(),
+        name="request_document",
+    ),
+    # Home Office.
+    path("home-office/applications/", homeoffice.ApplicationQueueView.as_view(), name="ho_applications"),
+    path("home-office/applications/<str:reference>/", homeoffice.ApplicationDetailView.as_view(), name="ho_application"),
+    path(
+        "home-office/applications/<str:reference>/grant/",
+        homeoffice.ApplicationGrantView.as_view(),
+        name="ho_application_grant",
+    ),
+    path(
+        "home-office/applications/<str:reference>/refuse/",
+        homeoffice.ApplicationRefuseView.as_view(),
+        name="ho_application_refuse",
+    ),
+    path(
+        "home-office/applications/<str:reference>/request-information/",
+        homeoffice.ApplicationRequestInformationView.as_view(),
+        name="ho_application_request_information",
+    ),
+    path(
+        "home-office/applications/<str:reference>/documents/<uuid:uuid>/",
+        homeoffice.ApplicationDocumentView.as_view(),
+        name="ho_application_document",
+    ),
+    path("home-office/requests/", homeoffice.RequestQueueView.as_view(), name="ho_requests"),
+    path("home-office/requests/<str:reference>/", homeoffice.RequestDetailView.as_view(), name="ho_request"),
+    path("home-office/requests/<str:reference>/grant/", homeoffice.RequestGrantView.as_view(), name="ho_request_grant"),
+    path("home-office/requests/<str:reference>/refuse/", homeoffice.RequestRefuseView.as_view(), name="ho_request_refuse"),
+    path(
+        "home-office/requests/<str:reference>/documents/<uuid:uuid>/",
+        homeoffice.RequestDocumentView.as_view(),
+        name="ho_request_document",
+    ),
+    path("home-office/sponsors/", homeoffice.SponsorListView.as_view(), name="ho_sponsors"),
+    path("home-office/sponsors/<uuid:uuid>/", homeoffice.SponsorDetailView.as_view(), name="ho_sponsor"),
+    path("home-office/sponsors/<uuid:uuid>/suspend/", homeoffice.LicenceSuspendView.as_view(), name="ho_suspend"),
+    path("home-office/sponsors/<uuid:uuid>/reinstate/", homeoffice.LicenceReinstateView.as_view(), name="ho_reinstate"),
+    path("home-office/sponsors/<uuid:uuid>/revoke/", homeoffice.LicenceRevokeView.as_view(), name="ho_revoke"),
+    path(
+        "home-office/sponsors/<uuid:uuid>/routes/<str:route>/rating/",
+        homeoffice.RouteRatingView.as_view(),
+        name="ho_route_rating",
+    ),
+]

@@ -1,0 +1,335 @@
+"""Home Office pages: the application and request queues, decisions, sponsors and enforcement."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action, can
+from sms.core.fees import format_pounds
+from sms.core.formviews import ServiceFormView
+from sms.licensing import forms, selectors
+from sms.licensing.models import LicenceApplication, LicenceRoute, SponsorRequest
+from sms.licensing.services import applications as application_services
+from sms.licensing.services import licence as licence_services
+from sms.licensing.services import requests as request_services
+from sms.licensing.views.apply import answer_rows
+from sms.licensing.views.documents import document_response
+
+PAGE_SIZE = 25
+
+
+class ApplicationQueueView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "licensing/homeoffice/application_queue.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status", LicenceApplication.Status.SUBMITTED)
+        if status not in LicenceApplication.Status.values:
+            status = ""
+        page = Paginator(selectors.application_queue(status=status), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "status": status,
+            "statuses": [(value, label) for value, label in LicenceApplication.Status.choices if value != "draft"],
+            "query": f"status={status}",
+        }
+
+
+class ApplicationDetailView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "licensing/homeoffice/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        application = selectors.application_for_staff(reference=kwargs["reference"])
+        return {
+            **super().get_context_data(**kwargs),
+            "application": application,
+            "rows": answer_rows(application),
+            "fee": format_pounds(application.fee_pence) if application.fee_pence is not None else "",
+            "may_decide": can(self.request.user, Action.DECIDE_CASES)
+            and application.status in (LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED),
+        }
+
+
+class ApplicationDocumentView(PolicyMixin, View):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+
+    def get(self, request, reference, uuid):
+        application = selectors.application_for_staff(reference=reference)
+        document = application.documents.filter(uuid=uuid).first()
+        if document is None:
+            raise Http404
+        return document_response(request, document, sponsor=application.sponsor)
+
+
+class ApplicationDecisionView(ServiceFormView):
+    """Base for a caseworker's decision on an application."""
+
+    action = Action.DECIDE_CASES
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.application = selectors.application_for_staff(reference=kwargs["reference"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def caption(self):
+        return f"{self.application.organisation_name}, application {self.application.reference}"
+
+    def get_back_url(self):
+        return reverse("licensing:ho_application", args=[self.application.reference])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+
+class ApplicationGrantView(ApplicationDecisionView):
+    form_class = forms.GrantApplicationForm
+    title = "Grant the licence"
+    button_text = "Grant licence"
+    intro = "The licence is issued A-rated. The Level 1 user is sent an activation link and the Authorising Officer is told their user ID."
+
+    def get_form_kwargs(self):
+        requested = self.application.answers.get("routes", {}).get("routes", [])
+        return {**super().get_form_kwargs(), "requested_routes": requested}
+
+    def perform(self, data):
+        sponsor = application_services.application_grant(
+            application=self.application,
+            actor=self.request.user,
+            routes=data["routes"],
+            validity_years=data["validity_years"],
+            first_allocation={key: data[key] for key in ("worker", "temporary_worker", "student")},
+        )
+        return f"Licence {sponsor.licence.number} granted to {sponsor.name}"
+
+
+class ApplicationRefuseView(ApplicationDecisionView):
+    form_class = forms.ReasonForm
+    title = "Refuse the application"
+    button_text = "Refuse application"
+    intro = "The applicant will be told these reasons."
+
+    def perform(self, data):
+        application_services.application_refuse(application=self.application, actor=self.request.user, reasons=data["reason"])
+        return "Application refused"
+
+
+class ApplicationRequestInformationView(ApplicationDecisionView):
+    form_class = forms.InformationRequestForm
+    title = "Ask for more information"
+    button_text = "Send request"
+    intro = "The Authorising Officer is emailed a link to reply and upload documents. The link works once."
+
+    def perform(self, data):
+        application_services.application_request_information(
+            application=self.application, actor=self.request.user, request_text=data["request_text"]
+        )
+        return "Request for more information sent"
+
+
+class RequestQueueView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "licensing/homeoffice/request_queue.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status", SponsorRequest.Status.SUBMITTED)
+        kind = self.request.GET.get("kind", "")
+        status = status if status in SponsorRequest.Status.values else ""
+        kind = kind if kind in SponsorRequest.Kind.values else ""
+        page = Paginator(selectors.request_queue(status=status, kind=kind), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "status": status,
+            "kind": kind,
+            "statuses": SponsorRequest.Status.choices,
+            "kinds": SponsorRequest.Kind.choices,
+            "query": f"status={status}&kind={kind}",
+        }
+
+
+class RequestDetailView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "licensing/homeoffice/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        sponsor_request = selectors.request_for_staff(reference=kwargs["reference"])
+        return {
+            **super().get_context_data(**kwargs),
+            "sponsor_request": sponsor_request,
+            "fee": format_pounds(sponsor_request.fee_pence) if sponsor_request.fee_pence is not None else "",
+            "may_decide": can(self.request.user, Action.DECIDE_CASES)
+            and sponsor_request.status == SponsorRequest.Status.SUBMITTED,
+        }
+
+
+class RequestDocumentView(PolicyMixin, View):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+
+    def get(self, request, reference, uuid):
+        sponsor_request = selectors.request_for_staff(reference=reference)
+        document = sponsor_request.documents.filter(uuid=uuid).first()
+        if document is None:
+            raise Http404
+        return document_response(request, document, sponsor=sponsor_request.sponsor)
+
+
+class RequestDecisionView(ServiceFormView):
+    action = Action.DECIDE_CASES
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.sponsor_request = selectors.request_for_staff(reference=kwargs["reference"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def caption(self):
+        return f"{self.sponsor_request.sponsor.name}: {self.sponsor_request.get_kind_display()} {self.sponsor_request.reference}"
+
+    def get_back_url(self):
+        return reverse("licensing:ho_request", args=[self.sponsor_request.reference])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+
+class RequestGrantView(RequestDecisionView):
+    form_class = forms.OptionalReasonForm
+    title = "Grant the request"
+    button_text = "Grant request"
+    intro = "Granting applies the change to the licence at once."
+
+    def perform(self, data):
+        request_services.request_grant(request=self.sponsor_request, actor=self.request.user, reason=data["reason"])
+        return "Request granted"
+
+
+class RequestRefuseView(RequestDecisionView):
+    form_class = forms.ReasonForm
+    title = "Refuse the request"
+    button_text = "Refuse request"
+    intro = "The sponsor will be told these reasons."
+
+    def perform(self, data):
+        request_services.request_refuse(request=self.sponsor_request, actor=self.request.user, reason=data["reason"])
+        return "Request refused"
+
+
+class SponsorListView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "licensing/homeoffice/sponsor_list.html"
+
+    def get_context_data(self, **kwargs):
+        search = self.request.GET.get("q", "").strip()[:100]
+        page = Paginator(selectors.sponsor_list(search=search), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page, "search": search, "query": f"q={search}"}
+
+
+class SponsorDetailView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "licensing/homeoffice/sponsor_detail.html"
+
+    def get_context_data(self, **kwargs):
+        sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
+        return {
+            **super().get_context_data(**kwargs),
+            "sponsor": sponsor,
+            "licence": sponsor.licence,
+            "may_enforce": can(self.request.user, Action.ENFORCE_LICENCE),
+            "requests": sponsor.requests.order_by("-created_at")[:10],
+        }
+
+
+class LicenceEnforcementView(ServiceFormView):
+    """Suspend, reinstate or revoke a licence, with reasons."""
+
+    action = Action.ENFORCE_LICENCE
+    form_class = forms.ReasonForm
+    service = None
+    done = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def caption(self):
+        return f"{self.sponsor.name}, licence {self.sponsor.licence.number}"
+
+    def get_back_url(self):
+        return reverse("licensing:ho_sponsor", args=[self.sponsor.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        self.service(licence=self.sponsor.licence, actor=self.request.user, reason=data["reason"])
+        return self.done
+
+
+class LicenceSuspendView(LicenceEnforcementView):
+    service = staticmethod(licence_services.licence_suspend)
+    title = "Suspend the licence"
+    button_text = "Suspend licence"
+    intro = "While suspended the sponsor cannot assign certificates; its reporting duties continue."
+    done = "Licence suspended"
+
+
+class LicenceReinstateView(LicenceEnforcementView):
+    service = staticmethod(licence_services.licence_reinstate)
+    title = "Reinstate the licence"
+    button_text = "Reinstate licence"
+    done = "Licence reinstated"
+
+
+class LicenceRevokeView(LicenceEnforcementView):
+    service = staticmethod(licence_services.licence_revoke)
+    title = "Revoke the licence"
+    button_text = "Revoke licence"
+    warning = "The sponsor's users will no longer be able to sign in."
+    done = "Licence revoked"
+
+
+class RouteRatingView(ServiceFormView):
+    action = Action.ENFORCE_LICENCE
+    form_class = forms.RatingForm
+    title = "Change the route's rating"
+    button_text = "Save rating"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
+            self.held = LicenceRoute.objects.filter(
+                licence__sponsor=self.sponsor, route=kwargs["route"], removed_on__isnull=True
+            ).first()
+            if self.held is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def caption(self):
+        return f"{self.sponsor.name}: {self.held.get_route_display()}"
+
+    def get_initial(self):
+        return {"rating": self.held.rating}
+
+    def get_back_url(self):
+        return reverse("licensing:ho_sponsor", args=[self.sponsor.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        licence_services.licence_route_rate(
+            licence_route=self.held, rating=data["rating"], actor=self.request.user, reason=data["reason"]
+        )
+        return "Rating changed"
+
+

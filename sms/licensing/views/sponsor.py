@@ -1,0 +1,340 @@
+"""Sponsor-side licence pages: the summary, users, key personnel, organisation, renewal, changes."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action, can
+from sms.core.exceptions import DomainError
+from sms.core.fees import format_pounds
+from sms.core.formviews import ServiceFormView
+from sms.core.models import FeeRate
+from sms.core.selectors import fee_amount
+from sms.licensing import forms, selectors
+from sms.licensing.models import KeyPersonRole, SponsorRequest
+from sms.licensing.services import licence as licence_services
+from sms.licensing.services import personnel, users
+from sms.licensing.services import requests as request_services
+from sms.licensing.views.documents import document_response
+
+
+class LicenceSummaryView(PolicyMixin, TemplateView):
+    """Licence number, status, routes and ratings, dates, key personnel, users, allocations, requests."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "licensing/summary.html"
+
+    def get_context_data(self, **kwargs):
+        summary = selectors.licence_summary(user=self.request.user)
+        licence = summary["licence"]
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            **summary,
+            "renewal_opens": licence_services.renewal_window_opens(licence),
+            "renewal_allowed": licence_services.renewal_allowed(licence, timezone.localdate()),
+            "may_change": can(user, Action.CHANGE_KEY_PERSONNEL),
+            "may_change_licence": can(user, Action.CHANGE_LICENCE),
+            "may_manage_users": can(user, Action.MANAGE_LEVEL_2_USERS),
+        }
+
+
+class AccessRegisterView(PolicyMixin, TemplateView):
+    """Every user with role, start, last sign-in and who added them; stale Level 1 users flagged."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "licensing/access_register.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            **selectors.access_register(user=user),
+            "may_manage_users": can(user, Action.MANAGE_LEVEL_2_USERS),
+            "may_deactivate": can(user, Action.DEACTIVATE_USER),
+            "may_request_level_1": can(user, Action.REQUEST_ADDITIONAL_LEVEL_1),
+            "may_review": can(user, Action.REVIEW_ACCESS),
+        }
+
+
+class SponsorFormView(ServiceFormView):
+    """A licence form page that returns to the licence summary or access register."""
+
+    success_url_name = "licensing:summary"
+    back_url_name = "licensing:summary"
+
+    def get_success_url(self):
+        return reverse(self.success_url_name)
+
+    def get_back_url(self):
+        return reverse(self.back_url_name)
+
+
+class AccessReviewView(SponsorFormView):
+    action = Action.REVIEW_ACCESS
+    form_class = forms.AccessReviewForm
+    title = "Complete the access review"
+    intro = "Check the access register: every active user should still need access, at the right level."
+    button_text = "Complete review"
+    success_url_name = back_url_name = "licensing:access_register"
+
+    def perform(self, data):
+        users.access_review_complete(sponsor=self.request.user.sponsor, actor=self.request.user, notes=data["notes"])
+        return "Access review completed"
+
+
+class Level2UserAddView(SponsorFormView):
+    action = Action.MANAGE_LEVEL_2_USERS
+    form_class = forms.Level2UserForm
+    title = "Add a Level 2 user"
+    intro = "We will email them a link to set their password. The link works once and expires after 72 hours."
+    button_text = "Add user"
+    success_url_name = back_url_name = "licensing:access_register"
+
+    def perform(self, data):
+        added = users.level_2_user_add(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        return f"{added.full_name} has been added (user ID {added.user_id}) and sent an activation link"
+
+
+class Level2UserEditView(SponsorFormView):
+    action = Action.MANAGE_LEVEL_2_USERS
+    form_class = forms.Level2UserForm
+    title = "Change a Level 2 user's details"
+    button_text = "Save changes"
+    success_url_name = back_url_name = "licensing:access_register"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"given_name": self.target.given_name, "family_name": self.target.family_name, "email": self.target.email}
+
+    def perform(self, data):
+        users.sponsor_user_edit(user=self.target, actor=self.request.user, **data)
+        return "The user's details have been changed"
+
+
+class UserDeactivateView(PolicyMixin, View):
+    """Confirm, then deactivate a user of the sponsor (never the last Level 1 user)."""
+
+    action = Action.DEACTIVATE_USER
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, user_id):
+        return render(request, "licensing/deactivate_user.html", {"target": self.target})
+
+    def post(self, request, user_id):
+        try:
+            users.sponsor_user_deactivate(user=self.target, actor=request.user)
+        except DomainError as error:
+            return render(request, "licensing/deactivate_user.html", {"target": self.target, "error": str(error)}, status=409)
+        messages.success(request, f"{self.target.full_name} can no longer sign in")
+        return redirect("licensing:access_register")
+
+
+class AdditionalLevel1RequestView(SponsorFormView):
+    action = Action.REQUEST_ADDITIONAL_LEVEL_1
+    form_class = forms.Level2UserForm
+    title = "Request an additional Level 1 user"
+    intro = (
+        "Level 1 users have full rights. When your licence is active and A-rated the request is approved at once; "
+        "otherwise the Home Office decides."
+    )
+    button_text = "Send request"
+    success_url_name = back_url_name = "licensing:access_register"
+
+    def perform(self, data):
+        request = users.additional_level_1_request(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        if request.status == SponsorRequest.Status.GRANTED:
+            return f"Request {request.reference} approved: {data['email']} has been sent an activation link"
+        return f"Request {request.reference} sent to the Home Office"
+
+
+class KeyPersonReplaceView(SponsorFormView):
+    """Replace the Authorising Officer or Key Contact: a reportable change, dated."""
+
+    action = Action.CHANGE_KEY_PERSONNEL
+    form_class = forms.KeyPersonForm
+    button_text = "Save and record the change"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.role = forms.KEY_PERSON_ROLES.get(kwargs["role"])
+        if self.role is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self):
+        return f"Replace the {KeyPersonRole(self.role).label}"
+
+    @property
+    def intro(self):
+        return (
+            "This is a change you must report to the Home Office within 10 working days. "
+            "We record it with the date it took effect."
+        )
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "who": f"the new {KeyPersonRole(self.role).label}",
+            "allow_representative": self.role != KeyPersonRole.AUTHORISING_OFFICER,
+        }
+
+    def perform(self, data):
+        effective_date = data.pop("effective_date")
+        appointed = personnel.key_person_appoint(
+            sponsor=self.request.user.sponsor,
+            role=self.role,
+            person=personnel.PersonDetails(**data),
+            actor=self.request.user,
+            effective_date=effective_date,
+        )
+        return f"{appointed.full_name} is now the {appointed.get_role_display()}"
+
+
+class OrganisationDetailsView(SponsorFormView):
+    action = Action.CHANGE_KEY_PERSONNEL
+    form_class = forms.OrganisationDetailsForm
+    title = "Change organisation details"
+    intro = "Changes of name or address must be reported to the Home Office within 20 working days."
+    button_text = "Save and record the change"
+
+    def get_initial(self):
+        sponsor = self.request.user.sponsor
+        return {
+            "name": sponsor.name,
+            "registered_address": sponsor.registered_address,
+            "trading_address": sponsor.trading_address,
+            "effective_date": timezone.localdate(),
+        }
+
+    def perform(self, data):
+        changes = personnel.organisation_details_change(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        return f"{len(changes)} change{'s' if len(changes) != 1 else ''} recorded"
+
+
+class WorkSiteAddView(SponsorFormView):
+    action = Action.CHANGE_KEY_PERSONNEL
+    form_class = forms.WorkSiteForm
+    title = "Add a work site"
+    intro = "A new place where sponsored workers work must be reported within 20 working days."
+    button_text = "Add work site"
+
+    def perform(self, data):
+        personnel.work_site_add(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        return "Work site added"
+
+
+class WorkSiteCloseView(SponsorFormView):
+    action = Action.CHANGE_KEY_PERSONNEL
+    form_class = forms.WorkSiteCloseForm
+    title = "Close a work site"
+    button_text = "Close work site"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.site = selectors.work_site_for_user(user=request.user, uuid=kwargs["uuid"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def caption(self):
+        return str(self.site)
+
+    def perform(self, data):
+        personnel.work_site_close(site=self.site, closed_on=data["closed_on"], actor=self.request.user)
+        return "Work site closed"
+
+
+class RenewalView(SponsorFormView):
+    action = Action.CHANGE_LICENCE
+    form_class = forms.RenewalForm
+    title = "Apply to renew the licence"
+    button_text = "Apply and pay"
+
+    @property
+    def intro(self):
+        sponsor = self.request.user.sponsor
+        fee = fee_amount(kind=FeeRate.Kind.LICENCE_RENEWAL, sponsor_size=sponsor.size, on=timezone.localdate())
+        return (
+            f"The licence expires on {sponsor.licence.expiry_date:%-d %B %Y}. "
+            f"The renewal fee for a {sponsor.get_size_display().lower()} sponsor is {format_pounds(fee)}."
+        )
+
+    def perform(self, data):
+        request = request_services.renewal_request(
+            sponsor=self.request.user.sponsor, actor=self.request.user, declaration_confirmed=data["declaration"]
+        )
+        return f"Renewal application {request.reference} sent to the Home Office"
+
+
+class VariationView(SponsorFormView):
+    action = Action.CHANGE_LICENCE
+    form_class = forms.VariationForm
+    title = "Request a change to the licence"
+    intro = "Add or remove a route, surrender the licence, or tell us about a change of ownership or linked entities."
+    button_text = "Send request"
+
+    def perform(self, data):
+        upload = data.get("documents")
+        request = request_services.variation_request(
+            sponsor=self.request.user.sponsor,
+            actor=self.request.user,
+            kind=data["kind"],
+            route=data.get("route", ""),
+            details=data["details"],
+            uploads=[upload] if upload else [],
+        )
+        self.created = request
+        return f"Request {request.reference} sent to the Home Office"
+
+    def get_success_url(self):
+        return reverse("licensing:request_detail", args=[self.created.reference])
+
+
+class SponsorRequestDetailView(PolicyMixin, TemplateView):
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "licensing/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        request = selectors.sponsor_request_for_user(user=self.request.user, reference=kwargs["reference"])
+        return {
+            **super().get_context_data(**kwargs),
+            "sponsor_request": request,
+            "may_withdraw": request.status == SponsorRequest.Status.SUBMITTED and can(self.request.user, Action.CHANGE_LICENCE),
+        }
+
+
+class SponsorRequestWithdrawView(PolicyMixin, View):
+    action = Action.CHANGE_LICENCE
+    http_method_names = ["post"]
+
+    def post(self, request, reference):
+        sponsor_request = selectors.sponsor_request_for_user(user=request.user, reference=reference)
+        request_services.request_withdraw(request=sponsor_request, actor=request.user)
+        return redirect("licensing:request_detail", reference)
+
+
+class SponsorRequestDocumentView(PolicyMixin, View):
+    """A request's evidence file, for users of the same sponsor only."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+
+    def get(self, request, reference, uuid):
+        sponsor_request = selectors.sponsor_request_for_user(user=request.user, reference=reference)
+        document = sponsor_request.documents.filter(uuid=uuid).first()
+        if document is None:
+            raise Http404
+        return document_response(request, document, sponsor=sponsor_request.sponsor)
+
