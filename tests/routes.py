@@ -33,9 +33,7 @@ def all_routes() -> list[Route]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 inner = (
-                    f"{namespace}:{entry.namespace}"
-                    if namespace and entry.namespace
-                    else entry.namespace or namespace
+                    f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
                 )
                 walk(entry.url_patterns, prefix + str(entry.pattern), inner or "")
             elif isinstance(entry, URLPattern):

@@ -44,9 +44,7 @@ FIXED_ARGUMENT_ROUTES: dict[str, dict] = {
 
 def sponsor_side_routes():
     return [
-        route
-        for route in all_routes()
-        if route.action != Action.PUBLIC and route.action not in HOME_OFFICE_ACTIONS
+        route for route in all_routes() if route.action != Action.PUBLIC and route.action not in HOME_OFFICE_ACTIONS
     ]
 
 

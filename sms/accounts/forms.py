@@ -42,9 +42,7 @@ class SignInForm(GovukForm):
             self.user = authenticate(self.request, email=email.lower(), password=password)
             if self.user is None:
                 # When the account is locked, django-axes replaces this page with the lockout page.
-                raise forms.ValidationError(
-                    "Enter a correct email address and password", code="invalid_login"
-                )
+                raise forms.ValidationError("Enter a correct email address and password", code="invalid_login")
             ended = licence_ended_message(self.user)
             if ended:
                 audit.record(actor=self.user, verb=Verb.SIGN_IN_REFUSED_LICENCE_ENDED, target=self.user)

@@ -72,9 +72,7 @@ class User(AbstractBaseUser):
     given_name = models.CharField(max_length=150, blank=True)
     family_name = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    sponsor = models.ForeignKey(
-        Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
-    )
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     level = models.CharField(max_length=10, choices=Level.choices, blank=True)
     staff_role = models.CharField(max_length=20, choices=StaffRole.choices, blank=True)
     is_active = models.BooleanField(default=True)
@@ -95,8 +93,7 @@ class User(AbstractBaseUser):
             models.CheckConstraint(
                 name="user_kind_shape",
                 condition=(
-                    Q(kind="sponsor", sponsor__isnull=False, staff_role="")
-                    & Q(level__in=["level_1", "level_2"])
+                    Q(kind="sponsor", sponsor__isnull=False, staff_role="") & Q(level__in=["level_1", "level_2"])
                 )
                 | (
                     Q(kind="home_office", sponsor__isnull=True, level="")

@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     def validate(self, password, user=None):
         if len(password) < self.min_length:
-            raise ValidationError(
-                f"Password must be {self.min_length} characters or more", code="password_too_short"
-            )
+            raise ValidationError(f"Password must be {self.min_length} characters or more", code="password_too_short")
 
     def get_help_text(self):
         return f"Your password must be {self.min_length} characters or more."

@@ -22,9 +22,7 @@ def locked_accounts() -> list[dict]:
     attempts = list(locked_account_attempts()[:500])
     users = {
         user.email: user
-        for user in User.objects.select_related("sponsor").filter(
-            email__in=[attempt.username for attempt in attempts]
-        )
+        for user in User.objects.select_related("sponsor").filter(email__in=[attempt.username for attempt in attempts])
     }
     return [{"attempt": attempt, "user": users.get(attempt.username)} for attempt in attempts]
 

@@ -63,9 +63,7 @@ class Verb(models.TextChoices):
 class AuditEvent(models.Model):
     """One thing that happened: who did what to what, when and from where."""
 
-    sponsor = models.ForeignKey(
-        "licensing.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    sponsor = models.ForeignKey("licensing.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

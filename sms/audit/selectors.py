@@ -32,11 +32,7 @@ def audit_events_visible_to(*, user) -> QuerySet[AuditEvent]:
     Home Office staff: every sponsor's and the Home Office chain. Anyone else: nothing.
     """
     events = AuditEvent.objects.select_related("actor", "sponsor")
-    if (
-        user.is_authenticated
-        and user.is_home_office
-        and scope(user, Action.VIEW_HOME_OFFICE_RECORDS) is Scope.ALL
-    ):
+    if user.is_authenticated and user.is_home_office and scope(user, Action.VIEW_HOME_OFFICE_RECORDS) is Scope.ALL:
         return events
     granted = scope(user, Action.VIEW_AUDIT_TRAIL)
     if granted is Scope.ALL:

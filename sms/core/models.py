@@ -35,8 +35,11 @@ class FeeRate(models.Model):
     class Meta:
         ordering = ["kind", "sponsor_size", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "sponsor_size", "effective_from"], name="one_fee_per_kind_size_date")
+            models.UniqueConstraint(
+                fields=["kind", "sponsor_size", "effective_from"], name="one_fee_per_kind_size_date"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.sponsor_size or 'any size'} from {self.effective_from}: {self.amount_pence}p"
+        size = self.sponsor_size or "any size"
+        return f"{self.get_kind_display()} ({size}) from {self.effective_from}: {self.amount_pence}p"

@@ -245,7 +245,8 @@ class WorkSiteCloseForm(GovukForm):
 
 class RenewalForm(GovukForm):
     declaration = forms.BooleanField(
-        label="I confirm the licence details are up to date and the organisation continues to meet its sponsorship duties",
+        label="I confirm the licence details are up to date and the organisation continues to meet its "
+        "sponsorship duties",
         error_messages={"required": "Confirm the declaration to apply for renewal"},
     )
 
@@ -254,9 +255,7 @@ class VariationForm(GovukForm):
     kind = forms.ChoiceField(
         label="What do you want to change?",
         widget=forms.RadioSelect,
-        choices=[
-            (kind.value, kind.label) for kind in SponsorRequest.Kind if kind in SponsorRequest.VARIATION_KINDS
-        ],
+        choices=[(kind.value, kind.label) for kind in SponsorRequest.Kind if kind in SponsorRequest.VARIATION_KINDS],
         error_messages={"required": "Select what you want to change"},
     )
     route = forms.ChoiceField(

@@ -40,7 +40,10 @@ class Route(models.TextChoices):
     INTERNATIONAL_SPORTSPERSON = "international_sportsperson", "International Sportsperson"
     CHARITY_WORKER = "charity_worker", "Temporary Worker: Charity Worker"
     CREATIVE_WORKER = "creative_worker", "Temporary Worker: Creative Worker"
-    GOVERNMENT_AUTHORISED_EXCHANGE = "government_authorised_exchange", "Temporary Worker: Government Authorised Exchange"
+    GOVERNMENT_AUTHORISED_EXCHANGE = (
+        "government_authorised_exchange",
+        "Temporary Worker: Government Authorised Exchange",
+    )
     INTERNATIONAL_AGREEMENT = "international_agreement", "Temporary Worker: International Agreement"
     RELIGIOUS_WORKER = "religious_worker", "Temporary Worker: Religious Worker"
     SEASONAL_WORKER = "seasonal_worker", "Temporary Worker: Seasonal Worker"
@@ -404,3 +407,6 @@ class AccessReview(models.Model):
 
     class Meta:
         ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"Access review of {self.reviewed_at:%d %B %Y}"

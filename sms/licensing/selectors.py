@@ -85,7 +85,11 @@ def work_site_for_user(*, user, uuid) -> WorkSite:
 def access_register(*, user) -> dict:
     """Every user of the sponsor with role, start, last sign-in and who added them; stale Level 1s flagged."""
     stale_before = timezone.now() - timedelta(days=settings.STALE_LEVEL_1_DAYS)
-    users = list(User.objects.filter(sponsor_id=user.sponsor_id).select_related("created_by").order_by("-is_active", "level", "family_name"))
+    users = list(
+        User.objects.filter(sponsor_id=user.sponsor_id)
+        .select_related("created_by")
+        .order_by("-is_active", "level", "family_name")
+    )
     for person in users:
         reference = person.last_login or person.activated_at or person.date_joined
         person.is_stale = person.is_active and person.level == User.Level.LEVEL_1 and reference < stale_before
@@ -106,6 +110,7 @@ def queue_sizes() -> dict[str, int]:
         ).count(),
         "requests": SponsorRequest.objects.filter(status=SponsorRequest.Status.SUBMITTED).count(),
     }
+
 
 def application_queue(*, status: str = "") -> QuerySet[LicenceApplication]:
     """Submitted applications for caseworkers, oldest first (drafts are the applicant's own)."""

@@ -24,7 +24,9 @@ urlpatterns = [
     path("licence/users/request-level-1/", sponsor.AdditionalLevel1RequestView.as_view(), name="request_level_1"),
     path("licence/users/<str:user_id>/edit/", sponsor.Level2UserEditView.as_view(), name="edit_user"),
     path("licence/users/<str:user_id>/deactivate/", sponsor.UserDeactivateView.as_view(), name="deactivate_user"),
-    path("licence/key-personnel/<slug:role>/replace/", sponsor.KeyPersonReplaceView.as_view(), name="replace_key_person"),
+    path(
+        "licence/key-personnel/<slug:role>/replace/", sponsor.KeyPersonReplaceView.as_view(), name="replace_key_person"
+    ),
     path("licence/organisation/change/", sponsor.OrganisationDetailsView.as_view(), name="change_organisation"),
     path("licence/work-sites/add/", sponsor.WorkSiteAddView.as_view(), name="add_work_site"),
     path("licence/work-sites/<uuid:uuid>/close/", sponsor.WorkSiteCloseView.as_view(), name="close_work_site"),
@@ -43,7 +45,9 @@ urlpatterns = [
     ),
     # Home Office.
     path("home-office/applications/", homeoffice.ApplicationQueueView.as_view(), name="ho_applications"),
-    path("home-office/applications/<str:reference>/", homeoffice.ApplicationDetailView.as_view(), name="ho_application"),
+    path(
+        "home-office/applications/<str:reference>/", homeoffice.ApplicationDetailView.as_view(), name="ho_application"
+    ),
     path(
         "home-office/applications/<str:reference>/grant/",
         homeoffice.ApplicationGrantView.as_view(),
@@ -67,7 +71,9 @@ urlpatterns = [
     path("home-office/requests/", homeoffice.RequestQueueView.as_view(), name="ho_requests"),
     path("home-office/requests/<str:reference>/", homeoffice.RequestDetailView.as_view(), name="ho_request"),
     path("home-office/requests/<str:reference>/grant/", homeoffice.RequestGrantView.as_view(), name="ho_request_grant"),
-    path("home-office/requests/<str:reference>/refuse/", homeoffice.RequestRefuseView.as_view(), name="ho_request_refuse"),
+    path(
+        "home-office/requests/<str:reference>/refuse/", homeoffice.RequestRefuseView.as_view(), name="ho_request_refuse"
+    ),
     path(
         "home-office/requests/<str:reference>/documents/<uuid:uuid>/",
         homeoffice.RequestDocumentView.as_view(),

@@ -75,9 +75,7 @@ def test_three_wrong_passwords_lock_the_account_until_the_helpdesk_unlocks_it(pa
     for _ in range(2):
         sign_in(page, user.email, password="not-my-password")
         page.check_accessibility()
-        assert (
-            "Enter a correct email address and password" in page.locator(".govuk-error-summary").inner_text()
-        )
+        assert "Enter a correct email address and password" in page.locator(".govuk-error-summary").inner_text()
     sign_in(page, user.email, password="not-my-password")
     page.check_accessibility()
     assert "Your account is locked" in page.content()

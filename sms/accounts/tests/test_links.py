@@ -64,9 +64,7 @@ def test_activation_form_applies_the_password_rules(client, new_user):
     link = link_in_last_email()
     content = client.post(link, {"new_password": "short", "confirm_password": "short"}).content.decode()
     assert "Password must be 12 characters or more" in content
-    content = client.post(
-        link, {"new_password": NEW_PASSWORD, "confirm_password": "different-12345"}
-    ).content.decode()
+    content = client.post(link, {"new_password": NEW_PASSWORD, "confirm_password": "different-12345"}).content.decode()
     assert "The passwords do not match" in content
     new_user.refresh_from_db()
     assert not new_user.has_usable_password()
@@ -90,9 +88,7 @@ def test_password_reset_sends_a_single_use_link(client, level_1, django_capture_
     assert {Verb.PASSWORD_RESET_REQUESTED, Verb.PASSWORD_RESET} <= verbs
 
 
-def test_password_reset_link_expires(
-    client, level_1, time_machine, settings, django_capture_on_commit_callbacks
-):
+def test_password_reset_link_expires(client, level_1, time_machine, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:password_reset"), {"email": level_1.email})
     link = link_in_last_email()

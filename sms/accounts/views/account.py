@@ -39,9 +39,7 @@ class ChangePasswordView(PolicyMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        user = services.password_change(
-            user=self.request.user, new_password=form.cleaned_data["new_password"]
-        )
+        user = services.password_change(user=self.request.user, new_password=form.cleaned_data["new_password"])
         # Keep this session signed in; other sessions of the account end with the old hash.
         update_session_auth_hash(self.request, user)
         messages.success(self.request, "Your password has been changed")

@@ -48,9 +48,7 @@ def test_each_sponsor_and_the_home_office_have_their_own_chain(level_1, other_le
     mine = audit.record(actor=level_1, verb=Verb.SIGNED_IN, target=level_1)
     theirs = audit.record(actor=other_level_1, verb=Verb.SIGNED_IN, target=other_level_1)
     staff = audit.record(actor=caseworker, verb=Verb.SIGNED_IN, target=caseworker)
-    previous_mine = (
-        AuditEvent.objects.filter(sponsor=level_1.sponsor).exclude(pk=mine.pk).order_by("-id").first()
-    )
+    previous_mine = AuditEvent.objects.filter(sponsor=level_1.sponsor).exclude(pk=mine.pk).order_by("-id").first()
     assert mine.previous_hash == previous_mine.hash
     previous_theirs = (
         AuditEvent.objects.filter(sponsor=other_level_1.sponsor).exclude(pk=theirs.pk).order_by("-id").first()
@@ -146,9 +144,7 @@ def test_parallel_writers_keep_one_unbroken_chain_per_sponsor(level_1):
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(write, range(80)))
 
-    chain = list(
-        AuditEvent.objects.filter(sponsor=level_1.sponsor).order_by("id").values_list("previous_hash", "hash")
-    )
+    chain = list(AuditEvent.objects.filter(sponsor=level_1.sponsor).order_by("id").values_list("previous_hash", "hash"))
     assert len(chain) >= 80
     assert all(chain[i][0] == chain[i - 1][1] for i in range(1, len(chain)))
     assert verify_audit_trail().ok

@@ -43,9 +43,7 @@ def test_level_2_sees_only_their_own_actions(client, trail, level_2):
     assert {event.actor_id for event in events} == {level_2.pk}
 
 
-def test_home_office_staff_see_every_sponsor_and_can_narrow_to_one(
-    client, trail, caseworker, level_1, other_level_1
-):
+def test_home_office_staff_see_every_sponsor_and_can_narrow_to_one(client, trail, caseworker, level_1, other_level_1):
     sign_in(client, caseworker)
     events = events_on_page(client.get(reverse("audit:home_office_trail")))
     assert {level_1.sponsor_id, other_level_1.sponsor_id, None} <= {event.sponsor_id for event in events}
@@ -53,9 +51,7 @@ def test_home_office_staff_see_every_sponsor_and_can_narrow_to_one(
     assert {event.sponsor_id for event in events_on_page(narrowed)} == {level_1.sponsor_id}
 
 
-def test_sponsor_users_cannot_open_the_home_office_trail_nor_staff_the_sponsor_one(
-    client, trail, level_1, caseworker
-):
+def test_sponsor_users_cannot_open_the_home_office_trail_nor_staff_the_sponsor_one(client, trail, level_1, caseworker):
     sign_in(client, level_1)
     assert client.get(reverse("audit:home_office_trail")).status_code == 403
     assert client.get(reverse("audit:home_office_export")).status_code == 403
@@ -78,9 +74,7 @@ def test_filters_by_date(client, level_1, time_machine):
     time_machine.move_to("2026-03-10 12:00:00Z")
     audit.record(actor=level_1, verb=Verb.MFA_ENROLLED, target=level_1)
     sign_in(client, level_1)
-    events = events_on_page(
-        client.get(reverse("audit:trail"), {"date_from": "5/3/2026", "date_to": "10/3/2026"})
-    )
+    events = events_on_page(client.get(reverse("audit:trail"), {"date_from": "5/3/2026", "date_to": "10/3/2026"}))
     assert Verb.MFA_ENROLLED in {event.verb for event in events}
     assert Verb.PASSWORD_CHANGED not in {event.verb for event in events}
 
@@ -94,13 +88,9 @@ def test_level_1_cannot_filter_by_a_user_of_another_sponsor(client, trail, level
 
 def test_bad_dates_are_reported_by_field(client, level_1):
     sign_in(client, level_1)
-    content = client.get(
-        reverse("audit:trail"), {"date_from": "31/2/2026", "date_to": "1/1/2026"}
-    ).content.decode()
+    content = client.get(reverse("audit:trail"), {"date_from": "31/2/2026", "date_to": "1/1/2026"}).content.decode()
     assert "From date must be a real date, like 27/3/2026" in content
-    content = client.get(
-        reverse("audit:trail"), {"date_from": "2/1/2026", "date_to": "1/1/2026"}
-    ).content.decode()
+    content = client.get(reverse("audit:trail"), {"date_from": "2/1/2026", "date_to": "1/1/2026"}).content.decode()
     assert "To date must be the same as or after the from date" in content
 
 
@@ -129,9 +119,7 @@ def test_query_count_does_not_grow_with_the_trail(client, level_1, django_assert
 
 def test_csv_export_has_the_filtered_events_and_neutralises_formulas(client, level_1, level_2):
     audit.record(actor=level_2, verb=Verb.PASSWORD_CHANGED, target=level_2, payload={"note": "x"})
-    audit.record(
-        actor=level_1, verb=Verb.MFA_ENROLLED, target=level_1, actor_label='=HYPERLINK("http://evil")'
-    )
+    audit.record(actor=level_1, verb=Verb.MFA_ENROLLED, target=level_1, actor_label='=HYPERLINK("http://evil")')
     sign_in(client, level_1)
     response = client.get(reverse("audit:export"), {"verb": Verb.MFA_ENROLLED})
     assert response["Content-Type"] == "text/csv"

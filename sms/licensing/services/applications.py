@@ -137,7 +137,9 @@ def application_request_information(*, application: LicenceApplication, actor: U
     token = secrets.token_urlsafe(32)
     application.information_requested = request_text.strip()
     application.applicant_token_hash = _token_hash(token)
-    transition(application, Status.MORE_INFORMATION_REQUESTED, extra_fields=("information_requested", "applicant_token_hash"))
+    transition(
+        application, Status.MORE_INFORMATION_REQUESTED, extra_fields=("information_requested", "applicant_token_hash")
+    )
     link = settings.SITE_URL.rstrip("/") + reverse(
         "licensing:apply_more_information", kwargs={"reference": application.reference, "token": token}
     )
@@ -158,20 +160,26 @@ def application_request_information(*, application: LicenceApplication, actor: U
 
 def application_for_token(*, reference: str, token: str) -> LicenceApplication | None:
     """The application waiting for more information that this emailed link belongs to, if any."""
-    application = LicenceApplication.objects.filter(reference=reference, status=Status.MORE_INFORMATION_REQUESTED).first()
+    application = LicenceApplication.objects.filter(
+        reference=reference, status=Status.MORE_INFORMATION_REQUESTED
+    ).first()
     if application is None or not secrets.compare_digest(application.applicant_token_hash, _token_hash(token)):
         return None
     return application
 
 
 @transaction.atomic
-def application_provide_information(*, application: LicenceApplication, response: str, uploads: list) -> LicenceApplication:
+def application_provide_information(
+    *, application: LicenceApplication, response: str, uploads: list
+) -> LicenceApplication:
     """The applicant answers a request for information; the link is spent and the case goes back to the queue."""
     if not response.strip() and not uploads:
         raise DomainError("Enter a reply or add a document")
     application = lock(LicenceApplication, application.pk)
     for upload in uploads:
-        application_add_document(application=application, upload=upload, description="Sent when more information was requested")
+        application_add_document(
+            application=application, upload=upload, description="Sent when more information was requested"
+        )
     replies = application.answers.get("information_replies", [])
     application.answers = {
         **application.answers,
@@ -280,7 +288,9 @@ def application_refuse(*, application: LicenceApplication, actor: User, reasons:
     application.decided_by = actor
     application.applicant_token_hash = ""
     transition(
-        application, Status.REFUSED, extra_fields=("refusal_reasons", "decided_at", "decided_by", "applicant_token_hash")
+        application,
+        Status.REFUSED,
+        extra_fields=("refusal_reasons", "decided_at", "decided_by", "applicant_token_hash"),
     )
     email_enqueue(
         to=person_for(application.answers, "authorising_officer")["email"],

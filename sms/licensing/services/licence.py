@@ -47,7 +47,11 @@ def licence_issue(
         verb=Verb.LICENCE_ISSUED,
         target=licence,
         sponsor=sponsor,
-        payload={"number": licence.number, "routes": sorted(set(routes)), "expiry_date": licence.expiry_date.isoformat()},
+        payload={
+            "number": licence.number,
+            "routes": sorted(set(routes)),
+            "expiry_date": licence.expiry_date.isoformat(),
+        },
     )
     return licence
 
@@ -74,7 +78,12 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
     if not reason.strip():
         raise DomainError("Enter the reasons for suspending the licence")
     return _change_status(
-        licence=licence, to_status=Licence.Status.SUSPENDED, actor=actor, verb=Verb.LICENCE_SUSPENDED, reason=reason, on=on
+        licence=licence,
+        to_status=Licence.Status.SUSPENDED,
+        actor=actor,
+        verb=Verb.LICENCE_SUSPENDED,
+        reason=reason,
+        on=on,
     )
 
 
@@ -84,7 +93,12 @@ def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
     if licence.status != Licence.Status.SUSPENDED:
         raise IllegalTransition("Only a suspended licence can be reinstated")
     return _change_status(
-        licence=licence, to_status=Licence.Status.ACTIVE, actor=actor, verb=Verb.LICENCE_REINSTATED, reason=reason, on=None
+        licence=licence,
+        to_status=Licence.Status.ACTIVE,
+        actor=actor,
+        verb=Verb.LICENCE_REINSTATED,
+        reason=reason,
+        on=None,
     )
 
 
@@ -195,7 +209,9 @@ def licence_route_remove(*, licence: Licence, route: str, actor) -> LicenceRoute
         raise DomainError("A licence must keep at least one route: surrender the licence instead")
     held.removed_on = timezone.localdate()
     held.save(update_fields=["removed_on", "updated_at"])
-    audit.record(actor=actor, verb=Verb.ROUTE_REMOVED, target=licence, sponsor=licence.sponsor, payload={"route": route})
+    audit.record(
+        actor=actor, verb=Verb.ROUTE_REMOVED, target=licence, sponsor=licence.sponsor, payload={"route": route}
+    )
     return held
 
 

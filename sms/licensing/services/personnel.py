@@ -30,7 +30,9 @@ class PersonDetails:
 
     @classmethod
     def from_answers(cls, answers: dict) -> "PersonDetails":
-        return cls(**{field: answers.get(field, cls.__dataclass_fields__[field].default) for field in cls.__dataclass_fields__})
+        return cls(
+            **{field: answers.get(field, cls.__dataclass_fields__[field].default) for field in cls.__dataclass_fields__}
+        )
 
     def check_suitable(self, role: str) -> None:
         """Key personnel must declare suitability; a representative may never be the AO (domain.md section 1)."""
@@ -82,9 +84,7 @@ def key_person_appoint(
             raise DomainError(f"The date the change takes effect must be on or after {current.start_date:%d %B %Y}")
         current.end_date = start
         current.save(update_fields=["end_date", "updated_at"])
-    appointed = KeyPerson.objects.create(
-        sponsor=sponsor, role=role, start_date=start, user=user, **person.__dict__
-    )
+    appointed = KeyPerson.objects.create(sponsor=sponsor, role=role, start_date=start, user=user, **person.__dict__)
     audit.record(
         actor=actor,
         verb=Verb.KEY_PERSON_APPOINTED,
@@ -113,13 +113,25 @@ def organisation_details_change(
         raise DomainError("The date the change takes effect must be today or in the past")
     sponsor = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
     changes = []
-    before = {"name": sponsor.name, "registered_address": sponsor.registered_address, "trading_address": sponsor.trading_address}
-    after = {"name": name.strip(), "registered_address": registered_address.strip(), "trading_address": trading_address.strip()}
+    before = {
+        "name": sponsor.name,
+        "registered_address": sponsor.registered_address,
+        "trading_address": sponsor.trading_address,
+    }
+    after = {
+        "name": name.strip(),
+        "registered_address": registered_address.strip(),
+        "trading_address": trading_address.strip(),
+    }
     for field, new in after.items():
         if new == before[field]:
             continue
         event = ReportableChange.Event.NAME_CHANGE if field == "name" else ReportableChange.Event.ADDRESS_CHANGE
-        label = {"name": "Name", "registered_address": "Registered office address", "trading_address": "Trading address"}[field]
+        label = {
+            "name": "Name",
+            "registered_address": "Registered office address",
+            "trading_address": "Trading address",
+        }[field]
         changes.append(
             record_reportable_change(
                 sponsor=sponsor,
@@ -138,7 +150,10 @@ def organisation_details_change(
         actor=actor,
         verb=Verb.ORGANISATION_DETAILS_CHANGED,
         target=sponsor,
-        payload={"changed": [change.details["field"] for change in changes], "effective_date": effective_date.isoformat()},
+        payload={
+            "changed": [change.details["field"] for change in changes],
+            "effective_date": effective_date.isoformat(),
+        },
     )
     return changes
 
@@ -157,7 +172,9 @@ def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor) -> 
         actor=actor,
         details={"work_site": site.address, "change": "opened"},
     )
-    audit.record(actor=actor, verb=Verb.WORK_SITE_ADDED, target=site, sponsor=sponsor, payload={"address": site.address})
+    audit.record(
+        actor=actor, verb=Verb.WORK_SITE_ADDED, target=site, sponsor=sponsor, payload={"address": site.address}
+    )
     return site
 
 

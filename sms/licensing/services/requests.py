@@ -11,10 +11,9 @@ from sms.core.exceptions import DomainError
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.core.uploads import safe_display_name, validate_upload
-from sms.licensing.models import ReportableChange, Route, Sponsor, SponsorRequest
+from sms.licensing.models import Route, Sponsor, SponsorRequest
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services.decisions import request_record_decision
-from sms.licensing.services.personnel import record_reportable_change
 from sms.licensing.services.users import create_requested_level_1
 
 Kind = SponsorRequest.Kind
@@ -30,7 +29,9 @@ def attach_documents(*, request: SponsorRequest, uploads: list) -> None:
 
 
 def _pending(sponsor: Sponsor, kinds) -> bool:
-    return SponsorRequest.objects.filter(sponsor=sponsor, kind__in=kinds, status=SponsorRequest.Status.SUBMITTED).exists()
+    return SponsorRequest.objects.filter(
+        sponsor=sponsor, kind__in=kinds, status=SponsorRequest.Status.SUBMITTED
+    ).exists()
 
 
 @transaction.atomic
@@ -40,7 +41,11 @@ def renewal_request(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> 
     today = timezone.localdate()
     if not licence_services.renewal_allowed(licence, today):
         opens = licence_services.renewal_window_opens(licence)
-        raise DomainError(f"You can apply to renew from {opens:%d %B %Y}" if opens and today < opens else "This licence cannot be renewed")
+        raise DomainError(
+            f"You can apply to renew from {opens:%d %B %Y}"
+            if opens and today < opens
+            else "This licence cannot be renewed"
+        )
     if not declaration_confirmed:
         raise DomainError("Confirm the declaration to apply for renewal")
     if _pending(sponsor, [Kind.RENEWAL]):
@@ -49,7 +54,9 @@ def renewal_request(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> 
     request = SponsorRequest.objects.create(
         sponsor=sponsor, kind=Kind.RENEWAL, created_by=actor, fee_pence=fee, declaration_confirmed=True
     )
-    audit.record(actor=actor, verb=Verb.REQUEST_SUBMITTED, target=request, payload={"kind": Kind.RENEWAL, "fee_pence": fee})
+    audit.record(
+        actor=actor, verb=Verb.REQUEST_SUBMITTED, target=request, payload={"kind": Kind.RENEWAL, "fee_pence": fee}
+    )
     return request
 
 
@@ -79,7 +86,11 @@ def variation_request(
     if kind == Kind.SURRENDER and _pending(sponsor, [Kind.SURRENDER]):
         raise DomainError("A request to surrender the licence is already waiting for a decision")
     request = SponsorRequest.objects.create(
-        sponsor=sponsor, kind=kind, created_by=actor, details=details.strip(), route=route if kind in {Kind.ADD_ROUTE, Kind.REMOVE_ROUTE} else ""
+        sponsor=sponsor,
+        kind=kind,
+        created_by=actor,
+        details=details.strip(),
+        route=route if kind in {Kind.ADD_ROUTE, Kind.REMOVE_ROUTE} else "",
     )
     attach_documents(request=request, uploads=uploads or [])
     audit.record(
@@ -104,7 +115,9 @@ def request_grant(*, request: SponsorRequest, actor, reason: str = "") -> Sponso
     Changes of ownership and linked entities change nothing structural here: the granted request,
     with its details and evidence, is the record.
     """
-    request = request_record_decision(request=request, to_status=SponsorRequest.Status.GRANTED, actor=actor, reason=reason)
+    request = request_record_decision(
+        request=request, to_status=SponsorRequest.Status.GRANTED, actor=actor, reason=reason
+    )
     licence = request.sponsor.licence
     if request.kind == Kind.RENEWAL:
         licence_services.licence_renew(licence=licence, actor=actor)

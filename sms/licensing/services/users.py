@@ -132,6 +132,9 @@ def access_review_complete(*, sponsor: Sponsor, actor: User, notes: str) -> Acce
     count = User.objects.filter(sponsor=sponsor, is_active=True).count()
     review = AccessReview.objects.create(sponsor=sponsor, reviewed_by=actor, users_reviewed=count, notes=notes.strip())
     audit.record(
-        actor=actor, verb=Verb.ACCESS_REVIEW_COMPLETED, target=sponsor, payload={"users_reviewed": count, "notes": notes}
+        actor=actor,
+        verb=Verb.ACCESS_REVIEW_COMPLETED,
+        target=sponsor,
+        payload={"users_reviewed": count, "notes": notes},
     )
     return review

@@ -77,7 +77,13 @@ def test_submission_needs_a_document_and_the_declaration(db):
 def test_a_representative_authorising_officer_is_refused_at_submission(db):
     application = services.application_start()
     answers = complete_answers(
-        authorising_officer={"given_name": "L", "family_name": "W", "email": "l@law.example", "is_representative": True, **PERSON}
+        authorising_officer={
+            "given_name": "L",
+            "family_name": "W",
+            "email": "l@law.example",
+            "is_representative": True,
+            **PERSON,
+        }
     )
     for section, value in answers.items():
         services.application_save_answers(application=application, section=section, answers=value)
@@ -109,7 +115,9 @@ def test_more_information_round_trip_uses_a_single_use_link(submitted, caseworke
     assert services.application_for_token(reference=submitted.reference, token=token) is None
 
 
-def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(submitted, caseworker, django_capture_on_commit_callbacks):
+def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(
+    submitted, caseworker, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sponsor = services.application_grant(
             application=submitted,
@@ -127,7 +135,8 @@ def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(submitted,
     submitted.refresh_from_db()
     assert submitted.first_allocation == {"worker": 5}
     to_ao = [m for m in mail.outbox if m.to == ["ada@harbour.example"] and "granted" in m.subject][0]
-    assert level_1.user_id in to_ao.body and licence.number in to_ao.body
+    assert level_1.user_id in to_ao.body
+    assert licence.number in to_ao.body
     to_l1 = [m for m in mail.outbox if m.to == ["lee@harbour.example"]][0]
     assert "/activate/" in to_l1.body
 

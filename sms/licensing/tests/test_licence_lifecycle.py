@@ -26,7 +26,8 @@ def test_issue_numbers_the_licence_rates_routes_and_sets_ten_years(db, caseworke
     sponsor = SponsorFactory(licence=[Route.SKILLED_WORKER, Route.GBM_UK_EXPANSION])
     licence = sponsor.licence
     assert licence.status == Status.ACTIVE
-    assert licence.number.startswith("SPN") and len(licence.number) == 10
+    assert licence.number.startswith("SPN")
+    assert len(licence.number) == 10
     assert licence.expiry_date == licence.start_date.replace(year=licence.start_date.year + 10) - timedelta(days=1)
     ratings = dict(licence.routes.values_list("route", "rating"))
     assert ratings == {Route.SKILLED_WORKER: Rating.A, Route.GBM_UK_EXPANSION: Rating.PROVISIONAL}
@@ -37,7 +38,12 @@ CHANGES = {
     "suspend": (services.licence_suspend, Status.SUSPENDED, Verb.LICENCE_SUSPENDED, {Status.ACTIVE}),
     "reinstate": (services.licence_reinstate, Status.ACTIVE, Verb.LICENCE_REINSTATED, {Status.SUSPENDED}),
     "revoke": (services.licence_revoke, Status.REVOKED, Verb.LICENCE_REVOKED, {Status.ACTIVE, Status.SUSPENDED}),
-    "surrender": (services.licence_surrender, Status.SURRENDERED, Verb.LICENCE_SURRENDERED, {Status.ACTIVE, Status.SUSPENDED}),
+    "surrender": (
+        services.licence_surrender,
+        Status.SURRENDERED,
+        Verb.LICENCE_SURRENDERED,
+        {Status.ACTIVE, Status.SUSPENDED},
+    ),
 }
 
 
@@ -122,9 +128,9 @@ def test_routes_can_be_added_removed_and_rated_but_never_the_last_removed(db, co
     services.licence_route_remove(licence=licence, route=Route.SCALE_UP, actor=compliance_officer)
     with pytest.raises(DomainError, match="at least one route"):
         services.licence_route_remove(licence=licence, route=Route.SKILLED_WORKER, actor=compliance_officer)
-    assert list(LicenceRoute.objects.filter(licence=licence, removed_on__isnull=True).values_list("route", flat=True)) == [
-        Route.SKILLED_WORKER
-    ]
+    assert list(
+        LicenceRoute.objects.filter(licence=licence, removed_on__isnull=True).values_list("route", flat=True)
+    ) == [Route.SKILLED_WORKER]
     verbs = set(AuditEvent.objects.filter(sponsor=licence.sponsor).values_list("verb", flat=True))
     assert {Verb.ROUTE_ADDED, Verb.ROUTE_RATED, Verb.ROUTE_REMOVED} <= verbs
 

@@ -39,9 +39,13 @@ def test_a_change_can_be_dated_in_the_past_but_not_the_future(sponsor, level_1):
     earlier = timezone.localdate()
     person = suitable_person(given="Nadia", email="nadia@acme.example")
     with pytest.raises(DomainError, match="today or in the past"):
-        services.key_person_appoint(sponsor=sponsor, role=AO, person=person, actor=level_1, effective_date=earlier + timedelta(days=1))
+        services.key_person_appoint(
+            sponsor=sponsor, role=AO, person=person, actor=level_1, effective_date=earlier + timedelta(days=1)
+        )
     with pytest.raises(DomainError, match="on or after"):
-        services.key_person_appoint(sponsor=sponsor, role=AO, person=person, actor=level_1, effective_date=earlier - timedelta(days=1))
+        services.key_person_appoint(
+            sponsor=sponsor, role=AO, person=person, actor=level_1, effective_date=earlier - timedelta(days=1)
+        )
 
 
 def test_key_personnel_must_declare_suitability(sponsor, level_1):
@@ -70,7 +74,9 @@ def test_a_representative_may_be_key_contact_but_never_authorising_officer(spons
 
 def test_the_database_refuses_two_current_people_in_one_role(sponsor):
     with pytest.raises(IntegrityError), transaction.atomic():
-        KeyPerson.objects.create(sponsor=sponsor, role=AO, given_name="X", family_name="Y", email="x@y.example", start_date=date(2026, 1, 1))
+        KeyPerson.objects.create(
+            sponsor=sponsor, role=AO, given_name="X", family_name="Y", email="x@y.example", start_date=date(2026, 1, 1)
+        )
 
 
 def test_a_failed_appointment_changes_nothing(sponsor, level_1, monkeypatch):
@@ -81,7 +87,9 @@ def test_a_failed_appointment_changes_nothing(sponsor, level_1, monkeypatch):
 
     monkeypatch.setattr(services.audit, "record", fail)
     with pytest.raises(RuntimeError):
-        services.key_person_appoint(sponsor=sponsor, role=KC, person=suitable_person(given="N", email="n@a.example"), actor=level_1)
+        services.key_person_appoint(
+            sponsor=sponsor, role=KC, person=suitable_person(given="N", email="n@a.example"), actor=level_1
+        )
     old.refresh_from_db()
     assert old.end_date is None
     assert not ReportableChange.objects.exists()
@@ -119,7 +127,9 @@ def test_an_unchanged_organisation_form_is_refused(sponsor, level_1):
 
 
 def test_work_sites_opening_and_closing_are_reportable(sponsor, level_1):
-    site = services.work_site_add(sponsor=sponsor, address="Ward 4, St Mary's", opened_on=date(2026, 5, 1), actor=level_1)
+    site = services.work_site_add(
+        sponsor=sponsor, address="Ward 4, St Mary's", opened_on=date(2026, 5, 1), actor=level_1
+    )
     services.work_site_close(site=site, closed_on=date(2026, 9, 1), actor=level_1)
     events = list(ReportableChange.objects.filter(sponsor=sponsor).values_list("event", "effective_date"))
     assert sorted(events) == [

@@ -53,7 +53,12 @@ def test_renewal_needs_the_declaration_and_only_one_at_a_time(sponsor, level_1):
 
 def test_granted_route_variation_adds_the_route(sponsor, level_1, caseworker):
     request = services.variation_request(
-        sponsor=sponsor, actor=level_1, kind=Kind.ADD_ROUTE, route=Route.SCALE_UP, details="We are scaling up", uploads=[pdf()]
+        sponsor=sponsor,
+        actor=level_1,
+        kind=Kind.ADD_ROUTE,
+        route=Route.SCALE_UP,
+        details="We are scaling up",
+        uploads=[pdf()],
     )
     assert request.documents.count() == 1
     services.request_grant(request=request, actor=caseworker)
@@ -103,7 +108,9 @@ def test_a_variation_with_a_bad_file_creates_nothing(sponsor, level_1):
     assert not SponsorRequest.objects.exists()
 
 
-@pytest.mark.parametrize("decided", [SponsorRequest.Status.GRANTED, SponsorRequest.Status.REFUSED, SponsorRequest.Status.WITHDRAWN])
+@pytest.mark.parametrize(
+    "decided", [SponsorRequest.Status.GRANTED, SponsorRequest.Status.REFUSED, SponsorRequest.Status.WITHDRAWN]
+)
 def test_a_decided_request_cannot_be_decided_or_withdrawn_again(sponsor, level_1, caseworker, decided):
     request = services.variation_request(sponsor=sponsor, actor=level_1, kind=Kind.LINKED_ENTITIES, details="Branch")
     SponsorRequest.objects.filter(pk=request.pk).update(status=decided)

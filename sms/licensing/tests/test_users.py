@@ -18,12 +18,19 @@ def test_level_1_adds_a_level_2_user_who_gets_an_activation_link(sponsor, level_
         added = services.level_2_user_add(
             sponsor=sponsor, actor=level_1, email="Sam@Acme.example", given_name="Sam", family_name="Lee"
         )
-    assert (added.level, added.sponsor, added.created_by, added.email) == (User.Level.LEVEL_2, sponsor, level_1, "sam@acme.example")
+    assert (added.level, added.sponsor, added.created_by, added.email) == (
+        User.Level.LEVEL_2,
+        sponsor,
+        level_1,
+        "sam@acme.example",
+    )
     assert "/activate/" in mail.outbox[-1].body
 
 
 def test_level_2_details_can_be_corrected_but_not_to_a_taken_email(sponsor, level_1, level_2):
-    services.sponsor_user_edit(user=level_2, actor=level_1, given_name="Test", family_name="Baker-Smith", email=level_2.email)
+    services.sponsor_user_edit(
+        user=level_2, actor=level_1, given_name="Test", family_name="Baker-Smith", email=level_2.email
+    )
     level_2.refresh_from_db()
     assert level_2.family_name == "Baker-Smith"
     assert AuditEvent.objects.get(verb=Verb.USER_DETAILS_CHANGED).payload == {

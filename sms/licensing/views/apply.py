@@ -66,7 +66,12 @@ def _next_url(step: Step, application: LicenceApplication, changing: bool) -> st
         return reverse("licensing:apply_step", args=["level-1-details"]) + ("?change=1" if changing else "")
     if changing:
         return reverse("licensing:apply_check")
-    following = {"key-contact": "level-1", "level-1": "documents", "key-contact-details": "level-1", "level-1-details": "documents"}
+    following = {
+        "key-contact": "level-1",
+        "level-1": "documents",
+        "key-contact-details": "level-1",
+        "level-1-details": "documents",
+    }
     slug = following.get(step.slug)
     if slug is None:
         slug = STEPS[STEPS.index(step) + 1].slug
@@ -111,10 +116,15 @@ class ApplyStepView(PolicyMixin, View):
             ao = _person_name(answers.get("authorising_officer", {}))
             initial = {"who": saved.get("same_as") or (forms.SOMEONE_ELSE if saved else None)}
             return forms.SamePersonForm(
-                data, initial=initial, label="Who is the Key Contact?", options=[(forms.SAME_AS_AO, f"{ao}, the Authorising Officer")]
+                data,
+                initial=initial,
+                label="Who is the Key Contact?",
+                options=[(forms.SAME_AS_AO, f"{ao}, the Authorising Officer")],
             )
         if step.slug == "level-1":
-            options = [(forms.SAME_AS_AO, f"{_person_name(answers.get('authorising_officer', {}))}, the Authorising Officer")]
+            options = [
+                (forms.SAME_AS_AO, f"{_person_name(answers.get('authorising_officer', {}))}, the Authorising Officer")
+            ]
             if "same_as" not in answers.get("key_contact", {}):
                 options.append((forms.SAME_AS_KC, f"{_person_name(answers.get('key_contact', {}))}, the Key Contact"))
             initial = {"who": saved.get("same_as") or (forms.SOMEONE_ELSE if saved else None)}
@@ -145,7 +155,9 @@ class ApplyStepView(PolicyMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, slug):
-        return render(request, "licensing/apply/question.html", self._context(self.step, self._form(self.step, self.application)))
+        return render(
+            request, "licensing/apply/question.html", self._context(self.step, self._form(self.step, self.application))
+        )
 
     def post(self, request, slug):
         step = self.step
@@ -162,7 +174,9 @@ class ApplyStepView(PolicyMixin, View):
                 answers = {"same_as": data["who"]}
         else:
             answers = data
-        self.application = services.application_save_answers(application=self.application, section=step.section, answers=answers)
+        self.application = services.application_save_answers(
+            application=self.application, section=step.section, answers=answers
+        )
         return redirect(_next_url(step, self.application, bool(request.GET.get("change"))))
 
 
@@ -199,7 +213,9 @@ class ApplyDocumentsView(PolicyMixin, View):
         if not form.is_valid():
             return self._render(form)
         services.application_add_document(
-            application=self.application, upload=form.cleaned_data["document"], description=form.cleaned_data["description"]
+            application=self.application,
+            upload=form.cleaned_data["document"],
+            description=form.cleaned_data["description"],
         )
         messages.success(request, f"{form.cleaned_data['document'].name} has been added")
         return redirect("licensing:apply_documents")
@@ -212,8 +228,12 @@ def answer_rows(application: LicenceApplication) -> list[dict]:
     def person(section: str) -> str:
         entry = answers.get(section, {})
         if entry.get("same_as"):
-            return f"Same as the {'Authorising Officer' if entry['same_as'] == 'authorising_officer' else 'Key Contact'}"
-        return ", ".join(part for part in (_person_name(entry), entry.get("email", ""), entry.get("job_title", "")) if part)
+            return (
+                f"Same as the {'Authorising Officer' if entry['same_as'] == 'authorising_officer' else 'Key Contact'}"
+            )
+        return ", ".join(
+            part for part in (_person_name(entry), entry.get("email", ""), entry.get("job_title", "")) if part
+        )
 
     organisation = answers.get("organisation", {})
     addresses = answers.get("addresses", {})
@@ -221,9 +241,17 @@ def answer_rows(application: LicenceApplication) -> list[dict]:
     routes = answers.get("routes", {}).get("routes", [])
     return [
         {"label": "Organisation name", "value": organisation.get("name", ""), "step": "organisation"},
-        {"label": "Registration number", "value": organisation.get("registered_number") or "Not given", "step": "organisation"},
+        {
+            "label": "Registration number",
+            "value": organisation.get("registered_number") or "Not given",
+            "step": "organisation",
+        },
         {"label": "Registered office address", "value": addresses.get("registered_address", ""), "step": "addresses"},
-        {"label": "Trading address", "value": addresses.get("trading_address") or "Same as registered office", "step": "addresses"},
+        {
+            "label": "Trading address",
+            "value": addresses.get("trading_address") or "Same as registered office",
+            "step": "addresses",
+        },
         {"label": "Size", "value": SponsorSize(size).label if size else "", "step": "size"},
         {"label": "Routes", "value": "\n".join(Route(route).label for route in routes), "step": "routes"},
         {"label": "Authorising Officer", "value": person("authorising_officer"), "step": "authorising-officer"},
@@ -246,7 +274,11 @@ class ApplyCheckAnswersView(PolicyMixin, View):
     def _render(self, form, error: str = ""):
         application = self.application
         missing = services.missing_sections(application)
-        fee = None if "size" in missing else format_pounds(services.application_fee(application.answers, timezone.localdate()))
+        fee = (
+            None
+            if "size" in missing
+            else format_pounds(services.application_fee(application.answers, timezone.localdate()))
+        )
         return render(
             self.request,
             "licensing/apply/check_answers.html",
@@ -299,7 +331,9 @@ class ApplyMoreInformationView(PolicyMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, form):
-        return render(self.request, "licensing/apply/more_information.html", {"form": form, "application": self.application})
+        return render(
+            self.request, "licensing/apply/more_information.html", {"form": form, "application": self.application}
+        )
 
     def get(self, request, reference, token):
         return self._render(forms.InformationReplyForm())

@@ -16,7 +16,10 @@ def document_response(request, document, *, sponsor=None) -> FileResponse:
         payload={"name": document.original_name},
     )
     response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404
-
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -52,7 +51,8 @@ class ApplicationDetailView(PolicyMixin, TemplateView):
             "rows": answer_rows(application),
             "fee": format_pounds(application.fee_pence) if application.fee_pence is not None else "",
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
-            and application.status in (LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED),
+            and application.status
+            in (LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED),
         }
 
 
@@ -92,7 +92,10 @@ class ApplicationGrantView(ApplicationDecisionView):
     form_class = forms.GrantApplicationForm
     title = "Grant the licence"
     button_text = "Grant licence"
-    intro = "The licence is issued A-rated. The Level 1 user is sent an activation link and the Authorising Officer is told their user ID."
+    intro = (
+        "The licence is issued A-rated. The Level 1 user is sent an activation link and the Authorising Officer "
+        "is told their user ID."
+    )
 
     def get_form_kwargs(self):
         requested = self.application.answers.get("routes", {}).get("routes", [])
@@ -116,7 +119,9 @@ class ApplicationRefuseView(ApplicationDecisionView):
     intro = "The applicant will be told these reasons."
 
     def perform(self, data):
-        application_services.application_refuse(application=self.application, actor=self.request.user, reasons=data["reason"])
+        application_services.application_refuse(
+            application=self.application, actor=self.request.user, reasons=data["reason"]
+        )
         return "Application refused"
 
 
@@ -142,7 +147,9 @@ class RequestQueueView(PolicyMixin, TemplateView):
         kind = self.request.GET.get("kind", "")
         status = status if status in SponsorRequest.Status.values else ""
         kind = kind if kind in SponsorRequest.Kind.values else ""
-        page = Paginator(selectors.request_queue(status=status, kind=kind), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(selectors.request_queue(status=status, kind=kind), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         return {
             **super().get_context_data(**kwargs),
             "page": page,
@@ -190,7 +197,8 @@ class RequestDecisionView(ServiceFormView):
 
     @property
     def caption(self):
-        return f"{self.sponsor_request.sponsor.name}: {self.sponsor_request.get_kind_display()} {self.sponsor_request.reference}"
+        request = self.sponsor_request
+        return f"{request.sponsor.name}: {request.get_kind_display()} {request.reference}"
 
     def get_back_url(self):
         return reverse("licensing:ho_request", args=[self.sponsor_request.reference])
@@ -331,5 +339,3 @@ class RouteRatingView(ServiceFormView):
             licence_route=self.held, rating=data["rating"], actor=self.request.user, reason=data["reason"]
         )
         return "Rating changed"
-
-

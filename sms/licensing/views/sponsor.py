@@ -114,7 +114,11 @@ class Level2UserEditView(SponsorFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"given_name": self.target.given_name, "family_name": self.target.family_name, "email": self.target.email}
+        return {
+            "given_name": self.target.given_name,
+            "family_name": self.target.family_name,
+            "email": self.target.email,
+        }
 
     def perform(self, data):
         users.sponsor_user_edit(user=self.target, actor=self.request.user, **data)
@@ -138,7 +142,9 @@ class UserDeactivateView(PolicyMixin, View):
         try:
             users.sponsor_user_deactivate(user=self.target, actor=request.user)
         except DomainError as error:
-            return render(request, "licensing/deactivate_user.html", {"target": self.target, "error": str(error)}, status=409)
+            return render(
+                request, "licensing/deactivate_user.html", {"target": self.target, "error": str(error)}, status=409
+            )
         messages.success(request, f"{self.target.full_name} can no longer sign in")
         return redirect("licensing:access_register")
 
@@ -221,7 +227,9 @@ class OrganisationDetailsView(SponsorFormView):
         }
 
     def perform(self, data):
-        changes = personnel.organisation_details_change(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        changes = personnel.organisation_details_change(
+            sponsor=self.request.user.sponsor, actor=self.request.user, **data
+        )
         return f"{len(changes)} change{'s' if len(changes) != 1 else ''} recorded"
 
 
@@ -312,7 +320,8 @@ class SponsorRequestDetailView(PolicyMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "sponsor_request": request,
-            "may_withdraw": request.status == SponsorRequest.Status.SUBMITTED and can(self.request.user, Action.CHANGE_LICENCE),
+            "may_withdraw": request.status == SponsorRequest.Status.SUBMITTED
+            and can(self.request.user, Action.CHANGE_LICENCE),
         }
 
 
@@ -337,4 +346,3 @@ class SponsorRequestDocumentView(PolicyMixin, View):
         if document is None:
             raise Http404
         return document_response(request, document, sponsor=sponsor_request.sponsor)
-

@@ -53,7 +53,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sponsors = {}
         for name, size, routes, address in DEMO_SPONSORS:
-            sponsor, _ = Sponsor.objects.get_or_create(name=name, defaults={"size": size, "registered_address": address})
+            sponsor, _ = Sponsor.objects.get_or_create(
+                name=name, defaults={"size": size, "registered_address": address}
+            )
             if not Licence.objects.filter(sponsor=sponsor).exists():
                 licence_issue(sponsor=sponsor, routes=routes, actor=None)
                 work_site_add(sponsor=sponsor, address=address, opened_on=sponsor.licence.start_date, actor=None)

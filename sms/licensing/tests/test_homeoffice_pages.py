@@ -1,0 +1,96 @@
+"""Home Office pages: request queue and decisions, sponsors, suspension, revocation, ratings."""
+
+import pytest
+from django.urls import reverse
+
+from sms.accounts.tests.helpers import sign_in
+from sms.licensing.models import Licence, Rating, Route, SponsorRequest
+from sms.licensing.services import requests as request_services
+
+
+@pytest.fixture
+def variation(level_1):
+    return request_services.variation_request(
+        sponsor=level_1.sponsor,
+        actor=level_1,
+        kind=SponsorRequest.Kind.ADD_ROUTE,
+        route=Route.SCALE_UP,
+        details="Growth",
+    )
+
+
+def test_caseworker_grants_a_variation_from_the_queue(client, caseworker, variation, level_1):
+    sign_in(client, caseworker)
+    assert variation.reference in client.get(reverse("licensing:ho_requests")).content.decode()
+    assert "Growth" in client.get(reverse("licensing:ho_request", args=[variation.reference])).content.decode()
+    client.post(reverse("licensing:ho_request_grant", args=[variation.reference]), {"reason": ""})
+    variation.refresh_from_db()
+    assert variation.status == SponsorRequest.Status.GRANTED
+    assert level_1.sponsor.licence.routes.filter(route=Route.SCALE_UP).exists()
+
+
+def test_the_sponsor_sees_the_outcome_and_reasons(client, caseworker, variation, level_1):
+    sign_in(client, caseworker)
+    client.post(reverse("licensing:ho_request_refuse", args=[variation.reference]), {"reason": "Not a scale-up"})
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, level_1)
+    page = client.get(reverse("licensing:request_detail", args=[variation.reference])).content.decode()
+    assert "Refused" in page
+    assert "Not a scale-up" in page
+
+
+def test_a_decided_request_cannot_be_decided_again_through_the_page(client, caseworker, variation):
+    sign_in(client, caseworker)
+    client.post(reverse("licensing:ho_request_refuse", args=[variation.reference]), {"reason": "No"})
+    content = client.post(reverse("licensing:ho_request_grant", args=[variation.reference]), {}).content.decode()
+    assert "cannot become granted" in content
+
+
+def test_compliance_officer_suspends_reinstates_and_revokes(client, compliance_officer, level_1):
+    sponsor = level_1.sponsor
+    sign_in(client, compliance_officer)
+    assert sponsor.name in client.get(reverse("licensing:ho_sponsors"), {"q": "acme"}).content.decode()
+    assert "Enter the reasons" in client.post(reverse("licensing:ho_suspend", args=[sponsor.uuid]), {}).content.decode()
+    client.post(reverse("licensing:ho_suspend", args=[sponsor.uuid]), {"reason": "Investigation"})
+    assert Licence.objects.get(sponsor=sponsor).status == Licence.Status.SUSPENDED
+    client.post(reverse("licensing:ho_reinstate", args=[sponsor.uuid]), {"reason": "Cleared"})
+    assert Licence.objects.get(sponsor=sponsor).status == Licence.Status.ACTIVE
+    client.post(reverse("licensing:ho_revoke", args=[sponsor.uuid]), {"reason": "Serious breaches"})
+    assert Licence.objects.get(sponsor=sponsor).status == Licence.Status.REVOKED
+    content = client.post(reverse("licensing:ho_suspend", args=[sponsor.uuid]), {"reason": "x"}).content.decode()
+    assert "cannot become suspended" in content
+
+
+def test_compliance_officer_downgrades_a_route(client, compliance_officer, level_1):
+    sponsor = level_1.sponsor
+    sign_in(client, compliance_officer)
+    client.post(
+        reverse("licensing:ho_route_rating", args=[sponsor.uuid, Route.SKILLED_WORKER]),
+        {"rating": Rating.B, "reason": "Record keeping failures"},
+    )
+    assert sponsor.licence.routes.get().rating == Rating.B
+    assert client.get(reverse("licensing:ho_route_rating", args=[sponsor.uuid, Route.STUDENT])).status_code == 404
+
+
+def test_caseworkers_cannot_enforce_and_compliance_officers_cannot_decide(
+    client, caseworker, compliance_officer, variation, level_1
+):
+    sign_in(client, caseworker)
+    assert client.get(reverse("licensing:ho_revoke", args=[level_1.sponsor.uuid])).status_code == 403
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, compliance_officer)
+    assert client.get(reverse("licensing:ho_request_grant", args=[variation.reference])).status_code == 403
+
+
+def test_unknown_references_are_not_found(client, caseworker, db):
+    sign_in(client, caseworker)
+    assert client.get(reverse("licensing:ho_request", args=["RNOSUCH000"])).status_code == 404
+    assert client.get(reverse("licensing:ho_application", args=["ANOSUCH000"])).status_code == 404
+
+
+def test_home_office_home_shows_queue_sizes(client, caseworker, variation):
+    sign_in(client, caseworker)
+    assert (
+        "1 renewals, changes and Level 1 requests waiting"
+        in client.get(reverse("core:home_office_home")).content.decode()
+    )
