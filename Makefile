@@ -27,6 +27,7 @@ frontend: $(CSS)
 run: install frontend
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	$(PY) manage.py compliance_sweep
 	@echo "Starting the background worker and the web server (Ctrl+C stops both)..."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker & worker=$$!; \
@@ -38,6 +39,9 @@ test: install frontend
 
 worker: install
 	$(PY) manage.py db_worker
+
+sweep: install
+	$(PY) manage.py compliance_sweep
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -80,6 +80,7 @@ class AccessibilityChecker:
 
 @pytest.fixture
 def page(chromium, live_server):
+    """A fresh browser tab on the live server."""
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sms.accounts.models import User
 from sms.accounts.tests.helpers import sign_in
+from sms.core.models import FeeRate
 from sms.licensing.models import LicenceApplication, Route
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -188,3 +189,14 @@ def test_refusal_with_reasons(client, submitted, caseworker, django_capture_on_c
     submitted.refresh_from_db()
     assert submitted.status == LicenceApplication.Status.REFUSED
     assert "Not trading" in mail.outbox[-1].body
+
+
+def test_a_missing_fee_figure_is_explained_not_a_crash(client, db):
+    fill_application(client)
+    FeeRate.objects.all().delete()
+    page = client.get(reverse("licensing:apply_check"))
+    assert page.status_code == 200
+    assert "No licence application fee is set for" in page.content.decode()
+    refused = client.post(reverse("licensing:apply_check"), {"declaration": "on"})
+    assert "No licence application fee is set for" in refused.content.decode()
+    assert LicenceApplication.objects.get().status == LicenceApplication.Status.DRAFT

@@ -271,14 +271,16 @@ class ApplyCheckAnswersView(PolicyMixin, View):
             return redirect("licensing:apply_start")
         return super().dispatch(request, *args, **kwargs)
 
-    def _render(self, form, error: str = ""):
+    def _render(self, form):
         application = self.application
         missing = services.missing_sections(application)
-        fee = (
-            None
-            if "size" in missing
-            else format_pounds(services.application_fee(application.answers, timezone.localdate()))
-        )
+        fee, fee_error = None, ""
+        if "size" not in missing:
+            try:
+                fee = format_pounds(services.application_fee(application.answers, timezone.localdate()))
+            except DomainError as error:
+                # No fee figure in force: say so; submitting is refused with the same message.
+                fee_error = str(error)
         return render(
             self.request,
             "licensing/apply/check_answers.html",
@@ -287,8 +289,8 @@ class ApplyCheckAnswersView(PolicyMixin, View):
                 "rows": answer_rows(application),
                 "documents": application.documents.all(),
                 "fee": fee,
+                "fee_error": fee_error,
                 "missing": missing,
-                "service_error": error,
             },
         )
 

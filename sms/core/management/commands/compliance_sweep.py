@@ -1,0 +1,23 @@
+"""`manage.py compliance_sweep`: the daily sweep. Set-based and idempotent: running it twice changes nothing.
+
+Run it once a day from a scheduler (cron, a systemd timer). Each step is one app's set-based service.
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from sms.licensing.services.licence import licences_expire
+
+
+class Command(BaseCommand):
+    help = "Apply the daily compliance sweep: expire licences past their expiry date."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=date.fromisoformat, help="Sweep as of this date (YYYY-MM-DD)")
+
+    def handle(self, *args, today: date | None = None, **options):
+        today = today or timezone.localdate()
+        expired = licences_expire(today=today)
+        self.stdout.write(f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired")

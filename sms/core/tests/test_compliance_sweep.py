@@ -1,0 +1,22 @@
+from datetime import date
+from io import StringIO
+
+from django.core.management import call_command
+
+from sms.licensing.models import Licence
+from tests.factories import SponsorFactory
+
+
+def sweep(day: str) -> str:
+    out = StringIO()
+    call_command("compliance_sweep", "--today", day, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_the_sweep_expires_due_licences_and_a_second_run_changes_nothing(db):
+    licence = SponsorFactory().licence
+    Licence.objects.filter(pk=licence.pk).update(expiry_date=date(2026, 6, 30))
+    assert sweep("2026-07-01") == "Sweep for 2026-07-01: 1 licence expired"
+    assert sweep("2026-07-01") == "Sweep for 2026-07-01: 0 licences expired"
+    licence.refresh_from_db()
+    assert licence.status == Licence.Status.EXPIRED
