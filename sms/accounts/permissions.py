@@ -34,4 +34,12 @@ class PolicyMixin:
     def dispatch(self, request, *args, **kwargs):
         if not can(request.user, self.action):
             raise PermissionDenied
+        self.load(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self, request, *args, **kwargs) -> None:
+        """Fetch the objects the view works on (tenancy-scoped, 404 when not the user's).
+
+        Runs after the role check, so a role that may never do the action gets 403 whether or not
+        the object exists, and a role that may gets 404 for another sponsor's object.
+        """

@@ -10,10 +10,14 @@ from django.db import models
 from sms.core.exceptions import IllegalTransition
 
 
-def check_transition(obj: models.Model, to_status: str) -> None:
-    """Raise IllegalTransition unless the table allows moving ``obj`` from its status to ``to_status``."""
+def check_transition(obj: models.Model, to_status: str, *, only_from: set[str] | None = None) -> None:
+    """Raise IllegalTransition unless the table allows moving ``obj`` from its status to ``to_status``.
+
+    ``only_from`` narrows the sources for one verb where the table has two verbs reaching the same
+    status (submitting a draft and replying to a request both lead to "submitted").
+    """
     allowed = obj.TRANSITIONS.get(obj.status, set())
-    if to_status not in allowed:
+    if to_status not in allowed or (only_from is not None and obj.status not in only_from):
         labels = dict(obj.Status.choices)
         noun = obj._meta.verbose_name
         raise IllegalTransition(
@@ -21,9 +25,11 @@ def check_transition(obj: models.Model, to_status: str) -> None:
         )
 
 
-def transition(obj: models.Model, to_status: str, *, extra_fields: tuple[str, ...] = ()) -> str:
+def transition(
+    obj: models.Model, to_status: str, *, extra_fields: tuple[str, ...] = (), only_from: set[str] | None = None
+) -> str:
     """Check and apply a status change, saving the status (and ``extra_fields``); returns the old status."""
-    check_transition(obj, to_status)
+    check_transition(obj, to_status, only_from=only_from)
     previous = obj.status
     obj.status = to_status
     fields = ["status", *extra_fields]

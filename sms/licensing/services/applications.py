@@ -19,7 +19,7 @@ from sms.accounts.models import User
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
-from sms.core.lifecycle import lock, transition
+from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.core.uploads import safe_display_name, validate_upload
@@ -94,6 +94,7 @@ def missing_sections(application: LicenceApplication) -> list[str]:
 def application_submit(*, application: LicenceApplication, declaration_confirmed: bool) -> LicenceApplication:
     """Submit a complete draft with the fee in force today; the applicant is emailed the reference."""
     application = lock(LicenceApplication, application.pk)
+    check_transition(application, Status.SUBMITTED, only_from={Status.DRAFT})
     missing = missing_sections(application)
     if missing:
         raise DomainError("Answer every question before you submit the application")
@@ -105,7 +106,7 @@ def application_submit(*, application: LicenceApplication, declaration_confirmed
         PersonDetails.from_answers(person_for(application.answers, role)).check_suitable(role)
     application.fee_pence = application_fee(application.answers, timezone.localdate())
     application.submitted_at = timezone.now()
-    transition(application, Status.SUBMITTED, extra_fields=("fee_pence", "submitted_at"))
+    transition(application, Status.SUBMITTED, extra_fields=("fee_pence", "submitted_at"), only_from={Status.DRAFT})
     audit.record(
         actor=None,
         actor_label=person_for(application.answers, "authorising_officer").get("email", "Applicant"),
@@ -176,6 +177,7 @@ def application_provide_information(
     if not response.strip() and not uploads:
         raise DomainError("Enter a reply or add a document")
     application = lock(LicenceApplication, application.pk)
+    check_transition(application, Status.SUBMITTED, only_from={Status.MORE_INFORMATION_REQUESTED})
     for upload in uploads:
         application_add_document(
             application=application, upload=upload, description="Sent when more information was requested"
@@ -186,7 +188,12 @@ def application_provide_information(
         "information_replies": [*replies, {"request": application.information_requested, "reply": response.strip()}],
     }
     application.applicant_token_hash = ""
-    transition(application, Status.SUBMITTED, extra_fields=("answers", "applicant_token_hash"))
+    transition(
+        application,
+        Status.SUBMITTED,
+        extra_fields=("answers", "applicant_token_hash"),
+        only_from={Status.MORE_INFORMATION_REQUESTED},
+    )
     audit.record(
         actor=None,
         actor_label=person_for(application.answers, "authorising_officer").get("email", "Applicant"),

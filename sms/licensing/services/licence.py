@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sms.audit import services as audit
 from sms.audit.models import Verb
-from sms.core.exceptions import DomainError, IllegalTransition
+from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
 
@@ -56,12 +56,14 @@ def licence_issue(
     return licence
 
 
-def _change_status(*, licence: Licence, to_status: str, actor, verb: Verb, reason: str, on: date | None) -> Licence:
+def _change_status(
+    *, licence: Licence, to_status: str, actor, verb: Verb, reason: str, on: date | None, only_from=None
+) -> Licence:
     licence = lock(Licence, licence.pk)
     previous = licence.status
     licence.status_reason = reason
     licence.status_changed_on = on or timezone.localdate()
-    transition(licence, to_status, extra_fields=("status_reason", "status_changed_on"))
+    transition(licence, to_status, extra_fields=("status_reason", "status_changed_on"), only_from=only_from)
     audit.record(
         actor=actor,
         verb=verb,
@@ -90,8 +92,6 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
 @transaction.atomic
 def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
     """Lift a suspension. (The table's applied -> active move is issuing, not reinstating.)"""
-    if licence.status != Licence.Status.SUSPENDED:
-        raise IllegalTransition("Only a suspended licence can be reinstated")
     return _change_status(
         licence=licence,
         to_status=Licence.Status.ACTIVE,
@@ -99,6 +99,7 @@ def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
         verb=Verb.LICENCE_REINSTATED,
         reason=reason,
         on=None,
+        only_from={Licence.Status.SUSPENDED},
     )
 
 

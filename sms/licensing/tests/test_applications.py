@@ -165,3 +165,45 @@ def test_a_grant_that_fails_half_way_leaves_nothing_behind(submitted, caseworker
     assert submitted.status == LicenceApplication.Status.SUBMITTED
     assert not Licence.objects.filter(sponsor__name="Harbour Care Ltd").exists()
     assert not User.objects.filter(email="lee@harbour.example").exists()
+
+
+ACTIONS = {
+    "submit": (
+        lambda app, staff: services.application_submit(application=app, declaration_confirmed=True),
+        {LicenceApplication.Status.DRAFT},
+    ),
+    "request_information": (
+        lambda app, staff: services.application_request_information(application=app, actor=staff, request_text="More"),
+        {LicenceApplication.Status.SUBMITTED},
+    ),
+    "provide_information": (
+        lambda app, staff: services.application_provide_information(application=app, response="Here", uploads=[]),
+        {LicenceApplication.Status.MORE_INFORMATION_REQUESTED},
+    ),
+    "grant": (
+        lambda app, staff: services.application_grant(application=app, actor=staff, routes=[Route.SKILLED_WORKER]),
+        {LicenceApplication.Status.SUBMITTED},
+    ),
+    "refuse": (
+        lambda app, staff: services.application_refuse(application=app, actor=staff, reasons="No"),
+        {LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED},
+    ),
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("source", LicenceApplication.Status.values)
+def test_each_application_action_is_refused_from_statuses_the_table_does_not_allow(
+    submitted, caseworker, action, source
+):
+    """The draft-only rule for answers aside, every move is checked against the transition table."""
+    perform, allowed = ACTIONS[action]
+    LicenceApplication.objects.filter(pk=submitted.pk).update(status=source)
+    submitted.refresh_from_db()
+    if source in allowed:
+        perform(submitted, caseworker)
+    else:
+        with pytest.raises((IllegalTransition, DomainError)):
+            perform(submitted, caseworker)
+        submitted.refresh_from_db()
+        assert submitted.status == source

@@ -72,10 +72,8 @@ class ApplicationDecisionView(ServiceFormView):
 
     action = Action.DECIDE_CASES
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.application = selectors.application_for_staff(reference=kwargs["reference"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.application = selectors.application_for_staff(reference=kwargs["reference"])
 
     @property
     def caption(self):
@@ -190,10 +188,8 @@ class RequestDocumentView(PolicyMixin, View):
 class RequestDecisionView(ServiceFormView):
     action = Action.DECIDE_CASES
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.sponsor_request = selectors.request_for_staff(reference=kwargs["reference"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.sponsor_request = selectors.request_for_staff(reference=kwargs["reference"])
 
     @property
     def caption(self):
@@ -262,10 +258,8 @@ class LicenceEnforcementView(ServiceFormView):
     service = None
     done = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
 
     @property
     def caption(self):
@@ -311,15 +305,13 @@ class RouteRatingView(ServiceFormView):
     title = "Change the route's rating"
     button_text = "Save rating"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
-            self.held = LicenceRoute.objects.filter(
-                licence__sponsor=self.sponsor, route=kwargs["route"], removed_on__isnull=True
-            ).first()
-            if self.held is None:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
+        self.held = LicenceRoute.objects.filter(
+            licence__sponsor=self.sponsor, route=kwargs["route"], removed_on__isnull=True
+        ).first()
+        if self.held is None:
+            raise Http404
 
     @property
     def caption(self):

@@ -108,10 +108,8 @@ class Level2UserEditView(SponsorFormView):
     button_text = "Save changes"
     success_url_name = back_url_name = "licensing:access_register"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
 
     def get_initial(self):
         return {
@@ -130,10 +128,8 @@ class UserDeactivateView(PolicyMixin, View):
 
     action = Action.DEACTIVATE_USER
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
 
     def get(self, request, user_id):
         return render(request, "licensing/deactivate_user.html", {"target": self.target})
@@ -174,11 +170,10 @@ class KeyPersonReplaceView(SponsorFormView):
     form_class = forms.KeyPersonForm
     button_text = "Save and record the change"
 
-    def dispatch(self, request, *args, **kwargs):
+    def load(self, request, *args, **kwargs):
         self.role = forms.KEY_PERSON_ROLES.get(kwargs["role"])
         if self.role is None:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     @property
     def title(self):
@@ -251,10 +246,8 @@ class WorkSiteCloseView(SponsorFormView):
     title = "Close a work site"
     button_text = "Close work site"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.site = selectors.work_site_for_user(user=request.user, uuid=kwargs["uuid"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.site = selectors.work_site_for_user(user=request.user, uuid=kwargs["uuid"])
 
     @property
     def caption(self):

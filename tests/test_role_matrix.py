@@ -1,0 +1,138 @@
+"""The role matrix through the pages: for every route and every role, the policy's answer is what
+the page does. A refused role gets 403; an allowed one never does (nor a 500).
+
+Each request runs in a transaction that is rolled back, so one case's effects (a deactivated user,
+a granted request) cannot change the next.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+
+from sms.accounts.models import User
+from sms.accounts.policy import Action, can
+from sms.licensing.models import SponsorRequest
+from sms.licensing.services import applications
+from sms.licensing.services.personnel import work_site_add
+from sms.licensing.services.requests import variation_request
+from tests.factories import make_staff_user
+from tests.routes import all_routes
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+# route name -> function(world) giving URL arguments that name a real object the role may reach.
+ARGUMENTS = {
+    "accounts:unlock_account": lambda w: {"user_id": w["level_2"].user_id},
+    "licensing:edit_user": lambda w: {"user_id": w["level_2"].user_id},
+    "licensing:deactivate_user": lambda w: {"user_id": w["level_2"].user_id},
+    "licensing:replace_key_person": lambda w: {"role": "key-contact"},
+    "licensing:close_work_site": lambda w: {"uuid": w["site"].uuid},
+    "licensing:request_detail": lambda w: {"reference": w["request"].reference},
+    "licensing:request_withdraw": lambda w: {"reference": w["request"].reference},
+    "licensing:request_document": lambda w: {"reference": w["request"].reference, "uuid": w["request_document"].uuid},
+    "licensing:ho_application": lambda w: {"reference": w["application"].reference},
+    "licensing:ho_application_grant": lambda w: {"reference": w["application"].reference},
+    "licensing:ho_application_refuse": lambda w: {"reference": w["application"].reference},
+    "licensing:ho_application_request_information": lambda w: {"reference": w["application"].reference},
+    "licensing:ho_application_document": lambda w: {
+        "reference": w["application"].reference,
+        "uuid": w["application"].documents.get().uuid,
+    },
+    "licensing:ho_request": lambda w: {"reference": w["request"].reference},
+    "licensing:ho_request_grant": lambda w: {"reference": w["request"].reference},
+    "licensing:ho_request_refuse": lambda w: {"reference": w["request"].reference},
+    "licensing:ho_request_document": lambda w: {
+        "reference": w["request"].reference,
+        "uuid": w["request_document"].uuid,
+    },
+    "licensing:ho_sponsor": lambda w: {"uuid": w["sponsor"].uuid},
+    "licensing:ho_suspend": lambda w: {"uuid": w["sponsor"].uuid},
+    "licensing:ho_reinstate": lambda w: {"uuid": w["sponsor"].uuid},
+    "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
+    "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
+}
+
+
+class _Undo(Exception):
+    pass
+
+
+@pytest.fixture
+def world(sponsor, level_1, level_2):
+    application = applications.application_start()
+    answers = {
+        "organisation": {"name": "Harbour Care Ltd"},
+        "size": {"size": "small"},
+        "routes": {"routes": ["skilled_worker"]},
+        "authorising_officer": {
+            "given_name": "Ada",
+            "family_name": "Ng",
+            "email": "ada@harbour.example",
+            "declared_uk_based": True,
+            "declared_no_unspent_convictions": True,
+            "declared_not_bankrupt": True,
+        },
+        "key_contact": {"same_as": "authorising_officer"},
+        "level_1": {"same_as": "authorising_officer"},
+    }
+    for section, value in answers.items():
+        applications.application_save_answers(application=application, section=section, answers=value)
+    applications.application_add_document(application=application, upload=SimpleUploadedFile("a.pdf", PDF))
+    applications.application_submit(application=application, declaration_confirmed=True)
+    request = variation_request(
+        sponsor=sponsor,
+        actor=level_1,
+        kind=SponsorRequest.Kind.LINKED_ENTITIES,
+        details="Branch",
+        uploads=[SimpleUploadedFile("b.pdf", PDF)],
+    )
+    people = {
+        "level_1": level_1,
+        "level_2": level_2,
+        **{role: make_staff_user(role=role, email=f"{role}@ho.example") for role in User.StaffRole.values},
+    }
+    return {
+        "sponsor": sponsor,
+        "level_2": level_2,
+        "site": work_site_add(sponsor=sponsor, address="1 Site Road", opened_on=date(2026, 1, 5), actor=level_1),
+        "application": application,
+        "request": request,
+        "request_document": request.documents.get(),
+        "people": people,
+    }
+
+
+def checked_routes():
+    return [route for route in all_routes() if route.action != Action.PUBLIC]
+
+
+def test_every_route_with_arguments_has_an_example():
+    missing = [route.name for route in checked_routes() if route.takes_arguments and route.name not in ARGUMENTS]
+    assert missing == []
+
+
+def test_every_role_gets_exactly_what_the_policy_allows(client, world):
+    checked = 0
+    for route in checked_routes():
+        url = reverse(route.name, kwargs=ARGUMENTS[route.name](world) if route.takes_arguments else None)
+        for method in route.methods:
+            for role, person in world["people"].items():
+                try:
+                    with transaction.atomic():
+                        client.force_login(person)
+                        response = getattr(client, method)(url)
+                        client.logout()
+                        raise _Undo
+                except _Undo:
+                    pass
+                allowed = can(person, route.action)
+                where = f"{method.upper()} {url} as {role}"
+                if allowed:
+                    assert response.status_code not in (403, 500), f"{where} answered {response.status_code}"
+                else:
+                    assert response.status_code == 403, f"{where} answered {response.status_code}, not 403"
+                checked += 1
+    assert checked > 300
