@@ -5,29 +5,15 @@ from django import forms
 from sms.accounts.models import User
 from sms.audit.models import Verb
 from sms.audit.selectors import AuditFilters
-from sms.core.forms import GovukForm
+from sms.core.forms import GovukForm, uk_date_field
 from sms.licensing.models import Sponsor
 
 
 class AuditFilterForm(GovukForm):
     """Narrow the trail by date, user and event. Dates are typed as day/month/year (ISO in links)."""
 
-    date_from = forms.DateField(
-        label="From date",
-        required=False,
-        help_text="For example, 27/3/2026",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "From date must be a real date, like 27/3/2026"},
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-    )
-    date_to = forms.DateField(
-        label="To date",
-        required=False,
-        help_text="For example, 3/4/2026",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "To date must be a real date, like 3/4/2026"},
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-    )
+    date_from = uk_date_field("From date")
+    date_to = uk_date_field("To date", example="3/4/2026")
     user = forms.ModelChoiceField(
         label="User",
         queryset=User.objects.none(),

@@ -16,3 +16,18 @@ class GovukFormMixin:
 
 class GovukForm(GovukFormMixin, forms.Form):
     """A plain form in GOV.UK style."""
+
+
+def uk_date_field(label: str, required_message: str = "", *, example: str = "27/3/2026") -> forms.DateField:
+    """A date typed as day/month/year (ISO accepted for links), with GOV.UK messages.
+
+    Without ``required_message`` the field is optional.
+    """
+    return forms.DateField(
+        label=label,
+        required=bool(required_message),
+        help_text=f"For example, {example}",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
+    )

@@ -4,27 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sms.core.forms import GovukForm
+from sms.core.forms import GovukForm, uk_date_field
 from sms.core.uploads import validate_upload
 from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest, SponsorSize
 
 SAME_AS_AO = "authorising_officer"
 SAME_AS_KC = "key_contact"
 SOMEONE_ELSE = "someone_else"
-
-
-def uk_date_field(label: str, required_message: str) -> forms.DateField:
-    """A date typed as day/month/year, with GOV.UK messages."""
-    return forms.DateField(
-        label=label,
-        help_text="For example, 27/3/2026",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-        error_messages={
-            "required": required_message,
-            "invalid": f"{label} must be a real date, like 27/3/2026",
-        },
-    )
 
 
 class EffectiveDateMixin:
@@ -320,6 +306,21 @@ class OptionalReasonForm(GovukForm):
     )
 
 
+def allocation_field(label: str) -> forms.IntegerField:
+    """A number of certificates: a whole number, zero or more."""
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+        error_messages={
+            "min_value": f"{label} cannot be negative",
+            "invalid": f"{label} must be a whole number",
+            "required": f"Enter {label[0].lower() + label[1:]}",
+        },
+    )
+
+
 class GrantApplicationForm(GovukForm):
     routes = forms.MultipleChoiceField(
         label="Routes to grant",
@@ -339,27 +340,9 @@ class GrantApplicationForm(GovukForm):
             "invalid": "Enter the number of years as a whole number, like 10",
         },
     )
-    worker = forms.IntegerField(
-        label="First allocation: Worker certificates (undefined CoS)",
-        min_value=0,
-        initial=0,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
-        error_messages={"min_value": "Allocations cannot be negative", "invalid": "Enter a whole number"},
-    )
-    temporary_worker = forms.IntegerField(
-        label="First allocation: Temporary Worker certificates",
-        min_value=0,
-        initial=0,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
-        error_messages={"min_value": "Allocations cannot be negative", "invalid": "Enter a whole number"},
-    )
-    student = forms.IntegerField(
-        label="First allocation: CAS",
-        min_value=0,
-        initial=0,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
-        error_messages={"min_value": "Allocations cannot be negative", "invalid": "Enter a whole number"},
-    )
+    worker = allocation_field("First allocation: Worker certificates (undefined CoS)")
+    temporary_worker = allocation_field("First allocation: Temporary Worker certificates")
+    student = allocation_field("First allocation: CAS")
 
     def __init__(self, *args, requested_routes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
