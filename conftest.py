@@ -8,8 +8,11 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sms.accounts.models import User  # noqa: E402
+from sms.certificates.models import Occupation, SalaryThreshold  # noqa: E402
+from sms.certificates.reference_data import load_certificate_reference_data  # noqa: E402
 from sms.core.models import FeeRate  # noqa: E402
 from sms.core.reference_data import load_licence_fees  # noqa: E402
+from sms.licensing.models import Route  # noqa: E402
 from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user  # noqa: E402
 
 
@@ -29,8 +32,9 @@ def _reference_data(request):
         request.getfixturevalue("db")
     else:
         return
-    if not FeeRate.objects.exists():
+    if not Occupation.objects.exists():
         load_licence_fees(FeeRate)
+        load_certificate_reference_data(Occupation, SalaryThreshold, FeeRate, set(Route.values))
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # The project's apps, one per part of the domain
     "sms.core",
     "sms.licensing",
+    "sms.certificates",
     "sms.accounts",
     "sms.audit",
     "sms.notifications",

@@ -25,6 +25,11 @@ class FeeRate(models.Model):
     class Kind(models.TextChoices):
         LICENCE_APPLICATION = "licence_application", "Sponsor licence application"
         LICENCE_RENEWAL = "licence_renewal", "Sponsor licence renewal"
+        COS_WORKER = "cos_worker", "Certificate of Sponsorship: Worker routes"
+        COS_TEMPORARY_WORKER = "cos_temporary_worker", "Certificate of Sponsorship: Temporary Worker routes"
+        SKILLS_CHARGE_FIRST_YEAR = "skills_charge_first_year", "Immigration Skills Charge: first 12 months"
+        SKILLS_CHARGE_HALF_YEAR = "skills_charge_half_year", "Immigration Skills Charge: each further 6 months"
+        ALLOCATION_PRIORITY = "allocation_priority", "Priority service for an allocation request"
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     sponsor_size = models.CharField(max_length=10, blank=True)

@@ -1,0 +1,327 @@
+"""Allocations, allocation requests, Certificates of Sponsorship and CAS, and their reference data.
+
+Reference: domain.md sections 3, 4 and 8. Figures that change with policy (thresholds, going rates,
+fees) are rows with effective dates, never constants.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from sms.core.identifiers import code_with_check
+from sms.core.models import TimeStampedModel
+from sms.licensing.models import Route, Sponsor
+
+REFERENCE_LENGTH = 11
+
+
+def certificate_reference() -> str:
+    """11 characters from the unambiguous alphabet, the last a check character (domain.md section 3)."""
+    return code_with_check("C", REFERENCE_LENGTH)
+
+
+def allocation_request_reference() -> str:
+    return code_with_check("Q", 10)
+
+
+def defined_request_reference() -> str:
+    return code_with_check("D", 10)
+
+
+class Category(models.TextChoices):
+    """What an allocation counts. The values match licensing.RouteCategory."""
+
+    WORKER = "worker", "Worker CoS (undefined)"
+    TEMPORARY_WORKER = "temporary_worker", "Temporary Worker CoS"
+    STUDENT = "student", "CAS"
+
+
+class Occupation(models.Model):
+    """A SOC 2020 occupation code as it stood from ``effective_from``: skill level, going rate, routes."""
+
+    code = models.CharField("SOC 2020 code", max_length=4)
+    title = models.CharField(max_length=255)
+    rqf_level = models.PositiveSmallIntegerField("RQF skill level")
+    going_rate_pence = models.PositiveIntegerField(help_text="Annual going rate for a 37.5 hour week, in pence")
+    # Occupations paid on national pay scales (doctors, nurses, teachers) are checked against the
+    # scale's figure (the going rate) instead of the general threshold.
+    national_pay_scale = models.BooleanField(default=False)
+    eligible_routes = models.JSONField(default=list, help_text="Route values this occupation may be sponsored on")
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["code", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="one_occupation_row_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class SalaryThreshold(models.Model):
+    """A route's general salary threshold and minimum skill level for new sponsorships, from a date."""
+
+    route = models.CharField(max_length=40, choices=Route.choices)
+    general_threshold_pence = models.PositiveIntegerField()
+    minimum_rqf_level = models.PositiveSmallIntegerField()
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["route", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["route", "effective_from"], name="one_threshold_per_route_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()} from {self.effective_from}"
+
+
+class Allocation(TimeStampedModel):
+    """How many certificates of one category a sponsor may assign in one allocation year (6 April to 5 April).
+
+    ``used`` never exceeds ``granted`` (a database constraint, and the row is locked while consuming).
+    """
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="allocations")
+    year_start = models.DateField(help_text="6 April of the allocation year")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    granted = models.PositiveIntegerField(default=0)
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year_start", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsor", "year_start", "category"], name="one_allocation_per_year_category"
+            ),
+            models.CheckConstraint(name="allocation_never_overdrawn", condition=Q(used__lte=F("granted"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.year_start:%Y}: {self.used} of {self.granted} used"
+
+    @property
+    def remaining(self) -> int:
+        return self.granted - self.used
+
+
+class AllocationChange(models.Model):
+    """One change to an allocation's granted number: the history shown to the sponsor."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="changes")
+    change = models.IntegerField()
+    reason = models.CharField(max_length=255)
+    request = models.ForeignKey("AllocationRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.change:+d} {self.reason}"
+
+
+class AllocationRequest(TimeStampedModel):
+    """A Level 1 user's request for more certificates (an increase) or next year's (annual renewal)."""
+
+    class Kind(models.TextChoices):
+        INCREASE = "increase", "Allocation increase"
+        RENEWAL = "renewal", "Annual allocation renewal"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Awaiting decision"
+        GRANTED = "granted", "Granted"
+        PARTLY_GRANTED = "partly_granted", "Partly granted"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.SUBMITTED: {Status.GRANTED, Status.PARTLY_GRANTED, Status.REFUSED, Status.WITHDRAWN},
+        Status.GRANTED: set(),
+        Status.PARTLY_GRANTED: set(),
+        Status.REFUSED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="allocation_requests")
+    reference = models.CharField(max_length=10, unique=True, default=allocation_request_reference)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    year_start = models.DateField()
+    requested = models.JSONField(default=dict, help_text="Category -> number asked for")
+    granted = models.JSONField(default=dict, blank=True, help_text="Category -> number granted")
+    justification = models.TextField()
+    named_individuals = models.TextField(blank=True)
+    priority = models.BooleanField(default=False)
+    priority_fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"]),
+            models.Index(fields=["sponsor", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class Certificate(TimeStampedModel):
+    """A Certificate of Sponsorship (CoS) or Confirmation of Acceptance for Studies (CAS).
+
+    A virtual document assigned to a named worker or student so they can apply for a visa. Its status
+    changes only as ``TRANSITIONS`` allows, through the certificate services.
+    """
+
+    class Kind(models.TextChoices):
+        COS = "cos", "Certificate of Sponsorship"
+        CAS = "cas", "Confirmation of Acceptance for Studies"
+
+    class Sponsorship(models.TextChoices):
+        UNDEFINED = "undefined", "Undefined (from the annual allocation)"
+        DEFINED = "defined", "Defined (requested for a named worker)"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ASSIGNED = "assigned", "Assigned"
+        USED = "used", "Used"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.ASSIGNED},
+        Status.ASSIGNED: {Status.USED, Status.WITHDRAWN, Status.EXPIRED, Status.CANCELLED},
+        Status.USED: set(),
+        Status.WITHDRAWN: set(),
+        Status.EXPIRED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    class VisaDecision(models.TextChoices):
+        GRANTED = "granted", "Visa granted"
+        REFUSED = "refused", "Visa refused"
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="certificates")
+    kind = models.CharField(max_length=3, choices=Kind.choices, default=Kind.COS)
+    sponsorship = models.CharField(max_length=10, choices=Sponsorship.choices, default=Sponsorship.UNDEFINED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reference = models.CharField(max_length=REFERENCE_LENGTH, unique=True, null=True, blank=True)
+
+    # The worker or student.
+    family_name = models.CharField(max_length=150)
+    given_names = models.CharField(max_length=150, blank=True)
+    nationality = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    place_of_birth = models.CharField(max_length=150, blank=True)
+    country_of_birth = models.CharField(max_length=100, blank=True)
+    gender = models.CharField(max_length=30, blank=True)
+    country_of_residence = models.CharField(max_length=100, blank=True)
+    passport_number = models.CharField(max_length=30, blank=True)
+    passport_issue_date = models.DateField(null=True, blank=True)
+    passport_expiry_date = models.DateField(null=True, blank=True)
+    home_address = models.TextField(blank=True)
+    ni_number = models.CharField("National Insurance number", max_length=13, blank=True)
+    employee_number = models.CharField(max_length=50, blank=True)
+
+    # The job or course.
+    route = models.CharField(max_length=40, choices=Route.choices, blank=True)
+    is_extension = models.BooleanField(
+        default=False, help_text="An extension for someone already sponsored by this sponsor (allowed when B-rated)"
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    soc_code = models.CharField("SOC 2020 code", max_length=4, blank=True)
+    job_summary = models.TextField(blank=True)
+    salary_pence = models.PositiveIntegerField("gross annual salary", null=True, blank=True)
+    allowances_pence = models.PositiveIntegerField(null=True, blank=True)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    work_address = models.TextField("main work address", blank=True)
+    other_work_sites = models.TextField(blank=True)
+    sponsor_note = models.TextField(blank=True)
+
+    # Who and when.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    skills_charge_pence = models.PositiveIntegerField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # What the Home Office recorded when the certificate was used.
+    visa_decision = models.CharField(max_length=10, choices=VisaDecision.choices, blank=True)
+    permission_start = models.DateField(null=True, blank=True)
+    permission_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["sponsor", "-created_at"], name="certificate_sponsor_recent"),
+            models.Index(fields=["sponsor", "status", "-created_at"], name="certificate_sponsor_status"),
+            models.Index(fields=["sponsor", "family_name"], name="certificate_sponsor_name"),
+            models.Index(fields=["sponsor", "route"], name="certificate_sponsor_route"),
+            models.Index(fields=["status", "expires_on"], name="certificate_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference or 'Draft'}: {self.worker_name}"
+
+    @property
+    def worker_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+
+class DefinedCosRequest(TimeStampedModel):
+    """A request for a defined CoS (Skilled Worker from outside the UK), decided by the Home Office.
+
+    The details live on a draft certificate; once granted it must be assigned by ``assign_by``
+    (3 months), or it lapses.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Awaiting decision"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LAPSED = "lapsed", "Lapsed"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.SUBMITTED: {Status.GRANTED, Status.REFUSED, Status.WITHDRAWN},
+        Status.GRANTED: {Status.LAPSED},
+        Status.REFUSED: set(),
+        Status.WITHDRAWN: set(),
+        Status.LAPSED: set(),
+    }
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="defined_cos_requests")
+    certificate = models.OneToOneField(Certificate, on_delete=models.CASCADE, related_name="defined_request")
+    reference = models.CharField(max_length=10, unique=True, default=defined_request_reference)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    assign_by = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["status", "assign_by"])]
+
+    def __str__(self) -> str:
+        return f"Defined CoS request {self.reference}"
