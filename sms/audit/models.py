@@ -58,6 +58,20 @@ class Verb(models.TextChoices):
     REQUEST_REFUSED = "request_refused", "Request refused"
     REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
     DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
+    ALLOCATION_GRANTED = "allocation_granted", "Allocation granted"
+    ALLOCATION_REQUESTED = "allocation_requested", "Allocation requested"
+    ALLOCATION_REQUEST_DECIDED = "allocation_request_decided", "Allocation request decided"
+    ALLOCATION_REQUEST_WITHDRAWN = "allocation_request_withdrawn", "Allocation request withdrawn"
+    CERTIFICATE_DRAFTED = "certificate_drafted", "Certificate draft saved"
+    CERTIFICATE_ASSIGNED = "certificate_assigned", "Certificate assigned"
+    CERTIFICATE_WITHDRAWN = "certificate_withdrawn", "Certificate withdrawn"
+    CERTIFICATE_NOTE_ADDED = "certificate_note_added", "Sponsor note added"
+    CERTIFICATE_USED = "certificate_used", "Certificate used"
+    CERTIFICATE_CANCELLED = "certificate_cancelled", "Certificate cancelled"
+    CERTIFICATES_EXPIRED = "certificates_expired", "Certificates expired"
+    DEFINED_COS_REQUESTED = "defined_cos_requested", "Defined CoS requested"
+    DEFINED_COS_DECIDED = "defined_cos_decided", "Defined CoS request decided"
+    CERTIFICATES_IMPORTED = "certificates_imported", "Certificates imported"
 
 
 class AuditEvent(models.Model):

@@ -21,7 +21,7 @@ def certificate_reference() -> str:
 
 
 def allocation_request_reference() -> str:
-    return code_with_check("Q", 10)
+    return code_with_check("N", 10)
 
 
 def defined_request_reference() -> str:

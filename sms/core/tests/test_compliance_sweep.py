@@ -16,7 +16,11 @@ def sweep(day: str) -> str:
 def test_the_sweep_expires_due_licences_and_a_second_run_changes_nothing(db):
     licence = SponsorFactory().licence
     Licence.objects.filter(pk=licence.pk).update(expiry_date=date(2026, 6, 30))
-    assert sweep("2026-07-01") == "Sweep for 2026-07-01: 1 licence expired"
-    assert sweep("2026-07-01") == "Sweep for 2026-07-01: 0 licences expired"
+    assert sweep("2026-07-01") == (
+        "Sweep for 2026-07-01: 1 licence expired, 0 certificates expired, 0 defined CoS requests lapsed"
+    )
+    assert sweep("2026-07-01") == (
+        "Sweep for 2026-07-01: 0 licences expired, 0 certificates expired, 0 defined CoS requests lapsed"
+    )
     licence.refresh_from_db()
     assert licence.status == Licence.Status.EXPIRED

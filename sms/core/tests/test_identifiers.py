@@ -37,3 +37,18 @@ def test_any_swap_of_neighbouring_characters_is_detected(body, data):
         return
     swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
     assert not is_valid_code(swapped)
+
+
+def test_every_reference_prefix_in_use_is_in_the_alphabet():
+    from sms.certificates.models import allocation_request_reference, certificate_reference, defined_request_reference
+    from sms.licensing.models import application_reference, licence_number, request_reference
+
+    for make in (
+        certificate_reference,
+        allocation_request_reference,
+        defined_request_reference,
+        application_reference,
+        request_reference,
+    ):
+        assert is_valid_code(make())
+    assert is_valid_code(licence_number()[3:])

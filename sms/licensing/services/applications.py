@@ -18,6 +18,7 @@ from sms.accounts import services as accounts
 from sms.accounts.models import User
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.certificates.services.allocations import allocation_grant
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
@@ -261,6 +262,10 @@ def application_grant(
     application.decided_by = actor
     application.first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
     transition(application, Status.GRANTED, extra_fields=("sponsor", "decided_at", "decided_by", "first_allocation"))
+    for category, number in application.first_allocation.items():
+        allocation_grant(
+            sponsor=sponsor, category=category, number=number, actor=actor, reason="First allocation with the licence"
+        )
     authorising_officer = person_for(answers, "authorising_officer")
     email_enqueue(
         to=authorising_officer["email"],

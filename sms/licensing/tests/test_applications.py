@@ -134,6 +134,7 @@ def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(
     assert (level_1.level, level_1.sponsor, level_1.has_usable_password()) == (User.Level.LEVEL_1, sponsor, False)
     submitted.refresh_from_db()
     assert submitted.first_allocation == {"worker": 5}
+    assert list(sponsor.allocations.values_list("category", "granted", "used")) == [("worker", 5, 0)]
     to_ao = [m for m in mail.outbox if m.to == ["ada@harbour.example"] and "granted" in m.subject][0]
     assert level_1.user_id in to_ao.body
     assert licence.number in to_ao.body

@@ -8,11 +8,12 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licences_expire
 
 
 class Command(BaseCommand):
-    help = "Apply the daily compliance sweep: expire licences past their expiry date."
+    help = "Apply the daily compliance sweep: expire licences and certificates, lapse unassigned defined CoS."
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, help="Sweep as of this date (YYYY-MM-DD)")
@@ -20,4 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, today: date | None = None, **options):
         today = today or timezone.localdate()
         expired = licences_expire(today=today)
-        self.stdout.write(f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired")
+        certificates, lapsed = certificates_expire(today=today)
+        self.stdout.write(
+            f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
+            f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
+            f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed"
+        )

@@ -1,0 +1,383 @@
+"""Certificates of Sponsorship and CAS: drafts, assignment, withdrawal, notes, use, expiry, and
+defined CoS requests (domain.md section 3). Every status change is checked against
+``Certificate.TRANSITIONS`` with the row locked, and audited."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from sms.accounts.policy import Action, can
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.certificates import rules
+from sms.certificates.models import Certificate, DefinedCosRequest, Occupation, SalaryThreshold, certificate_reference
+from sms.certificates.services.allocations import allocation_consume
+from sms.core.exceptions import DomainError
+from sms.core.lifecycle import check_transition, lock, transition
+from sms.core.models import FeeRate
+from sms.core.selectors import fee_amount
+from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, RouteCategory, Sponsor
+
+Status = Certificate.Status
+# Fields a person types; everything else is set by the services.
+EDITABLE_FIELDS = (
+    "family_name", "given_names", "nationality", "date_of_birth", "place_of_birth", "country_of_birth", "gender",
+    "country_of_residence", "passport_number", "passport_issue_date", "passport_expiry_date", "home_address",
+    "ni_number", "employee_number", "route", "is_extension", "job_title", "soc_code", "job_summary", "salary_pence",
+    "allowances_pence", "weekly_hours", "start_date", "end_date", "work_address", "other_work_sites",
+)  # fmt: skip
+
+
+class AssignmentRefused(DomainError):
+    """The certificate fails one or more assignment rules; ``problems`` names each field and rule."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(problem.message for problem in problems))
+
+
+def kind_for_route(route: str) -> str:
+    return Certificate.Kind.CAS if ROUTE_CATEGORY.get(route) == RouteCategory.STUDENT else Certificate.Kind.COS
+
+
+@transaction.atomic
+def certificate_save_draft(
+    *, sponsor: Sponsor, actor, data: dict, certificate: Certificate | None = None
+) -> Certificate:
+    """Create or update a draft. A draft can be saved once the family name is entered; drafts
+    survive sign-out (they are rows, not session data)."""
+    if not (data.get("family_name") or "").strip():
+        raise DomainError("Enter the worker's family name to save a draft")
+    if certificate is None:
+        certificate = Certificate(sponsor=sponsor, created_by=actor)
+        created = True
+    else:
+        certificate = lock(Certificate, certificate.pk)
+        created = False
+        if certificate.sponsor_id != sponsor.pk:
+            raise PermissionDenied
+        if certificate.status != Status.DRAFT:
+            raise DomainError("Only a draft can be changed; add a sponsor note to an assigned certificate")
+        if (
+            hasattr(certificate, "defined_request")
+            and certificate.defined_request.status != DefinedCosRequest.Status.SUBMITTED
+        ):
+            raise DomainError("A decided defined CoS request cannot be changed")
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(certificate, name, value.strip() if isinstance(value, str) else value)
+    if certificate.route:
+        certificate.kind = kind_for_route(certificate.route)
+    certificate.save()
+    if created:
+        audit.record(
+            actor=actor,
+            verb=Verb.CERTIFICATE_DRAFTED,
+            target=certificate,
+            sponsor=sponsor,
+            payload={"kind": certificate.kind},
+        )
+    return certificate
+
+
+def assignment_context(certificate: Certificate, today: date) -> rules.AssignmentContext:
+    """Read what the assignment rules need from the database."""
+    licence = Licence.objects.get(sponsor_id=certificate.sponsor_id)
+    held = LicenceRoute.objects.filter(licence=licence, route=certificate.route, removed_on__isnull=True).first()
+    occupation = (
+        Occupation.objects.filter(code=certificate.soc_code, effective_from__lte=today)
+        .order_by("-effective_from")
+        .first()
+        if certificate.soc_code
+        else None
+    )
+    threshold = (
+        SalaryThreshold.objects.filter(route=certificate.route, effective_from__lte=today)
+        .order_by("-effective_from")
+        .first()
+        if certificate.route
+        else None
+    )
+    return rules.AssignmentContext(
+        today=today,
+        licence_status=licence.status,
+        route_rating=held.rating if held else None,
+        occupation=occupation,
+        general_threshold_pence=threshold.general_threshold_pence if threshold else None,
+        minimum_rqf_level=threshold.minimum_rqf_level if threshold else None,
+    )
+
+
+@dataclass(frozen=True)
+class Costs:
+    fee_pence: int
+    skills_charge_pence: int
+
+    @property
+    def total_pence(self) -> int:
+        return self.fee_pence + self.skills_charge_pence
+
+
+def certificate_costs(certificate: Certificate, on: date) -> Costs:
+    """What assigning will charge, from the fee tables in force on ``on`` and the sponsor's size.
+
+    CAS carry no fee. The Skills Charge applies to Skilled Worker and Senior or Specialist Worker
+    certificates, over the period from start to end date.
+    """
+    if certificate.kind == Certificate.Kind.CAS:
+        return Costs(0, 0)
+    category = ROUTE_CATEGORY.get(certificate.route)
+    fee_kind = (
+        FeeRate.Kind.COS_TEMPORARY_WORKER if category == RouteCategory.TEMPORARY_WORKER else FeeRate.Kind.COS_WORKER
+    )
+    fee = fee_amount(kind=fee_kind, sponsor_size="", on=on)
+    charge = 0
+    if certificate.route in rules.SKILLS_CHARGE_ROUTES and certificate.start_date and certificate.end_date:
+        size = Sponsor.objects.only("size").get(pk=certificate.sponsor_id).size
+        charge = rules.skills_charge(
+            start=certificate.start_date,
+            end=certificate.end_date,
+            first_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_FIRST_YEAR, sponsor_size=size, on=on),
+            half_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_HALF_YEAR, sponsor_size=size, on=on),
+        )
+    return Costs(fee, charge)
+
+
+def _new_reference() -> str:
+    for _ in range(5):
+        reference = certificate_reference()
+        if not Certificate.objects.filter(reference=reference).exists():
+            return reference
+    raise DomainError("Could not generate a unique reference number: try again")
+
+
+@transaction.atomic
+def certificate_assign(*, certificate: Certificate, actor) -> Certificate:
+    """Assign a draft: check every rule, use one certificate from the allocation (undefined CoS and
+    CAS), give it a reference number, record the fee and Skills Charge, start the validity clock."""
+    certificate = lock(Certificate, certificate.pk)
+    if not can(actor, Action.CREATE_CERTIFICATE) or actor.sponsor_id != certificate.sponsor_id:
+        raise PermissionDenied
+    today = timezone.localdate()
+    check_transition(certificate, Status.ASSIGNED)
+    check = rules.check_assignment(certificate, assignment_context(certificate, today))
+    if not check.ok:
+        raise AssignmentRefused(check.problems)
+    defined = getattr(certificate, "defined_request", None)
+    if certificate.sponsorship == Certificate.Sponsorship.DEFINED:
+        if defined is None or defined.status != DefinedCosRequest.Status.GRANTED:
+            raise DomainError("A defined CoS can be assigned only after the Home Office grants the request")
+        if defined.assign_by and today > defined.assign_by:
+            raise DomainError(f"This defined CoS had to be assigned by {defined.assign_by:%-d %B %Y}")
+    else:
+        certificate.allocation = allocation_consume(
+            sponsor=certificate.sponsor, category=ROUTE_CATEGORY[certificate.route], on=today
+        )
+    costs = certificate_costs(certificate, today)
+    certificate.reference = _new_reference()
+    certificate.assigned_by = actor
+    certificate.assigned_at = timezone.now()
+    certificate.expires_on = rules.certificate_expiry(
+        is_cas=certificate.kind == Certificate.Kind.CAS, assigned_on=today
+    )
+    certificate.fee_pence = costs.fee_pence
+    certificate.skills_charge_pence = costs.skills_charge_pence
+    transition(
+        certificate,
+        Status.ASSIGNED,
+        extra_fields=(
+            "reference",
+            "assigned_by",
+            "assigned_at",
+            "expires_on",
+            "fee_pence",
+            "skills_charge_pence",
+            "allocation",
+        ),
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.CERTIFICATE_ASSIGNED,
+        target=certificate,
+        sponsor=certificate.sponsor,
+        payload={
+            "reference": certificate.reference,
+            "route": certificate.route,
+            "fee_pence": costs.fee_pence,
+            "skills_charge_pence": costs.skills_charge_pence,
+            "expires_on": certificate.expires_on.isoformat(),
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_withdraw(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Withdraw an assigned certificate (Level 1: any; Level 2: only ones they created). It cannot be
+    reused and does not go back to the allocation."""
+    certificate = lock(Certificate, certificate.pk)
+    if actor.sponsor_id != certificate.sponsor_id or not can(actor, Action.WITHDRAW_CERTIFICATE, certificate):
+        raise PermissionDenied
+    if not reason.strip():
+        raise DomainError("Enter why you are withdrawing the certificate")
+    certificate.withdrawal_reason = reason.strip()
+    certificate.closed_at = timezone.now()
+    transition(certificate, Status.WITHDRAWN, extra_fields=("withdrawal_reason", "closed_at"))
+    audit.record(
+        actor=actor,
+        verb=Verb.CERTIFICATE_WITHDRAWN,
+        target=certificate,
+        payload={"reason": certificate.withdrawal_reason},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_add_note(*, certificate: Certificate, actor, note: str) -> Certificate:
+    """Add a sponsor note, allowed only while the certificate is assigned (domain.md section 3)."""
+    certificate = lock(Certificate, certificate.pk)
+    if actor.sponsor_id != certificate.sponsor_id or not can(actor, Action.WITHDRAW_CERTIFICATE, certificate):
+        raise PermissionDenied
+    if certificate.status != Status.ASSIGNED:
+        raise DomainError("A sponsor note can be added only while the certificate is assigned")
+    if not note.strip():
+        raise DomainError("Enter the note")
+    stamp = f"{timezone.localtime():%d %B %Y %H:%M}, {actor.full_name or actor.email}"
+    certificate.sponsor_note = (
+        certificate.sponsor_note + "\n\n" if certificate.sponsor_note else ""
+    ) + f"{stamp}: {note.strip()}"
+    certificate.save(update_fields=["sponsor_note", "updated_at"])
+    audit.record(actor=actor, verb=Verb.CERTIFICATE_NOTE_ADDED, target=certificate, payload={"note": note.strip()})
+    return certificate
+
+
+@transaction.atomic
+def certificate_mark_used(
+    *, certificate: Certificate, actor, visa_decision: str, permission_start: date | None, permission_end: date | None
+) -> Certificate:
+    """The Home Office records that a visa application used the certificate, and its outcome.
+
+    A granted visa's permission end date is what the worker register later tracks.
+    """
+    certificate = lock(Certificate, certificate.pk)
+    if visa_decision == Certificate.VisaDecision.GRANTED:
+        if not (permission_start and permission_end):
+            raise DomainError("Enter the dates the permission is valid from and to")
+        if permission_end < permission_start:
+            raise DomainError("The permission end date must be after its start date")
+    certificate.visa_decision = visa_decision
+    certificate.permission_start = permission_start if visa_decision == Certificate.VisaDecision.GRANTED else None
+    certificate.permission_end = permission_end if visa_decision == Certificate.VisaDecision.GRANTED else None
+    certificate.closed_at = timezone.now()
+    transition(
+        certificate, Status.USED, extra_fields=("visa_decision", "permission_start", "permission_end", "closed_at")
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.CERTIFICATE_USED,
+        target=certificate,
+        sponsor=certificate.sponsor,
+        payload={
+            "visa_decision": visa_decision,
+            "permission_end": permission_end.isoformat() if permission_end else None,
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_cancel(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """The Home Office cancels an assigned certificate."""
+    if not reason.strip():
+        raise DomainError("Enter why the certificate is cancelled")
+    certificate = lock(Certificate, certificate.pk)
+    certificate.withdrawal_reason = reason.strip()
+    certificate.closed_at = timezone.now()
+    transition(certificate, Status.CANCELLED, extra_fields=("withdrawal_reason", "closed_at"))
+    audit.record(
+        actor=actor,
+        verb=Verb.CERTIFICATE_CANCELLED,
+        target=certificate,
+        sponsor=certificate.sponsor,
+        payload={"reason": reason},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificates_expire(*, today: date | None = None) -> tuple[int, int]:
+    """The daily sweep: expire assigned certificates past their date and lapse granted defined CoS
+    requests not assigned in time. Set-based (one update each) and idempotent.
+
+    Returns (certificates expired, defined requests lapsed).
+    """
+    today = today or timezone.localdate()
+    due = Certificate.objects.filter(status=Status.ASSIGNED, expires_on__lt=today)
+    by_sponsor = dict(due.values("sponsor_id").annotate(count=Count("id")).values_list("sponsor_id", "count"))
+    expired = due.update(status=Status.EXPIRED, closed_at=timezone.now())
+    for sponsor_id, count in by_sponsor.items():
+        audit.record(
+            actor=None,
+            verb=Verb.CERTIFICATES_EXPIRED,
+            sponsor=Sponsor(pk=sponsor_id),
+            payload={"count": count, "as_of": today.isoformat()},
+        )
+    lapsed = DefinedCosRequest.objects.filter(
+        status=DefinedCosRequest.Status.GRANTED, assign_by__lt=today, certificate__status=Status.DRAFT
+    ).update(status=DefinedCosRequest.Status.LAPSED)
+    return expired, lapsed
+
+
+@transaction.atomic
+def defined_cos_request(*, sponsor: Sponsor, actor, data: dict) -> DefinedCosRequest:
+    """Ask the Home Office for a defined CoS for a named Skilled Worker applying from outside the UK.
+
+    The details must already pass the assignment rules (apart from the Home Office's decision).
+    """
+    if not can(actor, Action.CREATE_CERTIFICATE):
+        raise PermissionDenied
+    data = {**data, "route": "skilled_worker", "is_extension": False}
+    certificate = certificate_save_draft(sponsor=sponsor, actor=actor, data=data)
+    certificate.sponsorship = Certificate.Sponsorship.DEFINED
+    certificate.save(update_fields=["sponsorship", "updated_at"])
+    check = rules.check_assignment(certificate, assignment_context(certificate, timezone.localdate()))
+    if not check.ok:
+        raise AssignmentRefused(check.problems)
+    request = DefinedCosRequest.objects.create(sponsor=sponsor, certificate=certificate, created_by=actor)
+    audit.record(
+        actor=actor,
+        verb=Verb.DEFINED_COS_REQUESTED,
+        target=request,
+        sponsor=sponsor,
+        payload={"worker": certificate.worker_name},
+    )
+    return request
+
+
+@transaction.atomic
+def defined_cos_decide(*, request: DefinedCosRequest, actor, grant: bool, reason: str) -> DefinedCosRequest:
+    """Grant (the sponsor then has 3 months to assign) or refuse with reasons."""
+    request = lock(DefinedCosRequest, request.pk)
+    if not grant and not reason.strip():
+        raise DomainError("Enter the reasons for refusing the request")
+    request.decided_at = timezone.now()
+    request.decided_by = actor
+    request.decision_reason = reason.strip()
+    status = DefinedCosRequest.Status.GRANTED if grant else DefinedCosRequest.Status.REFUSED
+    if grant:
+        request.assign_by = timezone.localdate() + relativedelta(months=rules.DEFINED_COS_ASSIGN_WITHIN_MONTHS)
+    transition(request, status, extra_fields=("decided_at", "decided_by", "decision_reason", "assign_by"))
+    audit.record(
+        actor=actor,
+        verb=Verb.DEFINED_COS_DECIDED,
+        target=request,
+        sponsor=request.sponsor,
+        payload={"status": status, "reason": request.decision_reason},
+    )
+    return request

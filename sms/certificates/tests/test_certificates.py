@@ -1,0 +1,204 @@
+"""Certificate services: drafts, assignment with fees, withdrawal, notes, use, expiry, defined CoS."""
+
+from datetime import date, timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from sms.audit.models import AuditEvent, Verb
+from sms.certificates.models import Allocation, Certificate, DefinedCosRequest
+from sms.certificates.services import certificates as services
+from sms.certificates.tests.factories import complete_worker, draft, give_allocation
+from sms.core.exceptions import DomainError, IllegalTransition
+from sms.core.identifiers import is_valid_code
+from sms.licensing.models import LicenceRoute, Rating
+from sms.licensing.services.licence import licence_suspend
+from tests.factories import SponsorFactory
+
+Status = Certificate.Status
+
+
+def test_a_draft_needs_only_the_family_name(sponsor, level_2):
+    saved = services.certificate_save_draft(sponsor=sponsor, actor=level_2, data={"family_name": "Okoro"})
+    assert (saved.status, saved.reference, saved.created_by) == (Status.DRAFT, None, level_2)
+    with pytest.raises(DomainError, match="family name"):
+        services.certificate_save_draft(sponsor=sponsor, actor=level_2, data={"given_names": "Ada"})
+
+
+def test_assignment_gives_a_checked_reference_fees_and_expiry(sponsor, level_1):
+    give_allocation(sponsor)
+    assigned = services.certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    today = timezone.localdate()
+    assert assigned.status == Status.ASSIGNED
+    assert len(assigned.reference) == 11
+    assert is_valid_code(assigned.reference)
+    assert assigned.fee_pence == 52500
+    # Large sponsor, three years from 16 December 2025 rates: 1,320 + 4 x 660.
+    assert assigned.skills_charge_pence == 132000 + 4 * 66000
+    assert assigned.expires_on == today + relativedelta(months=3)
+    assert Allocation.objects.get(sponsor=sponsor).used == 1
+    event = AuditEvent.objects.get(verb=Verb.CERTIFICATE_ASSIGNED)
+    assert event.payload["reference"] == assigned.reference
+
+
+def test_a_small_sponsor_pays_the_small_skills_charge(sponsor, level_1):
+    sponsor.size = "small"
+    sponsor.save()
+    give_allocation(sponsor)
+    assigned = services.certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    assert assigned.skills_charge_pence == 48000 + 4 * 24000
+
+
+def test_a_failing_salary_blocks_assignment_and_uses_nothing(sponsor, level_1):
+    give_allocation(sponsor)
+    certificate = draft(sponsor, level_1, salary_pence=4000000)
+    with pytest.raises(services.AssignmentRefused) as refused:
+        services.certificate_assign(certificate=certificate, actor=level_1)
+    assert [p.message for p in refused.value.problems] == [
+        "Salary must be at least £49,400 for this occupation (the going rate for the occupation)"
+    ]
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.reference) == (Status.DRAFT, None)
+    assert Allocation.objects.get(sponsor=sponsor).used == 0
+
+
+def test_a_suspended_licence_assigns_nothing(sponsor, level_1, compliance_officer):
+    give_allocation(sponsor)
+    licence_suspend(licence=sponsor.licence, actor=compliance_officer, reason="Investigation")
+    with pytest.raises(services.AssignmentRefused, match="suspended"):
+        services.certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+
+
+def test_b_rated_sponsors_assign_only_extensions(sponsor, level_1):
+    give_allocation(sponsor)
+    LicenceRoute.objects.filter(licence=sponsor.licence).update(rating=Rating.B)
+    with pytest.raises(services.AssignmentRefused, match="B-rated"):
+        services.certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    assert services.certificate_assign(certificate=draft(sponsor, level_1, is_extension=True), actor=level_1).reference
+
+
+@pytest.mark.parametrize("source", [Status.ASSIGNED, Status.USED, Status.WITHDRAWN, Status.EXPIRED, Status.CANCELLED])
+def test_only_a_draft_can_be_assigned(sponsor, level_1, source):
+    give_allocation(sponsor)
+    certificate = draft(sponsor, level_1)
+    Certificate.objects.filter(pk=certificate.pk).update(status=source)
+    with pytest.raises(IllegalTransition):
+        services.certificate_assign(certificate=certificate, actor=level_1)
+
+
+@pytest.fixture
+def assigned(sponsor, level_1):
+    give_allocation(sponsor)
+    return services.certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+
+
+def test_withdrawal_needs_a_reason_and_does_not_return_the_certificate(assigned, level_1):
+    with pytest.raises(DomainError, match="Enter why"):
+        services.certificate_withdraw(certificate=assigned, actor=level_1, reason="")
+    withdrawn = services.certificate_withdraw(certificate=assigned, actor=level_1, reason="Offer declined")
+    assert withdrawn.status == Status.WITHDRAWN
+    assert Allocation.objects.get(sponsor=assigned.sponsor).used == 1
+    with pytest.raises(IllegalTransition):
+        services.certificate_withdraw(certificate=assigned, actor=level_1, reason="Again")
+
+
+def test_level_2_withdraws_and_notes_only_their_own(sponsor, assigned, level_2):
+    with pytest.raises(PermissionDenied):
+        services.certificate_withdraw(certificate=assigned, actor=level_2, reason="Not mine")
+    with pytest.raises(PermissionDenied):
+        services.certificate_add_note(certificate=assigned, actor=level_2, note="Not mine")
+    give_allocation(sponsor)
+    own = services.certificate_assign(certificate=draft(sponsor, level_2), actor=level_2)
+    services.certificate_add_note(certificate=own, actor=level_2, note="Start date moved by a week")
+    assert (
+        services.certificate_withdraw(certificate=own, actor=level_2, reason="Offer declined").status
+        == Status.WITHDRAWN
+    )
+
+
+def test_another_sponsors_user_cannot_touch_the_certificate(assigned, other_level_1):
+    with pytest.raises(PermissionDenied):
+        services.certificate_withdraw(certificate=assigned, actor=other_level_1, reason="x")
+
+
+def test_notes_only_while_assigned(assigned, level_1, sponsor):
+    noted = services.certificate_add_note(certificate=assigned, actor=level_1, note="Passport renewed")
+    assert "Passport renewed" in noted.sponsor_note
+    with pytest.raises(DomainError, match="only while the certificate is assigned"):
+        services.certificate_add_note(certificate=draft(sponsor, level_1), actor=level_1, note="x")
+
+
+def test_home_office_marks_it_used_with_the_visa_dates(assigned, caseworker):
+    used = services.certificate_mark_used(
+        certificate=assigned,
+        actor=caseworker,
+        visa_decision="granted",
+        permission_start=date(2027, 1, 1),
+        permission_end=date(2030, 1, 31),
+    )
+    assert (used.status, used.permission_end) == (Status.USED, date(2030, 1, 31))
+    with pytest.raises(IllegalTransition):
+        services.certificate_cancel(certificate=used, actor=caseworker, reason="x")
+
+
+def test_the_sweep_expires_assigned_certificates_once(assigned):
+    day_after = assigned.expires_on + timedelta(days=1)
+    assert services.certificates_expire(today=assigned.expires_on) == (0, 0)
+    assert services.certificates_expire(today=day_after) == (1, 0)
+    assert services.certificates_expire(today=day_after) == (0, 0)
+    assigned.refresh_from_db()
+    assert assigned.status == Status.EXPIRED
+
+
+def test_a_cas_is_valid_six_months_and_uses_the_cas_allocation(level_1):
+    college = SponsorFactory(licence=["student"])
+    student_l1 = type(level_1).objects.create_user(
+        "l1@college.example", "Another-Long-Pass-1", kind="sponsor", sponsor=college, level="level_1"
+    )
+    give_allocation(college, category="student")
+    cas = services.certificate_save_draft(
+        sponsor=college,
+        actor=student_l1,
+        data=complete_worker(route="student", soc_code="", salary_pence=None, job_summary="", job_title="BSc Nursing"),
+    )
+    assert cas.kind == Certificate.Kind.CAS
+    cas = services.certificate_assign(certificate=cas, actor=student_l1)
+    assert cas.fee_pence == 0
+    assert cas.expires_on == timezone.localdate() + relativedelta(months=6)
+    assert Allocation.objects.get(sponsor=college).used == 1
+
+
+def test_defined_cos_is_decided_then_assigned_without_using_the_allocation(sponsor, level_1, caseworker):
+    request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
+    assert request.status == DefinedCosRequest.Status.SUBMITTED
+    with pytest.raises(DomainError, match="only after the Home Office grants"):
+        services.certificate_assign(certificate=request.certificate, actor=level_1)
+    services.defined_cos_decide(request=request, actor=caseworker, grant=True, reason="")
+    request.refresh_from_db()
+    assert request.assign_by == timezone.localdate() + relativedelta(months=3)
+    assigned = services.certificate_assign(certificate=request.certificate, actor=level_1)
+    assert assigned.status == Status.ASSIGNED
+    assert not Allocation.objects.filter(sponsor=sponsor).exists()
+
+
+def test_a_granted_defined_cos_lapses_if_not_assigned_in_three_months(sponsor, level_1, caseworker):
+    request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
+    services.defined_cos_decide(request=request, actor=caseworker, grant=True, reason="")
+    request.refresh_from_db()
+    assert services.certificates_expire(today=request.assign_by + timedelta(days=1)) == (0, 1)
+    request.refresh_from_db()
+    assert request.status == DefinedCosRequest.Status.LAPSED
+
+
+def test_a_defined_cos_request_must_pass_the_rules_first(sponsor, level_1):
+    with pytest.raises(services.AssignmentRefused, match="Salary must be at least"):
+        services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker(salary_pence=1000000))
+    assert not DefinedCosRequest.objects.exists()
+
+
+def test_refusing_a_defined_cos_needs_reasons(sponsor, level_1, caseworker):
+    request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
+    with pytest.raises(DomainError, match="Enter the reasons"):
+        services.defined_cos_decide(request=request, actor=caseworker, grant=False, reason="")
