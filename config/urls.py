@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("sms.accounts.urls")),
     path("", include("sms.audit.urls")),
     path("", include("sms.licensing.urls")),
+    path("", include("sms.certificates.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

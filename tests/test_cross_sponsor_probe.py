@@ -18,6 +18,9 @@ from sms.accounts.policy import HOME_OFFICE_ACTIONS, Action, can
 from sms.accounts.tests.helpers import sign_in
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.certificates.services.allocations import allocation_request_submit
+from sms.certificates.services.certificates import certificate_assign
+from sms.certificates.tests.factories import draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request
@@ -31,6 +34,13 @@ OBJECT_ROUTES: dict[str, object] = {
     "licensing:close_work_site": lambda world: {"uuid": world["work_site"].uuid},
     "licensing:request_detail": lambda world: {"reference": world["request"].reference},
     "licensing:request_withdraw": lambda world: {"reference": world["request"].reference},
+    "certificates:detail": lambda world: {"uuid": world["certificate"].uuid},
+    "certificates:edit": lambda world: {"uuid": world["draft"].uuid},
+    "certificates:assign": lambda world: {"uuid": world["draft"].uuid},
+    "certificates:withdraw": lambda world: {"uuid": world["certificate"].uuid},
+    "certificates:add_note": lambda world: {"uuid": world["certificate"].uuid},
+    "certificates:allocation_request": lambda world: {"reference": world["allocation_request"].reference},
+    "certificates:withdraw_allocation_request": lambda world: {"reference": world["allocation_request"].reference},
     "licensing:request_document": lambda world: {
         "reference": world["request"].reference,
         "uuid": world["request"].documents.get().uuid,
@@ -62,7 +72,15 @@ def world(sponsor, level_1, level_2):
         uploads=[SimpleUploadedFile("acme.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     key_contact = sponsor.key_personnel.get(role="key_contact", end_date__isnull=True)
+    give_allocation(sponsor)
+    certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Zebedee-Secret"), actor=level_1)
+    allocation_request = allocation_request_submit(
+        sponsor=sponsor, actor=level_1, kind="increase", requested={"worker": 3}, justification="ACME-ALLOCATION"
+    )
     return {
+        "certificate": certificate,
+        "draft": draft(sponsor, level_1, family_name="Quixote-Secret"),
+        "allocation_request": allocation_request,
         "sponsor": sponsor,
         "users": [level_1, level_2],
         "work_site": site,
@@ -77,6 +95,11 @@ def world(sponsor, level_1, level_2):
             key_contact.email,
             "ACME-SECRET",
             "Acme Secret Site",
+            "Zebedee-Secret",
+            "Quixote-Secret",
+            "ACME-ALLOCATION",
+            certificate.reference,
+            allocation_request.reference,
             request.reference,
         ],
     }

@@ -14,6 +14,9 @@ from django.urls import reverse
 
 from sms.accounts.models import User
 from sms.accounts.policy import Action, can
+from sms.certificates.services.allocations import allocation_request_submit
+from sms.certificates.services.certificates import certificate_assign, defined_cos_request
+from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
@@ -33,6 +36,17 @@ ARGUMENTS = {
     "licensing:request_detail": lambda w: {"reference": w["request"].reference},
     "licensing:request_withdraw": lambda w: {"reference": w["request"].reference},
     "licensing:request_document": lambda w: {"reference": w["request"].reference, "uuid": w["request_document"].uuid},
+    "certificates:detail": lambda w: {"uuid": w["certificate"].uuid},
+    "certificates:edit": lambda w: {"uuid": w["draft"].uuid},
+    "certificates:assign": lambda w: {"uuid": w["draft"].uuid},
+    "certificates:withdraw": lambda w: {"uuid": w["certificate"].uuid},
+    "certificates:add_note": lambda w: {"uuid": w["certificate"].uuid},
+    "certificates:allocation_request": lambda w: {"reference": w["allocation_request"].reference},
+    "certificates:withdraw_allocation_request": lambda w: {"reference": w["allocation_request"].reference},
+    "certificates:ho_allocation_request": lambda w: {"reference": w["allocation_request"].reference},
+    "certificates:ho_defined_request": lambda w: {"reference": w["defined_request"].reference},
+    "certificates:ho_certificate": lambda w: {"reference": w["certificate"].reference},
+    "certificates:ho_record_use": lambda w: {"reference": w["certificate"].reference},
     "licensing:ho_application": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_grant": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_refuse": lambda w: {"reference": w["application"].reference},
@@ -53,6 +67,13 @@ ARGUMENTS = {
     "licensing:ho_reinstate": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
+}
+
+
+# Routes whose permission depends on the object (Level 2: only certificates they created).
+OBJECT_OF_ROUTE = {
+    "certificates:withdraw": lambda w: w["certificate"],
+    "certificates:add_note": lambda w: w["certificate"],
 }
 
 
@@ -94,7 +115,16 @@ def world(sponsor, level_1, level_2):
         "level_2": level_2,
         **{role: make_staff_user(role=role, email=f"{role}@ho.example") for role in User.StaffRole.values},
     }
+    give_allocation(sponsor)
     return {
+        "certificate": certificate_assign(certificate=draft(sponsor, level_1, family_name="Assigned"), actor=level_1),
+        "draft": draft(sponsor, level_2, family_name="Drafted"),
+        "allocation_request": allocation_request_submit(
+            sponsor=sponsor, actor=level_1, kind="increase", requested={"worker": 3}, justification="More"
+        ),
+        "defined_request": defined_cos_request(
+            sponsor=sponsor, actor=level_1, data=complete_worker(family_name="Defined")
+        ),
         "sponsor": sponsor,
         "level_2": level_2,
         "site": work_site_add(sponsor=sponsor, address="1 Site Road", opened_on=date(2026, 1, 5), actor=level_1),
@@ -128,7 +158,8 @@ def test_every_role_gets_exactly_what_the_policy_allows(client, world):
                         raise _Undo
                 except _Undo:
                     pass
-                allowed = can(person, route.action)
+                target = OBJECT_OF_ROUTE[route.name](world) if route.name in OBJECT_OF_ROUTE else None
+                allowed = can(person, route.action, target)
                 where = f"{method.upper()} {url} as {role}"
                 if allowed:
                     assert response.status_code not in (403, 500), f"{where} answered {response.status_code}"

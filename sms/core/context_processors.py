@@ -17,12 +17,14 @@ def _navigation(request) -> list[dict]:
         items.append(("Applications", reverse("licensing:ho_applications")))
         items.append(("Requests", reverse("licensing:ho_requests")))
         items.append(("Sponsors", reverse("licensing:ho_sponsors")))
+        items.append(("Certificate requests", reverse("certificates:ho_queues")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         if can(user, Action.UNLOCK_ACCOUNT):
             items.append(("Locked accounts", reverse("accounts:locked_accounts")))
     else:
         items.append(("Home", reverse("core:sponsor_home")))
         items.append(("Licence", reverse("licensing:summary")))
+        items.append(("Certificates", reverse("certificates:list")))
         items.append(("Users", reverse("licensing:access_register")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))

@@ -15,6 +15,7 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
     assert navigation(client) == [
         ("Home", reverse("core:sponsor_home")),
         ("Licence", reverse("licensing:summary")),
+        ("Certificates", reverse("certificates:list")),
         ("Users", reverse("licensing:access_register")),
         ("Audit trail", reverse("audit:trail")),
         ("Your account", reverse("accounts:account")),
@@ -28,6 +29,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
         ("Applications", reverse("licensing:ho_applications")),
         ("Requests", reverse("licensing:ho_requests")),
         ("Sponsors", reverse("licensing:ho_sponsors")),
+        ("Certificate requests", reverse("certificates:ho_queues")),
         ("Audit trail", reverse("audit:home_office_trail")),
         ("Your account", reverse("accounts:account")),
     ]

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
+from sms.certificates.selectors import current_allocations
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
 from sms.core.formviews import ServiceFormView
@@ -31,6 +32,7 @@ class LicenceSummaryView(PolicyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         summary = selectors.licence_summary(user=self.request.user)
+        summary["allocations"] = current_allocations(sponsor_id=self.request.user.sponsor_id)
         licence = summary["licence"]
         user = self.request.user
         return {

@@ -1,0 +1,211 @@
+"""Forms for certificates and allocations. Money is typed in pounds and stored in pence."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from sms.certificates.models import AllocationRequest, Category, Certificate
+from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
+from sms.licensing.models import Route
+
+
+class PoundsField(forms.CharField):
+    """An amount in pounds ("41,700" or "41700.50"), cleaned to whole pence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            pounds, pence = divmod(value, 100)
+            return f"{pounds}.{pence:02d}" if pence else str(pounds)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in ("", None):
+            return None
+        try:
+            amount = Decimal(value.replace(",", "").replace("£", "").strip())
+        except InvalidOperation:
+            raise forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700") from None
+        if amount < 0 or amount.as_tuple().exponent < -2:
+            raise forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700")
+        return int(amount * 100)
+
+
+class CertificateForm(GovukFormMixin, forms.ModelForm):
+    """Every field of a CoS or CAS (domain.md section 3). Only the family name is needed to save a
+    draft; the assignment rules check the rest."""
+
+    date_of_birth = uk_date_field("Date of birth", example="17/5/1990")
+    passport_issue_date = uk_date_field("Passport issue date", example="1/2/2020")
+    passport_expiry_date = uk_date_field("Passport expiry date", example="1/2/2030")
+    start_date = uk_date_field("Start date", example="4/1/2027")
+    end_date = uk_date_field("End date", example="3/1/2030")
+    salary_pence = PoundsField(label="Gross annual salary (£)", required=False)
+    allowances_pence = PoundsField(label="Allowances per year (£, optional)", required=False)
+    route = forms.ChoiceField(label="Route", required=False, choices=[("", "Select a route"), *Route.choices])
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "family_name", "given_names", "nationality", "date_of_birth", "place_of_birth", "country_of_birth",
+            "gender", "country_of_residence", "passport_number", "passport_issue_date", "passport_expiry_date",
+            "home_address", "ni_number", "employee_number", "route", "is_extension", "job_title", "soc_code",
+            "job_summary", "salary_pence", "allowances_pence", "weekly_hours", "start_date", "end_date",
+            "work_address", "other_work_sites",
+        ]  # fmt: skip
+        labels = {
+            "family_name": "Family name",
+            "given_names": "Given names",
+            "ni_number": "National Insurance number (optional)",
+            "employee_number": "Employee number (optional)",
+            "is_extension": "This extends the sponsorship of someone we already sponsor",
+            "job_title": "Job title (or course title for a CAS)",
+            "soc_code": "SOC 2020 occupation code",
+            "weekly_hours": "Weekly working hours",
+            "work_address": "Main work address",
+            "other_work_sites": "Other work sites (optional)",
+        }
+        help_texts = {"soc_code": "4 digits, for example 2134 for software developers"}
+        widgets = {
+            "home_address": forms.Textarea(attrs={"rows": 3}),
+            "job_summary": forms.Textarea(attrs={"rows": 4}),
+            "work_address": forms.Textarea(attrs={"rows": 3}),
+            "other_work_sites": forms.Textarea(attrs={"rows": 3}),
+            "soc_code": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}),
+            "weekly_hours": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.5"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name == "family_name"
+        self.fields["family_name"].error_messages["required"] = "Enter the worker's family name to save a draft"
+
+    def clean_soc_code(self):
+        code = (self.cleaned_data.get("soc_code") or "").strip()
+        if code and not (len(code) == 4 and code.isdigit()):
+            raise forms.ValidationError("SOC 2020 occupation code must be 4 digits, like 2134")
+        return code
+
+
+class DefinedCosForm(CertificateForm):
+    """A defined CoS is for the Skilled Worker route, for someone applying from outside the UK."""
+
+    class Meta(CertificateForm.Meta):
+        fields = [name for name in CertificateForm.Meta.fields if name not in ("route", "is_extension")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["route"]
+
+
+class ReasonForm(GovukForm):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+    def __init__(self, *args, label="Reason", message="Enter the reason", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = message
+
+
+class NoteForm(GovukForm):
+    note = forms.CharField(
+        label="Add a sponsor note",
+        help_text="For example, a corrected address. Significant errors (wrong SOC code, route or identity) need a new certificate.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Enter the note"},
+    )
+
+
+def count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100000,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"min_value": f"{label} cannot be negative", "invalid": f"{label} must be a whole number"},
+    )
+
+
+class AllocationRequestForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What are you asking for?",
+        choices=AllocationRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is an increase or next year's allocation"},
+    )
+    worker = count_field(Category.WORKER.label)
+    temporary_worker = count_field(Category.TEMPORARY_WORKER.label)
+    student = count_field(Category.STUDENT.label)
+    justification = forms.CharField(
+        label="Why do you need them?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Explain why you need the certificates"},
+    )
+    named_individuals = forms.CharField(
+        label="Named individuals (optional)",
+        help_text="People you already plan to sponsor, one per line.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    priority = forms.BooleanField(
+        label="Use the priority service (decision in 5 working days, fee £350)", required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(name) for name in Category.values):
+            self.add_error("worker", "Enter how many certificates you need in at least one category")
+        return cleaned
+
+    def requested(self) -> dict[str, int]:
+        return {name: self.cleaned_data.get(name) or 0 for name in Category.values}
+
+
+class AllocationDecisionForm(GovukForm):
+    reason = forms.CharField(
+        label="Reasons (needed when granting less than requested)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, requested: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for category, number in requested.items():
+            field = count_field(f"{Category(category).label} to grant (requested {number})")
+            field.initial = number
+            field.max_value = number
+            self.fields[category] = field
+        self.order_fields([*requested, "reason"])
+
+
+class MarkUsedForm(GovukForm):
+    visa_decision = forms.ChoiceField(
+        label="Visa decision",
+        choices=Certificate.VisaDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the visa decision"},
+    )
+    permission_start = uk_date_field("Permission valid from")
+    permission_end = uk_date_field("Permission valid until")
+
+
+class CertificateSearchForm(forms.Form):
+    """Search and filters for the certificate list (plain GET form)."""
+
+    q = forms.CharField(label="Reference or worker name", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Certificate.Status.choices]
+    )
+    route = forms.ChoiceField(label="Route", required=False, choices=[("", "Any route"), *Route.choices])
+    created_from = uk_date_field("Created from")
+    created_to = uk_date_field("Created to")
+    mine = forms.BooleanField(label="Only certificates I created", required=False)

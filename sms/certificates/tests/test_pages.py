@@ -1,0 +1,221 @@
+"""Certificate and allocation pages: create, draft, check, assign, withdraw, search; Home Office decisions."""
+
+import pytest
+from django.urls import reverse
+
+from sms.accounts.tests.helpers import sign_in
+from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRequest
+from sms.certificates.services.certificates import certificate_assign
+from sms.certificates.tests.factories import complete_worker, draft, give_allocation
+
+
+def form_data(**overrides):
+    """complete_worker() as the form posts it: dates day/month/year, money in pounds."""
+    values = complete_worker(**overrides)
+    data = {}
+    for key, value in values.items():
+        if hasattr(value, "strftime"):
+            data[key] = f"{value:%d/%m/%Y}"
+        elif key == "salary_pence" and value is not None:
+            data[key] = str(value // 100)
+        else:
+            data[key] = value
+    return data
+
+
+def test_a_draft_saves_with_only_the_family_name_and_survives_sign_out(client, level_2):
+    sign_in(client, level_2)
+    response = client.post(reverse("certificates:create"), {"family_name": "Okoro", "save_draft": "1"})
+    assert response.url == reverse("certificates:list")
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, level_2)
+    listing = client.get(reverse("certificates:list")).content.decode()
+    assert "Okoro" in listing
+    assert "Draft" in listing
+
+
+def test_the_family_name_is_needed_to_save(client, level_1):
+    sign_in(client, level_1)
+    content = client.post(reverse("certificates:create"), {"given_names": "Ada"}).content.decode()
+    assert "Enter the worker&#x27;s family name to save a draft" in content
+
+
+def test_bad_money_and_dates_name_the_field(client, level_1):
+    sign_in(client, level_1)
+    content = client.post(
+        reverse("certificates:create"), {"family_name": "Okoro", "salary_pence": "lots", "start_date": "31/2/2027"}
+    ).content.decode()
+    assert "Gross annual salary (£) must be an amount in pounds, like 41700" in content
+    assert "Start date must be a real date" in content
+
+
+def test_check_answers_shows_costs_and_assigns(client, sponsor, level_1):
+    give_allocation(sponsor)
+    sign_in(client, level_1)
+    response = client.post(reverse("certificates:create"), form_data())
+    certificate = Certificate.objects.get()
+    assert response.url == reverse("certificates:detail", args=[certificate.uuid])
+    page = client.get(response.url).content.decode()
+    assert "Check your answers" in page
+    assert "£525" in page and "£3,960" in page and "£4,485" in page
+    client.post(reverse("certificates:assign", args=[certificate.uuid]))
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ASSIGNED
+    assert certificate.reference in client.get(response.url).content.decode()
+
+
+def test_a_failing_salary_shows_the_rule_and_figure_and_no_assign_button(client, sponsor, level_1):
+    give_allocation(sponsor)
+    sign_in(client, level_1)
+    client.post(reverse("certificates:create"), form_data(salary_pence=4000000))
+    certificate = Certificate.objects.get()
+    page = client.get(reverse("certificates:detail", args=[certificate.uuid])).content.decode()
+    assert "Salary must be at least £49,400 for this occupation (the going rate for the occupation)" in page
+    assert "Assign certificate" not in page
+    client.post(reverse("certificates:assign", args=[certificate.uuid]))
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.DRAFT
+
+
+def test_withdraw_with_a_reason(client, sponsor, level_1):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, level_1)
+    assert (
+        "Enter why you are withdrawing"
+        in client.post(reverse("certificates:withdraw", args=[assigned.uuid]), {}).content.decode()
+    )
+    client.post(reverse("certificates:withdraw", args=[assigned.uuid]), {"reason": "Offer declined"})
+    assigned.refresh_from_db()
+    assert assigned.status == Certificate.Status.WITHDRAWN
+
+
+def test_level_2_cannot_withdraw_someone_elses_certificate(client, sponsor, level_1, level_2):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, level_2)
+    assert client.get(reverse("certificates:withdraw", args=[assigned.uuid])).status_code == 403
+    assert (
+        "Withdraw this certificate"
+        not in client.get(reverse("certificates:detail", args=[assigned.uuid])).content.decode()
+    )
+
+
+def test_sponsor_note_on_an_assigned_certificate(client, sponsor, level_1):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, level_1)
+    client.post(reverse("certificates:add_note", args=[assigned.uuid]), {"note": "Home address corrected"})
+    assert "Home address corrected" in client.get(reverse("certificates:detail", args=[assigned.uuid])).content.decode()
+
+
+def test_search_by_name_reference_status_and_creator(client, sponsor, level_1, level_2):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1, family_name="Abara"), actor=level_1)
+    draft(sponsor, level_2, family_name="Bello")
+    sign_in(client, level_1)
+
+    def names(**query):
+        page = client.get(reverse("certificates:list"), query)
+        return sorted(certificate.family_name for certificate in page.context["page"].object_list)
+
+    assert names() == ["Abara", "Bello"]
+    assert names(q="bel") == ["Bello"]
+    assert names(q=assigned.reference) == ["Abara"]
+    assert names(status="assigned") == ["Abara"]
+    assert names(mine="on") == ["Abara"]
+
+
+def test_the_list_query_count_does_not_grow_with_the_number_of_certificates(
+    client, sponsor, level_1, django_assert_max_num_queries
+):
+    sign_in(client, level_1)
+    for n in range(3):
+        draft(sponsor, level_1, family_name=f"Few{n}")
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("certificates:list"))
+    for n in range(60):
+        draft(sponsor, level_1, family_name=f"Many{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("certificates:list"))
+
+
+def test_allocation_request_and_the_caseworkers_decision(client, sponsor, level_1, caseworker):
+    sign_in(client, level_1)
+    content = client.post(
+        reverse("certificates:request_allocation"), {"kind": "increase", "justification": "x"}
+    ).content.decode()
+    assert "Enter how many certificates you need in at least one category" in content
+    client.post(
+        reverse("certificates:request_allocation"),
+        {"kind": "increase", "worker": "10", "justification": "Ten new developers", "priority": "on"},
+    )
+    request = AllocationRequest.objects.get()
+    assert request.priority_fee_pence == 35000
+    staff = client.__class__()
+    sign_in(staff, caseworker)
+    assert request.reference in staff.get(reverse("certificates:ho_queues")).content.decode()
+    staff.post(
+        reverse("certificates:ho_allocation_request", args=[request.reference]),
+        {"worker": "6", "reason": "Six for now"},
+    )
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.PARTLY_GRANTED
+    page = client.get(reverse("certificates:allocation_request", args=[request.reference])).content.decode()
+    assert "Partly granted" in page and "Six for now" in page
+    assert "6" in client.get(reverse("licensing:summary")).content.decode()
+
+
+def test_level_2_cannot_request_allocations(client, level_2):
+    sign_in(client, level_2)
+    assert client.get(reverse("certificates:request_allocation")).status_code == 403
+
+
+def test_defined_cos_request_decision_and_assignment(client, sponsor, level_1, caseworker):
+    sign_in(client, level_1)
+    data = form_data()
+    data.pop("route")
+    client.post(reverse("certificates:request_defined"), data)
+    request = DefinedCosRequest.objects.get()
+    staff = client.__class__()
+    sign_in(staff, caseworker)
+    staff.post(
+        reverse("certificates:ho_defined_request", args=[request.reference]), {"decision": "grant", "reason": ""}
+    )
+    request.refresh_from_db()
+    assert request.status == DefinedCosRequest.Status.GRANTED
+    client.post(reverse("certificates:assign", args=[request.certificate.uuid]))
+    request.certificate.refresh_from_db()
+    assert request.certificate.status == Certificate.Status.ASSIGNED
+
+
+def test_a_defined_cos_request_that_fails_the_rules_names_the_field(client, level_1):
+    sign_in(client, level_1)
+    data = form_data(salary_pence=2000000)
+    data.pop("route")
+    content = client.post(reverse("certificates:request_defined"), data).content.decode()
+    assert "Salary must be at least £49,400" in content
+    assert not DefinedCosRequest.objects.exists()
+
+
+def test_home_office_records_the_visa_decision(client, sponsor, level_1, caseworker):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, caseworker)
+    assert (
+        assigned.reference
+        in client.get(reverse("certificates:ho_certificate", args=[assigned.reference])).content.decode()
+    )
+    client.post(
+        reverse("certificates:ho_record_use", args=[assigned.reference]),
+        {"visa_decision": "granted", "permission_start": "01/02/2027", "permission_end": "31/01/2030"},
+    )
+    assigned.refresh_from_db()
+    assert assigned.status == Certificate.Status.USED
+    assert str(assigned.permission_end) == "2030-01-31"
+
+
+@pytest.mark.parametrize("name", ["certificates:list", "certificates:allocations", "certificates:create"])
+def test_home_office_staff_cannot_use_sponsor_certificate_pages(client, caseworker, name):
+    sign_in(client, caseworker)
+    assert client.get(reverse(name)).status_code == 403

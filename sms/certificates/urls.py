@@ -1,0 +1,45 @@
+from django.urls import path
+
+from sms.certificates.views import homeoffice, sponsor
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/", sponsor.CertificateListView.as_view(), name="list"),
+    path("certificates/new/", sponsor.CertificateFormView.as_view(), name="create"),
+    path("certificates/defined/new/", sponsor.DefinedCosRequestView.as_view(), name="request_defined"),
+    path("certificates/allocations/", sponsor.AllocationsView.as_view(), name="allocations"),
+    path("certificates/allocations/request/", sponsor.AllocationRequestView.as_view(), name="request_allocation"),
+    path(
+        "certificates/allocations/requests/<str:reference>/",
+        sponsor.AllocationRequestDetailView.as_view(),
+        name="allocation_request",
+    ),
+    path(
+        "certificates/allocations/requests/<str:reference>/withdraw/",
+        sponsor.AllocationRequestWithdrawView.as_view(),
+        name="withdraw_allocation_request",
+    ),
+    path("certificates/<uuid:uuid>/", sponsor.CertificateDetailView.as_view(), name="detail"),
+    path("certificates/<uuid:uuid>/edit/", sponsor.CertificateFormView.as_view(), name="edit"),
+    path("certificates/<uuid:uuid>/assign/", sponsor.CertificateAssignView.as_view(), name="assign"),
+    path("certificates/<uuid:uuid>/withdraw/", sponsor.CertificateWithdrawView.as_view(), name="withdraw"),
+    path("certificates/<uuid:uuid>/note/", sponsor.CertificateNoteView.as_view(), name="add_note"),
+    path("home-office/certificate-requests/", homeoffice.AllocationRequestQueueView.as_view(), name="ho_queues"),
+    path(
+        "home-office/certificate-requests/allocations/<str:reference>/",
+        homeoffice.AllocationRequestDecideView.as_view(),
+        name="ho_allocation_request",
+    ),
+    path(
+        "home-office/certificate-requests/defined/<str:reference>/",
+        homeoffice.DefinedCosDecideView.as_view(),
+        name="ho_defined_request",
+    ),
+    path("home-office/certificates/<str:reference>/", homeoffice.CertificateStaffView.as_view(), name="ho_certificate"),
+    path(
+        "home-office/certificates/<str:reference>/record-use/",
+        homeoffice.CertificateRecordUseView.as_view(),
+        name="ho_record_use",
+    ),
+]

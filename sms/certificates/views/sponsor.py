@@ -1,0 +1,319 @@
+"""Sponsor pages for certificates and allocations."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action, can
+from sms.certificates import forms, selectors
+from sms.certificates.models import Certificate, DefinedCosRequest
+from sms.certificates.rules import allocation_year_label, allocation_year_start, check_assignment
+from sms.certificates.services import allocations as allocation_services
+from sms.certificates.services import certificates as services
+from sms.core.exceptions import DomainError
+from sms.core.fees import format_pounds
+from sms.core.formviews import ServiceFormView
+
+PAGE_SIZE = 50
+
+
+class CertificateListView(PolicyMixin, TemplateView):
+    """Search and filter the sponsor's certificates; a fixed number of queries per page."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "certificates/list.html"
+
+    def get_context_data(self, **kwargs):
+        form = forms.CertificateSearchForm(self.request.GET or None)
+        filters = selectors.CertificateFilters()
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            filters = selectors.CertificateFilters(
+                q=data["q"],
+                status=data["status"],
+                route=data["route"],
+                created_from=data["created_from"],
+                created_to=data["created_to"],
+                created_by_id=self.request.user.pk if data["mine"] else None,
+            )
+        page = Paginator(selectors.certificate_list(user=self.request.user, filters=filters), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_create": can(self.request.user, Action.CREATE_CERTIFICATE),
+        }
+
+
+class CertificateFormView(PolicyMixin, View):
+    """Create or edit a draft. "Save draft" keeps it; "Continue" goes to check your answers."""
+
+    action = Action.CREATE_CERTIFICATE
+    certificate = None
+
+    def load(self, request, *args, **kwargs):
+        if "uuid" in kwargs:
+            self.certificate = selectors.certificate_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def _render(self, form):
+        return render(
+            self.request,
+            "certificates/form.html",
+            {"form": form, "certificate": self.certificate, "title": self._title()},
+        )
+
+    def _title(self):
+        return "Change the draft certificate" if self.certificate else "Create a certificate"
+
+    def get(self, request, **kwargs):
+        return self._render(forms.CertificateForm(instance=self.certificate))
+
+    def post(self, request, **kwargs):
+        form = forms.CertificateForm(request.POST, instance=self.certificate)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            saved = services.certificate_save_draft(
+                sponsor=request.user.sponsor, actor=request.user, data=form.cleaned_data, certificate=self.certificate
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self._render(form)
+        if "save_draft" in request.POST:
+            messages.success(request, f"Draft saved for {saved.worker_name}. You can come back to it at any time.")
+            return redirect("certificates:list")
+        return redirect("certificates:detail", saved.uuid)
+
+
+class CertificateDetailView(PolicyMixin, TemplateView):
+    """A certificate: check your answers and costs for a draft; status, note and withdrawal after."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "certificates/detail.html"
+
+    def load(self, request, *args, **kwargs):
+        self.certificate = selectors.certificate_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def get_context_data(self, **kwargs):
+        certificate = self.certificate
+        user = self.request.user
+        context = {
+            **super().get_context_data(**kwargs),
+            "certificate": certificate,
+            "may_withdraw": certificate.status == Certificate.Status.ASSIGNED
+            and can(user, Action.WITHDRAW_CERTIFICATE, certificate),
+            "note_form": forms.NoteForm(),
+            "defined_request": getattr(certificate, "defined_request", None),
+        }
+        if certificate.status == Certificate.Status.DRAFT:
+            today = timezone.localdate()
+            check = check_assignment(certificate, services.assignment_context(certificate, today))
+            context["problems"] = check.problems
+            context["may_assign"] = can(user, Action.CREATE_CERTIFICATE)
+            try:
+                context["costs"] = services.certificate_costs(certificate, today) if certificate.route else None
+            except DomainError as error:
+                context["costs_error"] = str(error)
+        return context
+
+
+class CertificateAssignView(PolicyMixin, View):
+    action = Action.CREATE_CERTIFICATE
+    http_method_names = ["post"]
+
+    def load(self, request, *args, **kwargs):
+        self.certificate = selectors.certificate_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def post(self, request, uuid):
+        try:
+            assigned = services.certificate_assign(certificate=self.certificate, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("certificates:detail", uuid)
+        messages.success(
+            request,
+            f"Certificate {assigned.reference} assigned to {assigned.worker_name}. "
+            f"Charged {format_pounds(assigned.fee_pence + assigned.skills_charge_pence)}.",
+        )
+        return redirect("certificates:detail", uuid)
+
+
+class CertificateWithdrawView(ServiceFormView):
+    """Withdraw an assigned certificate, with a reason (Level 2: only their own)."""
+
+    action = Action.WITHDRAW_CERTIFICATE
+    form_class = forms.ReasonForm
+    title = "Withdraw the certificate"
+    button_text = "Withdraw certificate"
+    warning = "A withdrawn certificate cannot be used again and does not go back to your allocation."
+
+    def load(self, request, *args, **kwargs):
+        self.certificate = selectors.certificate_for_user(user=request.user, uuid=kwargs["uuid"])
+        if not can(request.user, Action.WITHDRAW_CERTIFICATE, self.certificate):
+            raise PermissionDenied
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "label": "Why are you withdrawing it?",
+            "message": "Enter why you are withdrawing the certificate",
+        }
+
+    @property
+    def caption(self):
+        return f"{self.certificate.reference}: {self.certificate.worker_name}"
+
+    def get_back_url(self):
+        return reverse("certificates:detail", args=[self.certificate.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        services.certificate_withdraw(certificate=self.certificate, actor=self.request.user, reason=data["reason"])
+        return "Certificate withdrawn"
+
+
+class CertificateNoteView(PolicyMixin, View):
+    action = Action.WITHDRAW_CERTIFICATE
+    http_method_names = ["post"]
+
+    def load(self, request, *args, **kwargs):
+        self.certificate = selectors.certificate_for_user(user=request.user, uuid=kwargs["uuid"])
+        if not can(request.user, Action.WITHDRAW_CERTIFICATE, self.certificate):
+            raise PermissionDenied
+
+    def post(self, request, uuid):
+        form = forms.NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.certificate_add_note(
+                    certificate=self.certificate, actor=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, "Sponsor note added")
+            except DomainError as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, "Enter the note")
+        return redirect("certificates:detail", uuid)
+
+
+class DefinedCosRequestView(PolicyMixin, View):
+    """Request a defined CoS for a named Skilled Worker applying from outside the UK."""
+
+    action = Action.CREATE_CERTIFICATE
+
+    def _render(self, form, problems=()):
+        return render(self.request, "certificates/defined_form.html", {"form": form, "problems": problems})
+
+    def get(self, request):
+        return self._render(forms.DefinedCosForm())
+
+    def post(self, request):
+        form = forms.DefinedCosForm(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            made = services.defined_cos_request(
+                sponsor=request.user.sponsor, actor=request.user, data=form.cleaned_data
+            )
+        except services.AssignmentRefused as refused:
+            for problem in refused.problems:
+                form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+            return self._render(form)
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self._render(form)
+        messages.success(request, f"Defined CoS request {made.reference} sent to the Home Office")
+        return redirect("certificates:detail", made.certificate.uuid)
+
+
+class AllocationsView(PolicyMixin, TemplateView):
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "certificates/allocations.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "year": allocation_year_label(allocation_year_start(timezone.localdate())),
+            "allocations": selectors.current_allocations(sponsor_id=user.sponsor_id),
+            "history": selectors.allocation_history(sponsor_id=user.sponsor_id),
+            "requests": selectors.allocation_requests_for_user(user=user),
+            "defined_requests": selectors.defined_requests_for_user(user=user),
+            "may_request": can(user, Action.REQUEST_ALLOCATION),
+            "defined_statuses": DefinedCosRequest.Status,
+        }
+
+
+class AllocationRequestView(ServiceFormView):
+    action = Action.REQUEST_ALLOCATION
+    form_class = forms.AllocationRequestForm
+    title = "Request certificates"
+    intro = "Ask for more certificates this year, or for next year's allocation. The Home Office decides."
+    button_text = "Send request"
+
+    def get_back_url(self):
+        return reverse("certificates:allocations")
+
+    def perform(self, data):
+        self.created = allocation_services.allocation_request_submit(
+            sponsor=self.request.user.sponsor,
+            actor=self.request.user,
+            kind=data["kind"],
+            requested={name: data.get(name) or 0 for name in ("worker", "temporary_worker", "student")},
+            justification=data["justification"],
+            named_individuals=data["named_individuals"],
+            priority=data["priority"],
+        )
+        return f"Request {self.created.reference} sent to the Home Office"
+
+    def get_success_url(self):
+        return reverse("certificates:allocation_request", args=[self.created.reference])
+
+
+class AllocationRequestDetailView(PolicyMixin, TemplateView):
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "certificates/allocation_request.html"
+
+    def load(self, request, *args, **kwargs):
+        self.allocation_request = selectors.allocation_request_for_user(
+            user=request.user, reference=kwargs["reference"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "allocation_request": self.allocation_request,
+            "may_withdraw": self.allocation_request.status == "submitted"
+            and can(self.request.user, Action.REQUEST_ALLOCATION),
+        }
+
+
+class AllocationRequestWithdrawView(PolicyMixin, View):
+    action = Action.REQUEST_ALLOCATION
+    http_method_names = ["post"]
+
+    def load(self, request, *args, **kwargs):
+        self.allocation_request = selectors.allocation_request_for_user(
+            user=request.user, reference=kwargs["reference"]
+        )
+
+    def post(self, request, reference):
+        try:
+            allocation_services.allocation_request_withdraw(request=self.allocation_request, actor=request.user)
+            messages.success(request, "Request withdrawn")
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("certificates:allocation_request", reference)
