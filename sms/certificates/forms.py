@@ -117,7 +117,10 @@ class ReasonForm(GovukForm):
 class NoteForm(GovukForm):
     note = forms.CharField(
         label="Add a sponsor note",
-        help_text="For example, a corrected address. Significant errors (wrong SOC code, route or identity) need a new certificate.",
+        help_text=(
+            "For example, a corrected address. Significant errors (wrong SOC code, route or identity) "
+            "need a new certificate."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
         error_messages={"required": "Enter the note"},
