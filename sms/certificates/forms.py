@@ -212,3 +212,16 @@ class CertificateSearchForm(forms.Form):
     created_from = uk_date_field("Created from")
     created_to = uk_date_field("Created to")
     mine = forms.BooleanField(label="Only certificates I created", required=False)
+
+
+class ImportForm(GovukForm):
+    file_format = forms.ChoiceField(
+        label="What are you uploading?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("csv", "Certificates of Sponsorship (CSV, from the template)"),
+            ("xml", "CAS bulk data transfer (XML)"),
+        ],
+        error_messages={"required": "Select what you are uploading"},
+    )
+    upload = forms.FileField(label="File", error_messages={"required": "Select a file to upload"})

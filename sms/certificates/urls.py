@@ -8,6 +8,9 @@ urlpatterns = [
     path("certificates/", sponsor.CertificateListView.as_view(), name="list"),
     path("certificates/new/", sponsor.CertificateFormView.as_view(), name="create"),
     path("certificates/defined/new/", sponsor.DefinedCosRequestView.as_view(), name="request_defined"),
+    path("certificates/import/", sponsor.ImportView.as_view(), name="import"),
+    path("certificates/import/template.csv", sponsor.ImportTemplateView.as_view(), name="import_template"),
+    path("certificates/cas-export.zip", sponsor.CasExportView.as_view(), name="cas_export"),
     path("certificates/allocations/", sponsor.AllocationsView.as_view(), name="allocations"),
     path("certificates/allocations/request/", sponsor.AllocationRequestView.as_view(), name="request_allocation"),
     path(

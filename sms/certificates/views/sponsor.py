@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from sms.certificates import forms, selectors
 from sms.certificates.models import Certificate, DefinedCosRequest
 from sms.certificates.rules import allocation_year_label, allocation_year_start, check_assignment
 from sms.certificates.services import allocations as allocation_services
+from sms.certificates.services import bulk
 from sms.certificates.services import certificates as services
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
@@ -317,3 +319,48 @@ class AllocationRequestWithdrawView(PolicyMixin, View):
         except DomainError as error:
             messages.error(request, str(error))
         return redirect("certificates:allocation_request", reference)
+
+
+class ImportView(PolicyMixin, View):
+    """Create certificates in bulk from a CSV (CoS) or XML (CAS) file: all rows or none."""
+
+    action = Action.CREATE_CERTIFICATE
+
+    def _render(self, form, errors=()):
+        return render(self.request, "certificates/import.html", {"form": form, "file_errors": errors})
+
+    def get(self, request):
+        return self._render(forms.ImportForm())
+
+    def post(self, request):
+        form = forms.ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(form)
+        importer = bulk.certificates_import_csv if form.cleaned_data["file_format"] == "csv" else bulk.cas_import_xml
+        try:
+            created = importer(sponsor=request.user.sponsor, actor=request.user, upload=form.cleaned_data["upload"])
+        except bulk.ImportRefused as refused:
+            form.add_error("upload", f"{refused}: nothing was created. Correct the file and upload it again.")
+            return self._render(form, refused.errors)
+        messages.success(request, f"{len(created)} draft certificate{'s' if len(created) != 1 else ''} created")
+        return redirect("certificates:list")
+
+
+class ImportTemplateView(PolicyMixin, View):
+    action = Action.CREATE_CERTIFICATE
+
+    def get(self, request):
+        response = HttpResponse(bulk.csv_template(), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="certificates-template.csv"'
+        return response
+
+
+class CasExportView(PolicyMixin, View):
+    """The sponsor's CAS numbers and statuses, as a ZIP of XML."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+
+    def get(self, request):
+        response = HttpResponse(bulk.cas_export_zip(sponsor_id=request.user.sponsor_id), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="cas-statuses-{timezone.localdate().isoformat()}.zip"'
+        return response
