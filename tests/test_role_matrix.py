@@ -47,6 +47,7 @@ ARGUMENTS = {
     "certificates:ho_defined_request": lambda w: {"reference": w["defined_request"].reference},
     "certificates:ho_certificate": lambda w: {"reference": w["certificate"].reference},
     "certificates:ho_record_use": lambda w: {"reference": w["certificate"].reference},
+    "certificates:ho_cancel": lambda w: {"reference": w["certificate"].reference},
     "licensing:ho_application": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_grant": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_refuse": lambda w: {"reference": w["application"].reference},

@@ -45,4 +45,7 @@ urlpatterns = [
         homeoffice.CertificateRecordUseView.as_view(),
         name="ho_record_use",
     ),
+    path(
+        "home-office/certificates/<str:reference>/cancel/", homeoffice.CertificateCancelView.as_view(), name="ho_cancel"
+    ),
 ]

@@ -219,6 +219,17 @@ def test_home_office_records_the_visa_decision(client, sponsor, level_1, casewor
     assert str(assigned.permission_end) == "2030-01-31"
 
 
+def test_home_office_cancels_a_certificate_with_a_reason(client, sponsor, level_1, caseworker):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, caseworker)
+    url = reverse("certificates:ho_cancel", args=[assigned.reference])
+    assert "Enter why the certificate is cancelled" in client.post(url, {}).content.decode()
+    client.post(url, {"reason": "Issued in error"})
+    assigned.refresh_from_db()
+    assert (assigned.status, assigned.withdrawal_reason) == (Certificate.Status.CANCELLED, "Issued in error")
+
+
 @pytest.mark.parametrize("name", ["certificates:list", "certificates:allocations", "certificates:create"])
 def test_home_office_staff_cannot_use_sponsor_certificate_pages(client, caseworker, name):
     sign_in(client, caseworker)

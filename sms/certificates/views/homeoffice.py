@@ -143,3 +143,37 @@ class CertificateRecordUseView(ServiceFormView):
             permission_end=data["permission_end"],
         )
         return "Certificate recorded as used"
+
+
+class CertificateCancelView(ServiceFormView):
+    """The Home Office cancels an assigned certificate, with a reason the sponsor sees."""
+
+    action = Action.DECIDE_CASES
+    form_class = forms.ReasonForm
+    title = "Cancel the certificate"
+    button_text = "Cancel certificate"
+    warning = "A cancelled certificate cannot be used and does not go back to the sponsor's allocation."
+
+    def load(self, request, *args, **kwargs):
+        self.certificate = selectors.certificate_for_staff(reference=kwargs["reference"])
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "label": "Why is it cancelled?",
+            "message": "Enter why the certificate is cancelled",
+        }
+
+    @property
+    def caption(self):
+        return f"{self.certificate.reference}: {self.certificate.worker_name}"
+
+    def get_back_url(self):
+        return reverse("certificates:ho_certificate", args=[self.certificate.reference])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        services.certificate_cancel(certificate=self.certificate, actor=self.request.user, reason=data["reason"])
+        return "Certificate cancelled"

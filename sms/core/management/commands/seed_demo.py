@@ -5,6 +5,9 @@ from django.db import transaction
 
 from sms.accounts import services as accounts
 from sms.accounts.models import User
+from sms.certificates.demo import complete_worker
+from sms.certificates.services.allocations import allocation_grant
+from sms.certificates.services.certificates import certificate_assign, certificate_save_draft
 from sms.licensing.models import KeyPersonRole, Licence, Route, Sponsor, SponsorSize
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
@@ -59,6 +62,7 @@ class Command(BaseCommand):
             if not Licence.objects.filter(sponsor=sponsor).exists():
                 licence_issue(sponsor=sponsor, routes=routes, actor=None)
                 work_site_add(sponsor=sponsor, address=address, opened_on=sponsor.licence.start_date, actor=None)
+                allocation_grant(sponsor=sponsor, category="worker", number=20, actor=None, reason="Demo allocation")
             sponsors[name] = sponsor
         for email, given, family, sponsor_name, level, role in DEMO_USERS:
             if User.objects.filter(email=email).exists():
@@ -86,6 +90,15 @@ class Command(BaseCommand):
                         effective_date=user.sponsor.licence.start_date,
                         reportable=False,
                     )
+
+        acme_l2 = User.objects.get(email="level2@acme-care.example")
+        if not acme_l2.sponsor.certificates.exists():
+            # One draft to finish and one assigned certificate, so the certificate pages have something in them.
+            certificate_save_draft(sponsor=acme_l2.sponsor, actor=acme_l2, data=complete_worker(family_name="Mensah"))
+            assigned = certificate_save_draft(
+                sponsor=acme_l2.sponsor, actor=acme_l2, data=complete_worker(family_name="Okoro")
+            )
+            certificate_assign(certificate=assigned, actor=acme_l2)
 
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/sign-in/ with:")
         for email, _, _, sponsor_name, level, role in DEMO_USERS:
