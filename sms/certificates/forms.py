@@ -211,7 +211,15 @@ class CertificateSearchForm(forms.Form):
     route = forms.ChoiceField(label="Route", required=False, choices=[("", "Any route"), *Route.choices])
     created_from = uk_date_field("Created from")
     created_to = uk_date_field("Created to")
+    created_by = forms.ChoiceField(label="Created by", required=False)
     mine = forms.BooleanField(label="Only certificates I created", required=False)
+
+    def __init__(self, *args, creators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["created_by"].choices = [
+            ("", "Anyone"),
+            *[(user.user_id, user.full_name or user.email) for user in creators],
+        ]
 
 
 class ImportForm(GovukForm):

@@ -202,3 +202,16 @@ def test_refusing_a_defined_cos_needs_reasons(sponsor, level_1, caseworker):
     request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
     with pytest.raises(DomainError, match="Enter the reasons"):
         services.defined_cos_decide(request=request, actor=caseworker, grant=False, reason="")
+
+
+@pytest.mark.parametrize(("day", "expected"), [("2025-12-15", 100000 + 4 * 50000), ("2025-12-16", 132000 + 4 * 66000)])
+def test_the_skills_charge_uses_the_rates_in_force_on_the_day_of_assignment(
+    sponsor, level_1, time_machine, day, expected
+):
+    time_machine.move_to(f"{day} 10:00:00Z", tick=False)
+    give_allocation(sponsor)
+    start = timezone.localdate() + timedelta(days=30)
+    certificate = draft(
+        sponsor, level_1, start_date=start, end_date=start.replace(year=start.year + 3) - timedelta(days=1)
+    )
+    assert services.certificate_assign(certificate=certificate, actor=level_1).skills_charge_pence == expected

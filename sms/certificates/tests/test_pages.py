@@ -126,6 +126,7 @@ def test_search_by_name_reference_status_and_creator(client, sponsor, level_1, l
     assert names(q=assigned.reference) == ["Abara"]
     assert names(status="assigned") == ["Abara"]
     assert names(mine="on") == ["Abara"]
+    assert names(created_by=level_2.user_id) == ["Bello"]
 
 
 def test_the_list_query_count_does_not_grow_with_the_number_of_certificates(
