@@ -48,3 +48,22 @@ class FeeRate(models.Model):
     def __str__(self) -> str:
         size = self.sponsor_size or "any size"
         return f"{self.get_kind_display()} ({size}) from {self.effective_from}: {self.amount_pence}p"
+
+
+class ClosureDay(models.Model):
+    """An extra day that is not a working day (a bank holiday announced at short notice).
+
+    Blank ``nation`` closes the day in every nation. Added by a Home Office administrator.
+    """
+
+    day = models.DateField()
+    nation = models.CharField(max_length=20, blank=True, help_text="Blank for every nation")
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["day", "nation"], name="one_closure_per_day_nation")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d %B %Y}: {self.reason}"

@@ -3,7 +3,8 @@
 from datetime import date
 
 from sms.core.fees import Rate, fee_in_force
-from sms.core.models import FeeRate
+from sms.core.dates import add_working_days
+from sms.core.models import ClosureDay, FeeRate
 
 
 def fee_amount(*, kind: str, sponsor_size: str, on: date) -> int:
@@ -13,3 +14,13 @@ def fee_amount(*, kind: str, sponsor_size: str, on: date) -> int:
         for r in FeeRate.objects.filter(kind=kind, effective_from__lte=on)
     ]
     return fee_in_force(rates, kind=kind, sponsor_size=sponsor_size, on=on)
+
+
+def closure_days(*, nation: str) -> frozenset:
+    """Extra closure days for a nation (including those for every nation)."""
+    return frozenset(ClosureDay.objects.filter(nation__in=[nation, ""]).values_list("day", flat=True))
+
+
+def working_day_deadline(start: date, working_days: int, *, nation: str) -> date:
+    """The Nth working day after ``start`` for the nation, closure days included: every deadline's source."""
+    return add_working_days(start, working_days, nation=nation, closures=closure_days(nation=nation))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sms.core.dates import Nation
 from sms.core.identifiers import check_character, code_with_check, random_code
 from sms.core.models import TimeStampedModel
 from sms.core.uploads import UploadedDocument
@@ -145,6 +146,8 @@ class Licence(TimeStampedModel):
     status_reason = models.TextField(blank=True)
     # A suspended sponsor has 20 working days to respond (domain.md section 6).
     suspension_response_due = models.DateField(null=True, blank=True)
+    # Whose bank holidays count when working days are counted for this sponsor's deadlines.
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND_AND_WALES)
 
     class Meta:
         indexes = [models.Index(fields=["status", "expiry_date"])]

@@ -1,0 +1,69 @@
+"""Working days: the one calendar every deadline in the system uses (domain.md section 5).
+
+Working days exclude Saturdays, Sundays, the bank holidays of the sponsor's UK nation (from the
+``holidays`` package, which also lists substitute days) and any extra closure days an administrator
+adds. "Within N working days of an event on date D" means the Nth working day after D; D itself is
+not counted.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.db import models
+
+
+class Nation(models.TextChoices):
+    ENGLAND_AND_WALES = "england-and-wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+
+
+# England and Wales share their bank holidays; the package's ENG subdivision lists them.
+SUBDIVISION = {Nation.ENGLAND_AND_WALES: "ENG", Nation.SCOTLAND: "SCT", Nation.NORTHERN_IRELAND: "NIR"}
+MAX_WORKING_DAYS = 3660  # ten years or so: a bound against runaway loops
+
+
+@lru_cache(maxsize=256)
+def bank_holidays(nation: str, year: int) -> frozenset[date]:
+    """The nation's bank holidays in a year, substitute days included."""
+    return frozenset(holidays.country_holidays("GB", subdiv=SUBDIVISION[Nation(nation)], years=[year]).keys())
+
+
+def is_working_day(day: date, *, nation: str, closures: Iterable[date] = ()) -> bool:
+    """Not a weekend, not a bank holiday of the nation, not an extra closure day."""
+    return day.weekday() < 5 and day not in bank_holidays(nation, day.year) and day not in set(closures)
+
+
+def add_working_days(start: date, working_days: int, *, nation: str, closures: Iterable[date] = ()) -> date:
+    """The ``working_days``-th working day after ``start`` (``start`` itself is not counted)."""
+    if not 1 <= working_days <= MAX_WORKING_DAYS:
+        raise ValueError(f"working days must be between 1 and {MAX_WORKING_DAYS}")
+    closed = frozenset(closures)
+    day, counted = start, 0
+    while counted < working_days:
+        day += timedelta(days=1)
+        if is_working_day(day, nation=nation, closures=closed):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date, *, nation: str, closures: Iterable[date] = ()) -> int:
+    """How many working days fall after ``start`` up to and including ``end``."""
+    closed = frozenset(closures)
+    return sum(
+        is_working_day(start + timedelta(days=offset), nation=nation, closures=closed)
+        for offset in range(1, (end - start).days + 1)
+    )
+
+
+def nth_working_day_from(start: date, n: int, *, nation: str, closures: Iterable[date] = ()) -> date:
+    """The Nth working day counting ``start`` itself as the first when it is a working day.
+
+    Used for runs such as "the 10th working day of absence", where the first day counts.
+    """
+    closed = frozenset(closures)
+    if is_working_day(start, nation=nation, closures=closed):
+        return start if n == 1 else add_working_days(start, n - 1, nation=nation, closures=closed)
+    return add_working_days(start, n, nation=nation, closures=closed)
