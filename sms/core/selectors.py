@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from sms.core.fees import Rate, fee_in_force
 from sms.core.dates import add_working_days
+from sms.core.fees import Rate, fee_in_force
 from sms.core.models import ClosureDay, FeeRate
 
 
