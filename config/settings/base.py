@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sms.core",
     "sms.licensing",
     "sms.certificates",
+    "sms.reporting",
     "sms.accounts",
     "sms.audit",
     "sms.notifications",

@@ -106,6 +106,8 @@ class Sponsor(TimeStampedModel):
     size = models.CharField(max_length=10, choices=SponsorSize.choices, default=SponsorSize.LARGE)
     registered_address = models.TextField(blank=True)
     trading_address = models.TextField(blank=True)
+    # The sponsor's own target for reporting, ahead of the legal deadline (domain.md section 5).
+    internal_target_working_days = models.PositiveSmallIntegerField(default=5)
 
     class Meta:
         ordering = ["name"]

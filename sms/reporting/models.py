@@ -1,0 +1,180 @@
+"""The worker register, the facts recorded about each person over time, and reporting obligations."""
+
+from django.conf import settings
+from django.db import models
+
+from sms.core.models import TimeStampedModel
+from sms.core.uploads import UploadedDocument
+from sms.licensing.models import ReportableChange, Sponsor
+from sms.reporting.catalogue import EVENT_CHOICES
+
+
+class SponsoredPerson(TimeStampedModel):
+    """A sponsored worker or student on the register, linked to their certificate."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "Worker"
+        STUDENT = "student", "Student"
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", "Expected to start"
+        ACTIVE = "active", "Started"
+        LEFT = "left", "Left"
+        DID_NOT_START = "did_not_start", "Did not start"
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsored_people")
+    certificate = models.OneToOneField(
+        "certificates.Certificate", on_delete=models.PROTECT, null=True, blank=True, related_name="register_entry"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORKER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.EXPECTED)
+    family_name = models.CharField(max_length=150)
+    given_names = models.CharField(max_length=150, blank=True)
+    nationality = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    passport_number = models.CharField(max_length=30, blank=True)
+    employee_number = models.CharField(max_length=50, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    soc_code = models.CharField(max_length=4, blank=True)
+    salary_pence = models.PositiveIntegerField(null=True, blank=True)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    work_address = models.TextField(blank=True)
+    expected_start = models.DateField(null=True, blank=True)
+    confirmed_start = models.DateField(null=True, blank=True)
+    permission_start = models.DateField("visa valid from", null=True, blank=True)
+    visa_granted_on = models.DateField(null=True, blank=True)
+    permission_end = models.DateField("permission (visa) end date", null=True, blank=True)
+    enrolment_deadline = models.DateField(null=True, blank=True)
+    enrolled_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    # Derived when facts change, so the daily sweep can find due obligations with one query.
+    start_window_ends = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        indexes = [
+            models.Index(fields=["sponsor", "family_name"], name="person_sponsor_name"),
+            models.Index(fields=["sponsor", "status"], name="person_sponsor_status"),
+            models.Index(fields=["status", "start_window_ends"], name="person_start_window"),
+            models.Index(fields=["kind", "enrolment_deadline"], name="person_enrolment"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+
+class Fact(TimeStampedModel):
+    """Something that happened to a sponsored person, with its date and who recorded it."""
+
+    class Kind(models.TextChoices):
+        START_CONFIRMED = "start_confirmed", "Started work or study"
+        ABSENCE = "absence", "Absence"
+        SALARY_CHANGE = "salary_change", "Salary change"
+        ROLE_CHANGE = "role_change", "Change of job or SOC code"
+        LOCATION_CHANGE = "location_change", "Change of main work location"
+        EMPLOYMENT_ENDED = "employment_ended", "Employment ended"
+        ENROLLED = "enrolled", "Enrolled"
+        STUDENT_WITHDRAWN = "student_withdrawn", "Withdrew from the course"
+        STUDENT_SUSPENDED = "student_suspended", "Suspended studies"
+        STUDENT_COMPLETED_EARLY = "student_completed_early", "Completed the course early"
+
+    class LeaveReason(models.TextChoices):
+        """Reasons for leave that make unpaid leave exempt from reporting (domain.md section 5)."""
+
+        NONE = "", "Not given"
+        MATERNITY = "maternity", "Maternity"
+        PATERNITY = "paternity", "Paternity"
+        ADOPTION = "adoption", "Adoption"
+        SICKNESS = "sickness", "Sickness"
+        JURY_SERVICE = "jury_service", "Jury service"
+        INDUSTRIAL_ACTION = "industrial_action", "Industrial action"
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(SponsoredPerson, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Last day, for periods such as absences")
+    authorised = models.BooleanField(null=True, blank=True)
+    paid = models.BooleanField(null=True, blank=True)
+    leave_reason = models.CharField(max_length=20, choices=LeaveReason.choices, blank=True)
+    new_salary_pence = models.PositiveIntegerField(null=True, blank=True)
+    new_value = models.TextField(blank=True, help_text="New job title, SOC code or address")
+    notes = models.TextField(blank=True)
+    # For an unauthorised absence: its 10th working day, when it becomes reportable.
+    reportable_from = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["person", "kind", "start_date"], name="fact_person_kind"),
+            models.Index(fields=["kind", "reportable_from"], name="fact_reportable_from"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.start_date}"
+
+
+class Obligation(TimeStampedModel):
+    """A duty to report one event by a computed legal deadline, and the report that met it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        REPORTED_ON_TIME = "reported_on_time", "Reported on time"
+        REPORTED_LATE = "reported_late", "Reported late"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.OPEN: {Status.REPORTED_ON_TIME, Status.REPORTED_LATE, Status.CANCELLED},
+        Status.REPORTED_ON_TIME: set(),
+        Status.REPORTED_LATE: set(),
+        Status.CANCELLED: set(),
+    }
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="obligations")
+    person = models.ForeignKey(
+        SponsoredPerson, on_delete=models.PROTECT, null=True, blank=True, related_name="obligations"
+    )
+    fact = models.ForeignKey(Fact, on_delete=models.PROTECT, null=True, blank=True, related_name="obligations")
+    reportable_change = models.ForeignKey(
+        ReportableChange, on_delete=models.PROTECT, null=True, blank=True, related_name="obligations"
+    )
+    event = models.CharField(max_length=40, choices=EVENT_CHOICES)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    trigger_date = models.DateField()
+    legal_deadline = models.DateField()
+    target_date = models.DateField()
+    # What the obligation arose from, so detection can run again without opening it twice.
+    source_key = models.CharField(max_length=100)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report = models.JSONField(default=dict, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    # Set by the daily sweep once the legal deadline has passed unreported.
+    overdue = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["legal_deadline", "id"]
+        constraints = [models.UniqueConstraint(fields=["sponsor", "source_key"], name="one_obligation_per_source")]
+        indexes = [
+            models.Index(fields=["sponsor", "status", "legal_deadline"], name="obligation_urgency"),
+            models.Index(fields=["status", "legal_deadline"], name="obligation_overdue"),
+            models.Index(fields=["status", "reported_at"], name="obligation_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} by {self.legal_deadline}"
+
+
+class ObligationEvidence(UploadedDocument):
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="evidence")
