@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     MANAGE_ACTION_PLAN = "manage_action_plan", "Pay for and update an action plan"
     VIEW_AUDIT_TRAIL = "view_audit_trail", "View the sponsor's audit trail"
     REVIEW_ACCESS = "review_access", "Complete the quarterly access review"
+    CANCEL_OBLIGATION = "cancel_obligation", "Cancel a reporting obligation opened in error"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -85,6 +86,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     Action.VIEW_AUDIT_TRAIL: {L1: ALL, L2: OWN},
     # Beyond the domain table: the quarterly access review (seed 002) is a Level 1 duty.
     Action.REVIEW_ACCESS: {L1: ALL},
+    # Cancelling a duty to report is a Level 1 decision (it removes a legal obligation from view).
+    Action.CANCEL_OBLIGATION: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     Action.POST_MESSAGES: {CASEWORKER: ALL, ADMIN: ALL},

@@ -72,6 +72,12 @@ class Verb(models.TextChoices):
     DEFINED_COS_REQUESTED = "defined_cos_requested", "Defined CoS requested"
     DEFINED_COS_DECIDED = "defined_cos_decided", "Defined CoS request decided"
     CERTIFICATES_IMPORTED = "certificates_imported", "Certificates imported"
+    PERSON_REGISTERED = "person_registered", "Added to the worker register"
+    FACT_RECORDED = "fact_recorded", "Fact recorded"
+    OBLIGATION_OPENED = "obligation_opened", "Reporting obligation opened"
+    OBLIGATION_REPORTED = "obligation_reported", "Reported to the Home Office"
+    OBLIGATION_CANCELLED = "obligation_cancelled", "Reporting obligation cancelled"
+    OBLIGATIONS_SWEPT = "obligations_swept", "Daily sweep opened obligations"
 
 
 class AuditEvent(models.Model):

@@ -6,7 +6,7 @@ from django.db import models
 from sms.core.models import TimeStampedModel
 from sms.core.uploads import UploadedDocument
 from sms.licensing.models import ReportableChange, Sponsor
-from sms.reporting.catalogue import EVENT_CHOICES
+from sms.reporting.catalogue import EVENT_CHOICES, EVENTS
 
 
 class SponsoredPerson(TimeStampedModel):
@@ -174,6 +174,19 @@ class Obligation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} by {self.legal_deadline}"
+
+    @property
+    def created_by_id(self):
+        """For the policy's own-object rule: a Level 2 user may report worker or student activity only on
+        certificates they both created and assigned (seed 000). Organisation events belong to no one."""
+        certificate = self.person.certificate if self.person_id else None
+        if EVENTS[self.event].about == "organisation" or certificate is None:
+            return None
+        return certificate.created_by_id if certificate.assigned_by_id == certificate.created_by_id else None
+
+    @property
+    def event_type(self):
+        return EVENTS[self.event]
 
 
 class ObligationEvidence(UploadedDocument):

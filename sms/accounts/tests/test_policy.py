@@ -29,6 +29,7 @@ EXPECTED = {
     Action.MANAGE_ACTION_PLAN: {L1: "all"},
     Action.VIEW_AUDIT_TRAIL: {L1: "all", L2: "own"},
     Action.REVIEW_ACCESS: {L1: "all"},
+    Action.CANCEL_OBLIGATION: {L1: "all"},
     Action.VIEW_HOME_OFFICE_RECORDS: {CW: "all", CO: "all", HD: "all", AD: "all"},
     Action.DECIDE_CASES: {CW: "all", AD: "all"},
     Action.POST_MESSAGES: {CW: "all", AD: "all"},

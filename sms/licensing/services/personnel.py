@@ -12,6 +12,7 @@ from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.licensing.models import KeyPerson, KeyPersonRole, ReportableChange, Sponsor, WorkSite
+from sms.reporting.services import reportable_change_open_obligation
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ class PersonDetails:
 def record_reportable_change(
     *, sponsor: Sponsor, event: str, effective_date: date, summary: str, actor, details: dict | None = None
 ) -> ReportableChange:
-    """Record a change the sponsor must report; the reporting deadline is derived from its date."""
-    return ReportableChange.objects.create(
+    """Record a change the sponsor must report, and open its reporting obligation with the deadline
+    derived from its date."""
+    change = ReportableChange.objects.create(
         sponsor=sponsor,
         event=event,
         effective_date=effective_date,
@@ -55,6 +57,8 @@ def record_reportable_change(
         details=details or {},
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
+    reportable_change_open_obligation(change, actor=actor)
+    return change
 
 
 @transaction.atomic

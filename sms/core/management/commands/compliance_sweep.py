@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licences_expire
+from sms.reporting.services import obligations_sweep
 
 
 class Command(BaseCommand):
@@ -22,8 +23,12 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         expired = licences_expire(today=today)
         certificates, lapsed = certificates_expire(today=today)
+        obligations = obligations_sweep(today=today)
+        opened = sum(count for key, count in obligations.items() if key != "marked_overdue")
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
-            f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed"
+            f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed, "
+            f"{opened} obligation{'s' if opened != 1 else ''} opened, "
+            f"{obligations['marked_overdue']} marked overdue"
         )
