@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("sms.audit.urls")),
     path("", include("sms.licensing.urls")),
     path("", include("sms.certificates.urls")),
+    path("", include("sms.reporting.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

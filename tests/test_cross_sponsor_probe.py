@@ -26,6 +26,7 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request
+from sms.reporting.services import fact_record, obligation_report, person_register_from_certificate
 from tests.factories import make_sponsor_user
 from tests.routes import all_routes
 
@@ -43,6 +44,16 @@ OBJECT_ROUTES: dict[str, object] = {
     "certificates:add_note": lambda world: {"uuid": world["certificate"].uuid},
     "certificates:allocation_request": lambda world: {"reference": world["allocation_request"].reference},
     "certificates:withdraw_allocation_request": lambda world: {"reference": world["allocation_request"].reference},
+    "reporting:register_certificate": lambda world: {"uuid": world["certificate"].uuid},
+    "reporting:person": lambda world: {"uuid": world["person"].uuid},
+    "reporting:record_fact": lambda world: {"uuid": world["person"].uuid, "kind": "absence"},
+    "reporting:obligation": lambda world: {"uuid": world["open_obligation"].uuid},
+    "reporting:report": lambda world: {"uuid": world["open_obligation"].uuid},
+    "reporting:cancel": lambda world: {"uuid": world["open_obligation"].uuid},
+    "reporting:evidence": lambda world: {
+        "uuid": world["reported_obligation"].uuid,
+        "document": world["reported_obligation"].evidence.get().uuid,
+    },
     "licensing:request_document": lambda world: {
         "reference": world["request"].reference,
         "uuid": world["request"].documents.get().uuid,
@@ -88,7 +99,21 @@ def world(sponsor, level_1, level_2):
     allocation_request = allocation_request_submit(
         sponsor=sponsor, actor=level_1, kind="increase", requested={"worker": 3}, justification="ACME-ALLOCATION"
     )
+    person = person_register_from_certificate(certificate=certificate, actor=level_1)
+    fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="ACME-NEW-ROLE")
+    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date.today())
+    open_obligation = person.obligations.get(event="role_change")
+    reported_obligation = obligation_report(
+        obligation=person.obligations.get(event="employment_ended"),
+        actor=level_1,
+        report={"reason": "ACME-REPORT-TEXT"},
+        uploads=[SimpleUploadedFile("leaver.pdf", b"%PDF-1.4\n%%EOF\n")],
+        declaration=True,
+    )
     return {
+        "person": person,
+        "open_obligation": open_obligation,
+        "reported_obligation": reported_obligation,
         "certificate": certificate,
         "draft": draft(sponsor, level_1, family_name="Quixote-Secret"),
         "cas": certificate_save_draft(
@@ -112,6 +137,8 @@ def world(sponsor, level_1, level_2):
             "Zebedee-Secret",
             "Quixote-Secret",
             "Ygritte-Secret",
+            "ACME-NEW-ROLE",
+            "ACME-REPORT-TEXT",
             "ACME-ALLOCATION",
             certificate.reference,
             allocation_request.reference,

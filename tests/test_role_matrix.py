@@ -21,6 +21,7 @@ from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request
+from sms.reporting.services import fact_record, obligation_report, person_register_from_certificate
 from tests.factories import make_staff_user
 from tests.routes import all_routes
 
@@ -48,6 +49,15 @@ ARGUMENTS = {
     "certificates:ho_certificate": lambda w: {"reference": w["certificate"].reference},
     "certificates:ho_record_use": lambda w: {"reference": w["certificate"].reference},
     "certificates:ho_cancel": lambda w: {"reference": w["certificate"].reference},
+    "reporting:register_certificate": lambda w: {"uuid": w["certificate"].uuid},
+    "reporting:person": lambda w: {"uuid": w["person"].uuid},
+    "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
+    "reporting:obligation": lambda w: {"uuid": w["open_obligation"].uuid},
+    "reporting:report": lambda w: {"uuid": w["open_obligation"].uuid},
+    "reporting:cancel": lambda w: {"uuid": w["open_obligation"].uuid},
+    "reporting:evidence": lambda w: {"uuid": w["reported"].uuid, "document": w["reported"].evidence.get().uuid},
+    "reporting:ho_report": lambda w: {"uuid": w["reported"].uuid},
+    "reporting:ho_evidence": lambda w: {"uuid": w["reported"].uuid, "document": w["reported"].evidence.get().uuid},
     "licensing:ho_application": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_grant": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_refuse": lambda w: {"reference": w["application"].reference},
@@ -75,6 +85,7 @@ ARGUMENTS = {
 OBJECT_OF_ROUTE = {
     "certificates:withdraw": lambda w: w["certificate"],
     "certificates:add_note": lambda w: w["certificate"],
+    "reporting:report": lambda w: w["open_obligation"],
 }
 
 
@@ -117,8 +128,22 @@ def world(sponsor, level_1, level_2):
         **{role: make_staff_user(role=role, email=f"{role}@ho.example") for role in User.StaffRole.values},
     }
     give_allocation(sponsor)
+    certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Assigned"), actor=level_1)
+    person = person_register_from_certificate(certificate=certificate, actor=level_1)
+    fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="Lead")
+    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date.today())
+    reported = obligation_report(
+        obligation=person.obligations.get(event="employment_ended"),
+        actor=level_1,
+        report={},
+        uploads=[SimpleUploadedFile("c.pdf", PDF)],
+        declaration=True,
+    )
     return {
-        "certificate": certificate_assign(certificate=draft(sponsor, level_1, family_name="Assigned"), actor=level_1),
+        "person": person,
+        "open_obligation": person.obligations.get(event="role_change"),
+        "reported": reported,
+        "certificate": certificate,
         "draft": draft(sponsor, level_2, family_name="Drafted"),
         "allocation_request": allocation_request_submit(
             sponsor=sponsor, actor=level_1, kind="increase", requested={"worker": 3}, justification="More"

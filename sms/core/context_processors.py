@@ -18,6 +18,7 @@ def _navigation(request) -> list[dict]:
         items.append(("Requests", reverse("licensing:ho_requests")))
         items.append(("Sponsors", reverse("licensing:ho_sponsors")))
         items.append(("Certificate requests", reverse("certificates:ho_queues")))
+        items.append(("Reports received", reverse("reporting:ho_reports")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         if can(user, Action.UNLOCK_ACCOUNT):
             items.append(("Locked accounts", reverse("accounts:locked_accounts")))
@@ -25,6 +26,8 @@ def _navigation(request) -> list[dict]:
         items.append(("Home", reverse("core:sponsor_home")))
         items.append(("Licence", reverse("licensing:summary")))
         items.append(("Certificates", reverse("certificates:list")))
+        items.append(("Workers", reverse("reporting:register")))
+        items.append(("Obligations", reverse("reporting:obligations")))
         items.append(("Users", reverse("licensing:access_register")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))

@@ -44,6 +44,7 @@ class ServiceFormView(PolicyMixin, FormView):
         return ""
 
     def form_valid(self, form):
+        self.form = form  # for ``perform`` implementations that need the form's own helpers
         try:
             message = self.perform(form.cleaned_data)
         except DomainError as error:

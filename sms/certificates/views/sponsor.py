@@ -124,6 +124,9 @@ class CertificateDetailView(PolicyMixin, TemplateView):
             and can(user, Action.WITHDRAW_CERTIFICATE, certificate),
             "note_form": forms.NoteForm(),
             "defined_request": getattr(certificate, "defined_request", None),
+            "register_entry": getattr(certificate, "register_entry", None),
+            "may_register": certificate.status in (Certificate.Status.ASSIGNED, Certificate.Status.USED)
+            and can(user, Action.CREATE_CERTIFICATE),
         }
         if certificate.status == Certificate.Status.DRAFT:
             today = timezone.localdate()

@@ -16,6 +16,8 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
         ("Home", reverse("core:sponsor_home")),
         ("Licence", reverse("licensing:summary")),
         ("Certificates", reverse("certificates:list")),
+        ("Workers", reverse("reporting:register")),
+        ("Obligations", reverse("reporting:obligations")),
         ("Users", reverse("licensing:access_register")),
         ("Audit trail", reverse("audit:trail")),
         ("Your account", reverse("accounts:account")),
@@ -30,6 +32,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
         ("Requests", reverse("licensing:ho_requests")),
         ("Sponsors", reverse("licensing:ho_sponsors")),
         ("Certificate requests", reverse("certificates:ho_queues")),
+        ("Reports received", reverse("reporting:ho_reports")),
         ("Audit trail", reverse("audit:home_office_trail")),
         ("Your account", reverse("accounts:account")),
     ]

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from sms.reporting.views import homeoffice, sponsor
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("workers/", sponsor.RegisterView.as_view(), name="register"),
+    path(
+        "workers/from-certificate/<uuid:uuid>/",
+        sponsor.RegisterFromCertificateView.as_view(),
+        name="register_certificate",
+    ),
+    path("workers/<uuid:uuid>/", sponsor.PersonView.as_view(), name="person"),
+    path("workers/<uuid:uuid>/facts/<slug:kind>/", sponsor.FactRecordView.as_view(), name="record_fact"),
+    path("obligations/", sponsor.ObligationListView.as_view(), name="obligations"),
+    path("obligations/new/", sponsor.ObligationOpenView.as_view(), name="open_obligation"),
+    path("obligations/<uuid:uuid>/", sponsor.ObligationView.as_view(), name="obligation"),
+    path("obligations/<uuid:uuid>/report/", sponsor.ObligationReportView.as_view(), name="report"),
+    path("obligations/<uuid:uuid>/cancel/", sponsor.ObligationCancelView.as_view(), name="cancel"),
+    path("obligations/<uuid:uuid>/evidence/<uuid:document>/", sponsor.EvidenceView.as_view(), name="evidence"),
+    path("home-office/reports/", homeoffice.ReceivedReportsView.as_view(), name="ho_reports"),
+    path("home-office/reports/<uuid:uuid>/", homeoffice.ReceivedReportView.as_view(), name="ho_report"),
+    path(
+        "home-office/reports/<uuid:uuid>/evidence/<uuid:document>/",
+        homeoffice.ReceivedEvidenceView.as_view(),
+        name="ho_evidence",
+    ),
+]

@@ -1,0 +1,45 @@
+"""Home Office: reports received from sponsors, late ones flagged."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.views import View
+from django.views.generic import TemplateView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action
+from sms.licensing.views.documents import document_response
+from sms.reporting import selectors
+
+
+class ReceivedReportsView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "reporting/homeoffice/reports.html"
+
+    def get_context_data(self, **kwargs):
+        late_only = self.request.GET.get("late") == "1"
+        page = Paginator(selectors.received_reports(late_only=late_only), 50).get_page(self.request.GET.get("page"))
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "late_only": late_only,
+            "query": f"late={int(late_only)}",
+        }
+
+
+class ReceivedReportView(PolicyMixin, TemplateView):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "reporting/homeoffice/report.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "obligation": selectors.received_report(uuid=kwargs["uuid"])}
+
+
+class ReceivedEvidenceView(PolicyMixin, View):
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+
+    def get(self, request, uuid, document):
+        obligation = selectors.received_report(uuid=uuid)
+        found = obligation.evidence.filter(uuid=document).first()
+        if found is None:
+            raise Http404
+        return document_response(request, found, sponsor=obligation.sponsor)

@@ -1,0 +1,270 @@
+"""Sponsor pages: the worker register, recording facts, obligations and reporting them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action, can
+from sms.certificates.selectors import certificate_for_user
+from sms.core.exceptions import DomainError
+from sms.core.formviews import ServiceFormView
+from sms.licensing.views.documents import document_response
+from sms.reporting import forms, selectors, services
+from sms.reporting.catalogue import EVENTS
+from sms.reporting.models import Fact, Obligation, SponsoredPerson
+
+PAGE_SIZE = 50
+
+
+class RegisterView(PolicyMixin, TemplateView):
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "reporting/register.html"
+
+    def get_context_data(self, **kwargs):
+        search = self.request.GET.get("q", "")[:100]
+        status = self.request.GET.get("status", "")
+        status = status if status in SponsoredPerson.Status.values else ""
+        page = Paginator(
+            selectors.people_list(user=self.request.user, search=search, status=status), PAGE_SIZE
+        ).get_page(self.request.GET.get("page"))
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "search": search,
+            "status": status,
+            "statuses": SponsoredPerson.Status.choices,
+            "query": f"q={search}&status={status}",
+        }
+
+
+class RegisterFromCertificateView(PolicyMixin, View):
+    """Add the holder of an assigned or used certificate to the register."""
+
+    action = Action.CREATE_CERTIFICATE
+    http_method_names = ["post"]
+
+    def load(self, request, *args, **kwargs):
+        self.certificate = certificate_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def post(self, request, uuid):
+        try:
+            person = services.person_register_from_certificate(certificate=self.certificate, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("certificates:detail", uuid)
+        messages.success(request, f"{person.full_name} is on the worker register")
+        return redirect("reporting:person", person.uuid)
+
+
+class PersonView(PolicyMixin, TemplateView):
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "reporting/person.html"
+
+    def load(self, request, *args, **kwargs):
+        self.person = selectors.person_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "person": self.person,
+            "facts": self.person.facts.select_related("recorded_by")[:100],
+            "obligations": self.person.obligations.order_by("legal_deadline")[:50],
+            "fact_kinds": [(kind, Fact.Kind(kind).label) for kind in forms.facts_for(self.person)],
+            "may_record": can(self.request.user, Action.REPORT_ACTIVITY),
+        }
+
+
+class FactRecordView(ServiceFormView):
+    action = Action.REPORT_ACTIVITY
+    form_class = forms.FactForm
+    button_text = "Save"
+
+    def load(self, request, *args, **kwargs):
+        self.person = selectors.person_for_user(user=request.user, uuid=kwargs["uuid"])
+        if kwargs["kind"] not in forms.facts_for(self.person):
+            raise Http404
+
+    @property
+    def title(self):
+        return f"Record: {Fact.Kind(self.kwargs['kind']).label.lower()}"
+
+    @property
+    def caption(self):
+        return self.person.full_name
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kind": self.kwargs["kind"]}
+
+    def get_back_url(self):
+        return reverse("reporting:person", args=[self.person.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        before = self.person.obligations.count()
+        services.fact_record(
+            person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values()
+        )
+        opened = self.person.obligations.count() - before
+        return "Saved" + (f". {opened} reporting obligation{'s' if opened != 1 else ''} opened" if opened else "")
+
+
+class ObligationListView(PolicyMixin, TemplateView):
+    """Obligations, most urgent first, with filters; a fixed number of queries per page."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "reporting/obligations.html"
+
+    def get_context_data(self, **kwargs):
+        form = forms.ObligationFilterForm(self.request.GET or None)
+        filters = selectors.ObligationFilters()
+        if form.is_bound and form.is_valid():
+            filters = selectors.ObligationFilters(**form.cleaned_data)
+        page = Paginator(selectors.obligation_list(user=self.request.user, filters=filters), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        today = timezone.localdate()
+        for obligation in page.object_list:
+            obligation.flags = selectors.flags(obligation, today)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_open": can(self.request.user, Action.REPORT_ACTIVITY),
+        }
+
+
+class ObligationView(PolicyMixin, TemplateView):
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "reporting/obligation.html"
+
+    def load(self, request, *args, **kwargs):
+        self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "obligation": self.obligation,
+            "flags": selectors.flags(self.obligation),
+            "event": EVENTS[self.obligation.event],
+            "may_report": self.obligation.status == Obligation.Status.OPEN
+            and services.may_report(user, self.obligation),
+            "may_cancel": self.obligation.status == Obligation.Status.OPEN and can(user, Action.CANCEL_OBLIGATION),
+        }
+
+
+class ObligationReportView(ServiceFormView):
+    """The report an event needs, with evidence and a declaration; marked on time or late on sending."""
+
+    action = Action.REPORT_ACTIVITY
+    form_class = forms.ReportForm
+    button_text = "Send report"
+
+    def load(self, request, *args, **kwargs):
+        self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
+        if not services.may_report(request.user, self.obligation):
+            raise PermissionDenied
+
+    @property
+    def title(self):
+        return f"Report: {self.obligation.get_event_display()}"
+
+    @property
+    def caption(self):
+        who = self.obligation.person.full_name if self.obligation.person_id else self.request.user.sponsor.name
+        return f"{who}, due by {self.obligation.legal_deadline:%-d %B %Y}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": EVENTS[self.obligation.event]}
+
+    def get_back_url(self):
+        return reverse("reporting:obligation", args=[self.obligation.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        evidence = data.get("evidence")
+        reported = services.obligation_report(
+            obligation=self.obligation,
+            actor=self.request.user,
+            report=self.form.report(),
+            uploads=[evidence] if evidence else [],
+            declaration=data["declaration"],
+        )
+        return f"Report sent: {reported.get_status_display().lower()}"
+
+
+class ObligationCancelView(ServiceFormView):
+    action = Action.CANCEL_OBLIGATION
+    form_class = forms.CancelForm
+    title = "Cancel the obligation"
+    button_text = "Cancel obligation"
+
+    def load(self, request, *args, **kwargs):
+        self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def get_back_url(self):
+        return reverse("reporting:obligation", args=[self.obligation.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        services.obligation_cancel(obligation=self.obligation, actor=self.request.user, reason=data["reason"])
+        return "Obligation cancelled"
+
+
+class ObligationOpenView(ServiceFormView):
+    """Open an obligation by hand for any catalogue event."""
+
+    action = Action.REPORT_ACTIVITY
+    form_class = forms.OpenObligationForm
+    title = "Report something else"
+    intro = "Open a reporting obligation for an event the register has not detected, such as a breach of conditions."
+    button_text = "Open obligation"
+
+    def get_form_kwargs(self):
+        people = selectors.people_list(user=self.request.user)[:500]
+        return {**super().get_form_kwargs(), "people": people}
+
+    def get_back_url(self):
+        return reverse("reporting:obligations")
+
+    def perform(self, data):
+        person = selectors.person_for_user(user=self.request.user, uuid=data["person"]) if data["person"] else None
+        self.created = services.obligation_open_by_hand(
+            sponsor=self.request.user.sponsor,
+            actor=self.request.user,
+            event=data["event"],
+            trigger_date=data["trigger_date"],
+            person=person,
+            details=data["details"],
+        )
+        return f"Obligation opened: report by {self.created.legal_deadline:%-d %B %Y}"
+
+    def get_success_url(self):
+        return reverse("reporting:obligation", args=[self.created.uuid])
+
+
+class EvidenceView(PolicyMixin, View):
+    action = Action.VIEW_SPONSOR_RECORDS
+
+    def get(self, request, uuid, document):
+        obligation = selectors.obligation_for_user(user=request.user, uuid=uuid)
+        found = obligation.evidence.filter(uuid=document).first()
+        if found is None:
+            raise Http404
+        return document_response(request, found, sponsor=obligation.sponsor)
