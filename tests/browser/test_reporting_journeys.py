@@ -1,0 +1,86 @@
+"""Reporting in Chromium with axe on every page: an absence run opens an obligation with its deadline,
+reported with evidence on time; a report after the deadline is marked late."""
+
+from datetime import date
+
+from sms.accounts.models import User
+from sms.certificates.services.certificates import certificate_assign
+from sms.certificates.tests.factories import draft, give_allocation
+from sms.reporting.models import Obligation
+from sms.reporting.services import person_register_from_certificate
+from tests.browser.test_journeys import sign_in
+from tests.factories import SponsorFactory, make_sponsor_user
+
+
+def open_menu(page, name):
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name).click()
+    page.check_accessibility()
+
+
+def test_absence_run_to_an_on_time_report_and_a_late_one(page, transactional_db, time_machine):
+    time_machine.move_to("2026-11-23 09:00:00Z")  # a Monday; time runs on from here
+    sponsor = SponsorFactory(name="Acme Care Ltd")
+    level_1 = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_1, email="priya@acme.example")
+    give_allocation(sponsor)
+    certificate = certificate_assign(
+        certificate=draft(sponsor, level_1, start_date=date(2026, 12, 1), end_date=date(2029, 11, 30)), actor=level_1
+    )
+    person = person_register_from_certificate(certificate=certificate, actor=level_1)
+
+    sign_in(page, level_1.email)
+    page.wait_for_url("**/sponsor/")
+    page.check_accessibility()
+    open_menu(page, "Workers")
+    page.get_by_role("link", name=person.full_name).click()
+    page.check_accessibility()
+
+    # Record an unauthorised absence run of ten working days.
+    page.locator("#record-facts").get_by_role("link", name="Absence").click()
+    page.check_accessibility()
+    page.get_by_label("First day of absence").fill("2/11/2026")
+    page.get_by_label("Last day (leave blank if it has not ended)").fill("13/11/2026")
+    page.get_by_role("group", name="Did you give permission for the absence?").get_by_label("No").check()
+    page.get_by_role("group", name="Was it paid?").get_by_label("No").check()
+    page.get_by_role("button", name="Save").click()
+    page.check_accessibility()
+    assert "1 reporting obligation opened" in page.locator(".govuk-notification-banner").inner_text()
+    assert "report by 27 November 2026" in page.locator("#person-obligations").inner_text()
+
+    # Report it with evidence: on time.
+    page.locator("#person-obligations").get_by_role("link").first.click()
+    page.check_accessibility()
+    assert "27 November 2026" in page.locator("#legal-deadline").inner_text()
+    page.get_by_role("link", name="Report now").click()
+    page.check_accessibility()
+    page.get_by_label("First day of absence").fill("2/11/2026")
+    page.get_by_label("How you tried to contact them, and when").fill("Phoned on 3, 5 and 9 November; letter sent 10 November")
+    page.get_by_label("Evidence (optional)").set_input_files(
+        files=[{"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    page.get_by_label("I confirm this report is true and complete").check()
+    page.get_by_role("button", name="Send report").click()
+    page.check_accessibility()
+    assert "Reported on time" in page.locator("#obligation-status").inner_text()
+    assert page.get_by_role("link", name="letter.pdf").is_visible()
+
+    # A leaver recorded after the deadline has passed: the report is marked late.
+    page.goto(f"/workers/{person.uuid}/")
+    page.check_accessibility()
+    page.locator("#record-facts").get_by_role("link", name="Employment ended").click()
+    page.check_accessibility()
+    page.get_by_label("Last day of employment").fill("2/11/2026")
+    page.get_by_role("button", name="Save").click()
+    page.check_accessibility()
+    open_menu(page, "Obligations")
+    assert "Overdue" in page.locator("#obligations").inner_text()
+    page.get_by_role("link", name="Employment ended").click()
+    page.check_accessibility()
+    page.get_by_role("link", name="Report now").click()
+    page.check_accessibility()
+    page.get_by_label("Last day of employment").fill("2/11/2026")
+    page.get_by_label("Why it ended").fill("Resigned")
+    page.get_by_label("I confirm this report is true and complete").check()
+    page.get_by_role("button", name="Send report").click()
+    page.check_accessibility()
+    assert "Reported late" in page.locator("#obligation-status").inner_text()
+    assert Obligation.objects.get(event="employment_ended").status == Obligation.Status.REPORTED_LATE
