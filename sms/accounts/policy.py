@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     VIEW_AUDIT_TRAIL = "view_audit_trail", "View the sponsor's audit trail"
     REVIEW_ACCESS = "review_access", "Complete the quarterly access review"
     CANCEL_OBLIGATION = "cancel_obligation", "Cancel a reporting obligation opened in error"
+    MANAGE_SETTINGS = "manage_settings", "Change the sponsor's reporting settings"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -88,6 +89,7 @@ POLICY: dict[str, dict[str, Scope]] = {
     Action.REVIEW_ACCESS: {L1: ALL},
     # Cancelling a duty to report is a Level 1 decision (it removes a legal obligation from view).
     Action.CANCEL_OBLIGATION: {L1: ALL},
+    Action.MANAGE_SETTINGS: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     Action.POST_MESSAGES: {CASEWORKER: ALL, ADMIN: ALL},

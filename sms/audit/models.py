@@ -78,6 +78,9 @@ class Verb(models.TextChoices):
     OBLIGATION_REPORTED = "obligation_reported", "Reported to the Home Office"
     OBLIGATION_CANCELLED = "obligation_cancelled", "Reporting obligation cancelled"
     OBLIGATIONS_SWEPT = "obligations_swept", "Daily sweep opened obligations"
+    SETTINGS_CHANGED = "settings_changed", "Reporting settings changed"
+    CLOSURE_DAY_ADDED = "closure_day_added", "Closure day added"
+    FACTS_IMPORTED = "facts_imported", "Facts imported"
 
 
 class AuditEvent(models.Model):

@@ -22,6 +22,8 @@ def _navigation(request) -> list[dict]:
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         if can(user, Action.UNLOCK_ACCOUNT):
             items.append(("Locked accounts", reverse("accounts:locked_accounts")))
+        if can(user, Action.ADMINISTER_REFERENCE_DATA):
+            items.append(("Closure days", reverse("core:closure_days")))
     else:
         items.append(("Home", reverse("core:sponsor_home")))
         items.append(("Licence", reverse("licensing:summary")))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sponsor/", views.SponsorHomeView.as_view(), name="sponsor_home"),
     path("home-office/", views.HomeOfficeHomeView.as_view(), name="home_office_home"),
     path("healthz", views.HealthCheckView.as_view(), name="healthz"),
+    path("home-office/closure-days/", views.ClosureDaysView.as_view(), name="closure_days"),
     path(
         "accessibility/",
         views.InformationPageView.as_view(template_name="core/accessibility.html"),

@@ -1,13 +1,20 @@
 """The home pages of each audience, the health check and the service's own information pages."""
 
+from django import forms
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
+from sms.core.dates import Nation
+from sms.core.forms import GovukForm, uk_date_field
+from sms.core.formviews import ServiceFormView
+from sms.core.models import ClosureDay
+from sms.core.services import closure_day_add
 from sms.licensing.selectors import queue_sizes
 
 
@@ -58,3 +65,34 @@ class InformationPageView(PolicyMixin, TemplateView):
     """Accessibility statement, cookies and privacy notice: public text pages."""
 
     action = Action.PUBLIC
+
+
+class ClosureDayForm(GovukForm):
+    day = uk_date_field("Date", "Enter the date", example="29/12/2026")
+    nation = forms.ChoiceField(label="Where", choices=[("", "Every nation"), *Nation.choices], required=False)
+    reason = forms.CharField(
+        label="Why", max_length=255, error_messages={"required": "Enter why the day is a closure day"}
+    )
+
+
+class ClosureDaysView(ServiceFormView):
+    """Extra closure days, added by a Home Office administrator (announced bank holidays)."""
+
+    action = Action.ADMINISTER_REFERENCE_DATA
+    form_class = ClosureDayForm
+    template_name = "core/closure_days.html"
+    title = "Closure days"
+    intro = "Days that are not working days, beyond weekends and the bank holidays the service already knows."
+    button_text = "Add closure day"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "closures": ClosureDay.objects.order_by("-day")[:200]}
+
+    def perform(self, data):
+        closure = closure_day_add(
+            actor=self.request.user, day=data["day"], nation=data["nation"], reason=data["reason"]
+        )
+        return f"{closure.day:%-d %B %Y} added"
+
+    def get_success_url(self):
+        return reverse("core:closure_days")

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sms.core.dates import Nation
 from sms.core.forms import GovukForm, uk_date_field
 from sms.core.uploads import validate_upload
 from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest, SponsorSize
@@ -377,3 +378,25 @@ KEY_PERSON_ROLES = {
     "authorising-officer": KeyPersonRole.AUTHORISING_OFFICER,
     "key-contact": KeyPersonRole.KEY_CONTACT,
 }
+
+
+class ReportingSettingsForm(GovukForm):
+    nation = forms.ChoiceField(
+        label="Whose bank holidays apply to your deadlines?",
+        choices=Nation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the nation whose bank holidays apply"},
+    )
+    internal_target_working_days = forms.IntegerField(
+        label="Your own target for reporting, in working days",
+        help_text="Reminders aim for this, ahead of the legal deadline. Between 1 and 20.",
+        min_value=1,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        error_messages={
+            "required": "Enter your target in working days",
+            "min_value": "The target must be at least 1 working day",
+            "max_value": "The target can be at most 20 working days",
+            "invalid": "Enter the target as a whole number, like 5",
+        },
+    )

@@ -31,6 +31,7 @@ urlpatterns = [
     path("licence/work-sites/add/", sponsor.WorkSiteAddView.as_view(), name="add_work_site"),
     path("licence/work-sites/<uuid:uuid>/close/", sponsor.WorkSiteCloseView.as_view(), name="close_work_site"),
     path("licence/renew/", sponsor.RenewalView.as_view(), name="renew"),
+    path("licence/settings/", sponsor.ReportingSettingsView.as_view(), name="settings"),
     path("licence/changes/new/", sponsor.VariationView.as_view(), name="request_change"),
     path("licence/requests/<str:reference>/", sponsor.SponsorRequestDetailView.as_view(), name="request_detail"),
     path(

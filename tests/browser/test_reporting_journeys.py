@@ -53,7 +53,9 @@ def test_absence_run_to_an_on_time_report_and_a_late_one(page, transactional_db,
     page.get_by_role("link", name="Report now").click()
     page.check_accessibility()
     page.get_by_label("First day of absence").fill("2/11/2026")
-    page.get_by_label("How you tried to contact them, and when").fill("Phoned on 3, 5 and 9 November; letter sent 10 November")
+    page.get_by_label("How you tried to contact them, and when").fill(
+        "Phoned on 3, 5 and 9 November; letter sent 10 November"
+    )
     page.get_by_label("Evidence (optional)").set_input_files(
         files=[{"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
     )

@@ -30,6 +30,7 @@ EXPECTED = {
     Action.VIEW_AUDIT_TRAIL: {L1: "all", L2: "own"},
     Action.REVIEW_ACCESS: {L1: "all"},
     Action.CANCEL_OBLIGATION: {L1: "all"},
+    Action.MANAGE_SETTINGS: {L1: "all"},
     Action.VIEW_HOME_OFFICE_RECORDS: {CW: "all", CO: "all", HD: "all", AD: "all"},
     Action.DECIDE_CASES: {CW: "all", AD: "all"},
     Action.POST_MESSAGES: {CW: "all", AD: "all"},

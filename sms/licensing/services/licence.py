@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
@@ -235,3 +236,32 @@ def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reaso
         payload={"route": held.route, "from": previous, "to": rating, "reason": reason},
     )
     return held
+
+
+@transaction.atomic
+def reporting_settings_update(*, sponsor: Sponsor, actor, nation: str, internal_target_working_days: int) -> Sponsor:
+    """Set whose bank holidays count for the sponsor's deadlines, and its own earlier reporting target.
+
+    Deadlines of obligations opened from now on use the new settings; open ones keep theirs.
+    """
+    if nation not in Nation.values:
+        raise DomainError("Select the nation whose bank holidays apply")
+    if not 1 <= internal_target_working_days <= 20:
+        raise DomainError("The internal target must be between 1 and 20 working days")
+    licence = lock(Licence, sponsor.licence.pk)
+    sponsor = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
+    before = {"nation": licence.nation, "internal_target_working_days": sponsor.internal_target_working_days}
+    licence.nation = nation
+    licence.save(update_fields=["nation", "updated_at"])
+    sponsor.internal_target_working_days = internal_target_working_days
+    sponsor.save(update_fields=["internal_target_working_days", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=Verb.SETTINGS_CHANGED,
+        target=sponsor,
+        payload={
+            "before": before,
+            "after": {"nation": nation, "internal_target_working_days": internal_target_working_days},
+        },
+    )
+    return sponsor

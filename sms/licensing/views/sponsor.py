@@ -341,3 +341,18 @@ class SponsorRequestDocumentView(PolicyMixin, View):
         if document is None:
             raise Http404
         return document_response(request, document, sponsor=sponsor_request.sponsor)
+
+
+class ReportingSettingsView(SponsorFormView):
+    action = Action.MANAGE_SETTINGS
+    form_class = forms.ReportingSettingsForm
+    title = "Reporting settings"
+    button_text = "Save settings"
+
+    def get_initial(self):
+        sponsor = self.request.user.sponsor
+        return {"nation": sponsor.licence.nation, "internal_target_working_days": sponsor.internal_target_working_days}
+
+    def perform(self, data):
+        licence_services.reporting_settings_update(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        return "Reporting settings saved"

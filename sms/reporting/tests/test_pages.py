@@ -6,11 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sms.accounts.models import User
 from sms.accounts.tests.helpers import sign_in
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.reporting.models import Obligation, SponsoredPerson
 from sms.reporting.services import fact_record, person_register_from_certificate
+from tests.factories import make_staff_user
 
 
 @pytest.fixture
@@ -166,3 +168,34 @@ def test_cancelling_is_for_level_1_users_with_a_reason(client, level_1, level_2,
     client.post(reverse("reporting:cancel", args=[obligation.uuid]), {"reason": "Recorded against the wrong person"})
     obligation.refresh_from_db()
     assert obligation.status == Obligation.Status.CANCELLED
+
+
+def test_a_level_1_user_changes_the_nation_and_target(client, sponsor, level_1, level_2):
+    sign_in(client, level_1)
+    content = client.post(
+        reverse("licensing:settings"), {"nation": "scotland", "internal_target_working_days": "30"}
+    ).content.decode()
+    assert "The target can be at most 20 working days" in content
+    client.post(reverse("licensing:settings"), {"nation": "scotland", "internal_target_working_days": "3"})
+    sponsor.refresh_from_db()
+    sponsor.licence.refresh_from_db()
+    assert (sponsor.licence.nation, sponsor.internal_target_working_days) == ("scotland", 3)
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, level_2)
+    assert client.get(reverse("licensing:settings")).status_code == 403
+
+
+def test_an_administrator_adds_a_closure_day_and_deadlines_skip_it(client, db, level_1, person):
+    admin = make_staff_user(role=User.StaffRole.ADMINISTRATOR, email="admin@ho.example")
+    sign_in(client, admin)
+    assert "Enter the date" in client.post(reverse("core:closure_days"), {"reason": "x"}).content.decode()
+    client.post(reverse("core:closure_days"), {"day": "24/11/2026", "nation": "", "reason": "Royal occasion"})
+    assert "Royal occasion" in client.get(reverse("core:closure_days")).content.decode()
+    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 23))
+    # 10 working days after Mon 23 Nov, skipping the closure day on 24 Nov: 8 December.
+    assert Obligation.objects.get().legal_deadline == date(2026, 12, 8)
+
+
+def test_only_administrators_manage_closure_days(client, caseworker):
+    sign_in(client, caseworker)
+    assert client.get(reverse("core:closure_days")).status_code == 403
