@@ -184,3 +184,7 @@ class ObligationFilterForm(forms.Form):
     event = forms.ChoiceField(label="Event", required=False, choices=[("", "Any event"), *EVENT_CHOICES])
     q = forms.CharField(label="Worker or student name", required=False, max_length=100)
     due_before = uk_date_field("Due on or before")
+
+
+class FactsImportForm(GovukForm):
+    upload = forms.FileField(label="CSV file", error_messages={"required": "Select a file to upload"})

@@ -11,6 +11,8 @@ urlpatterns = [
         sponsor.RegisterFromCertificateView.as_view(),
         name="register_certificate",
     ),
+    path("workers/import/", sponsor.FactsImportView.as_view(), name="import_facts"),
+    path("workers/import/template.csv", sponsor.FactsTemplateView.as_view(), name="facts_template"),
     path("workers/<uuid:uuid>/", sponsor.PersonView.as_view(), name="person"),
     path("workers/<uuid:uuid>/facts/<slug:kind>/", sponsor.FactRecordView.as_view(), name="record_fact"),
     path("obligations/", sponsor.ObligationListView.as_view(), name="obligations"),

@@ -8,7 +8,6 @@ access off, size-bounded, and validated against the schema the project ships.
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +22,7 @@ from sms.certificates import rules
 from sms.certificates.models import Certificate
 from sms.certificates.services.certificates import assignment_context, certificate_save_draft
 from sms.core.csv_export import neutralise
+from sms.core.imports import FileError, ImportRefused
 from sms.licensing.models import Route, Sponsor
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -61,27 +61,6 @@ CSV_COLUMNS = [
     ("other_work_sites", "other_work_sites", "text", False),
 ]
 COLUMN_FOR_FIELD = {field: column for column, field, _, _ in CSV_COLUMNS}
-
-
-@dataclass(frozen=True)
-class FileError:
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = (
-            f"Row {self.row}, column {self.column}" if self.row else f"Column {self.column}" if self.column else "File"
-        )
-        return f"{where}: {self.message}"
-
-
-class ImportRefused(Exception):
-    """The file is not valid; ``errors`` lists every problem found. Nothing was created."""
-
-    def __init__(self, errors: list[FileError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the file")
 
 
 def csv_template() -> str:

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -15,8 +15,9 @@ from sms.accounts.policy import Action, can
 from sms.certificates.selectors import certificate_for_user
 from sms.core.exceptions import DomainError
 from sms.core.formviews import ServiceFormView
+from sms.core.imports import ImportRefused
 from sms.licensing.views.documents import document_response
-from sms.reporting import forms, selectors, services
+from sms.reporting import forms, imports, selectors, services
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 
@@ -268,3 +269,38 @@ class EvidenceView(PolicyMixin, View):
         if found is None:
             raise Http404
         return document_response(request, found, sponsor=obligation.sponsor)
+
+
+class FactsImportView(PolicyMixin, View):
+    """Upload facts from an HR system's CSV: every row or none."""
+
+    action = Action.REPORT_ACTIVITY
+
+    def _render(self, form, errors=()):
+        return render(self.request, "reporting/import.html", {"form": form, "file_errors": errors})
+
+    def get(self, request):
+        return self._render(forms.FactsImportForm())
+
+    def post(self, request):
+        form = forms.FactsImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            count = imports.facts_import_csv(
+                sponsor=request.user.sponsor, actor=request.user, upload=form.cleaned_data["upload"]
+            )
+        except ImportRefused as refused:
+            form.add_error("upload", f"{refused}: nothing was recorded. Correct the file and upload it again.")
+            return self._render(form, refused.errors)
+        messages.success(request, f"{count} fact{'s' if count != 1 else ''} recorded")
+        return redirect("reporting:obligations")
+
+
+class FactsTemplateView(PolicyMixin, View):
+    action = Action.REPORT_ACTIVITY
+
+    def get(self, request):
+        response = HttpResponse(imports.facts_template(), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="facts-template.csv"'
+        return response

@@ -1,0 +1,135 @@
+"""Facts from CSV: good files record every row; bad ones record nothing and name each row and column."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sms.accounts.tests.helpers import sign_in
+from sms.certificates.services.certificates import certificate_assign
+from sms.certificates.tests.factories import draft, give_allocation
+from sms.core.imports import ImportRefused
+from sms.reporting import imports
+from sms.reporting.models import Fact, Obligation
+from sms.reporting.services import person_register_from_certificate
+
+
+@pytest.fixture
+def person(sponsor, level_1, time_machine):
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    give_allocation(sponsor)
+    certificate = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    return person_register_from_certificate(certificate=certificate, actor=level_1)
+
+
+def upload(rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=imports.COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: "" for column in imports.COLUMNS} | row)
+    return SimpleUploadedFile("facts.csv", out.getvalue().encode())
+
+
+def test_a_good_file_records_each_fact_and_opens_obligations(sponsor, level_1, person):
+    reference = person.certificate.reference
+    count = imports.facts_import_csv(
+        sponsor=sponsor,
+        actor=level_1,
+        upload=upload(
+            [
+                {"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2026-11-02"},
+                {
+                    "certificate_reference": reference,
+                    "fact": "absence",
+                    "start_date": "2026-11-09",
+                    "end_date": "20/11/2026",
+                    "authorised": "no",
+                    "paid": "yes",
+                },
+            ]
+        ),
+    )  # fmt: skip
+    assert count == 2
+    assert Fact.objects.count() == 2
+    assert Obligation.objects.get().event == "unauthorised_absence"
+
+
+def test_a_bad_file_records_nothing_and_names_rows_and_columns(sponsor, level_1, person):
+    reference = person.certificate.reference
+    rows = [
+        {"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2026-11-02"},
+        {"certificate_reference": "CNOTREAL000", "fact": "holiday", "start_date": "tomorrow"},
+        {"certificate_reference": reference, "fact": "absence", "start_date": "2026-11-09", "authorised": "maybe"},
+        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01"},
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload(rows))
+    messages = [str(error) for error in refused.value.errors]
+    assert "Row 3, column certificate_reference: no one on your worker register has this certificate" in messages
+    assert any(message.startswith("Row 3, column fact: must be one of") for message in messages)
+    assert "Row 3, column start_date: must be a date like 2026-11-02" in messages
+    assert "Row 4, column authorised: must be yes or no" in messages
+    assert not Fact.objects.exists()
+
+
+def test_a_fact_the_service_refuses_rolls_back_the_whole_file(sponsor, level_1, person):
+    reference = person.certificate.reference
+    rows = [
+        {"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2026-11-02"},
+        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01"},
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload(rows))
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 3, column fact: The date must be today or in the past"
+    ]
+    assert not Fact.objects.exists()
+    person.refresh_from_db()
+    assert person.confirmed_start is None
+
+
+def test_another_sponsors_people_cannot_be_named(other_sponsor, other_level_1, person):
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(
+            sponsor=other_sponsor,
+            actor=other_level_1,
+            upload=upload(
+                [
+                    {
+                        "certificate_reference": person.certificate.reference,
+                        "fact": "start_confirmed",
+                        "start_date": "2026-11-02",
+                    }
+                ]
+            ),
+        )
+    assert "no one on your worker register" in str(refused.value.errors[0])
+
+
+def test_the_upload_page_and_template(client, level_1, person):
+    sign_in(client, level_1)
+    template = client.get(reverse("reporting:facts_template"))
+    assert template.content.decode().splitlines()[0] == ",".join(imports.COLUMNS)
+    bad = client.post(reverse("reporting:import_facts"), {"upload": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")})
+    assert "The first row must be the template" in bad.content.decode()
+    good = client.post(
+        reverse("reporting:import_facts"),
+        {
+            "upload": upload(
+                [
+                    {
+                        "certificate_reference": person.certificate.reference,
+                        "fact": "start_confirmed",
+                        "start_date": "2026-11-02",
+                    }
+                ]
+            )
+        },
+    )
+    assert good.url == reverse("reporting:obligations")
+    person.refresh_from_db()
+    assert person.confirmed_start == date(2026, 11, 2)
