@@ -23,6 +23,7 @@ from sms.core.lifecycle import lock, transition
 from sms.core.selectors import closure_days
 from sms.core.uploads import safe_display_name, validate_upload
 from sms.licensing.models import Licence, ReportableChange, Sponsor
+from sms.notifications.services import email_enqueue
 from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
@@ -147,7 +148,36 @@ def obligation_open(
         sponsor=sponsor,
         payload={"event": event, "trigger_date": trigger_date.isoformat(), "legal_deadline": legal.isoformat()},
     )
+    tell_about(obligation)
     return obligation
+
+
+def tell_about(obligation: Obligation) -> None:
+    """Email the sponsor's Level 1 users, and the Level 2 user whose certificate it is, that a report is due."""
+    recipients = set(
+        User.objects.filter(sponsor_id=obligation.sponsor_id, level=User.Level.LEVEL_1, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+    certificate = obligation.person.certificate if obligation.person_id else None
+    if (
+        certificate is not None
+        and certificate.created_by.is_active
+        and certificate.created_by.sponsor_id == obligation.sponsor_id
+    ):
+        recipients.add(certificate.created_by.email)
+    about = f" about {obligation.person.full_name}" if obligation.person_id else ""
+    for email in sorted(recipients):
+        email_enqueue(
+            to=email,
+            subject=f"Report to the Home Office by {obligation.legal_deadline:%-d %B %Y}",
+            body=(
+                f"A change{about} must be reported: {obligation.get_event_display()}.\n\n"
+                f"It happened on {obligation.trigger_date:%-d %B %Y}. The legal deadline is "
+                f"{obligation.legal_deadline:%-d %B %Y}; your own target is {obligation.target_date:%-d %B %Y}.\n\n"
+                "Sign in to the Sponsor Management System and open Obligations to report it."
+            ),
+        )
 
 
 @transaction.atomic
@@ -482,6 +512,10 @@ def _bulk_open(rows) -> int:
             )
         )  # fmt: skip
     created = Obligation.objects.bulk_create(obligations, ignore_conflicts=True)
+    for obligation in Obligation.objects.filter(
+        sponsor_id__in={o.sponsor_id for o in obligations}, source_key__in=[o.source_key for o in obligations]
+    ).select_related("person__certificate__created_by"):
+        tell_about(obligation)
     by_sponsor: dict[int, int] = {}
     for obligation in obligations:
         by_sponsor[obligation.sponsor_id] = by_sponsor.get(obligation.sponsor_id, 0) + 1

@@ -276,3 +276,19 @@ def test_the_deadline_follows_the_sponsors_nation(worker, level_1, sponsor):
     services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     assert Obligation.objects.get().legal_deadline == date(2026, 12, 7)
     assert date(2026, 12, 7) - date(2026, 11, 20) > timedelta(days=14)
+
+
+def test_level_1_users_and_the_certificates_owner_are_told(
+    worker, level_1, level_2, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    told = sorted(message.to[0] for message in mailoutbox)
+    assert told == sorted([level_1.email, level_2.email])
+    assert mailoutbox[0].subject == "Report to the Home Office by 4 December 2026"
+
+
+def test_the_sweep_tells_people_too(worker, level_1, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.obligations_sweep(today=date(2026, 12, 30))
+    assert {message.subject for message in mailoutbox} == {"Report to the Home Office by 13 January 2027"}
