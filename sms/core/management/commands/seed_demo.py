@@ -1,7 +1,10 @@
 """`manage.py seed_demo`: demo sponsors, licences and users to sign in with. Safe to run again."""
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from sms.accounts import services as accounts
 from sms.accounts.models import User
@@ -11,6 +14,7 @@ from sms.certificates.services.certificates import certificate_assign, certifica
 from sms.licensing.models import KeyPersonRole, Licence, Route, Sponsor, SponsorSize
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
+from sms.reporting.services import fact_record, person_register_from_certificate
 
 DEMO_PASSWORD = "Demo-Sponsor-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -99,6 +103,17 @@ class Command(BaseCommand):
                 sponsor=acme_l2.sponsor, actor=acme_l2, data=complete_worker(family_name="Okoro")
             )
             certificate_assign(certificate=assigned, actor=acme_l2)
+            # On the register, with an unauthorised absence that has reached its 10th working day.
+            person = person_register_from_certificate(certificate=assigned, actor=acme_l2)
+            fact_record(
+                person=person,
+                actor=acme_l2,
+                kind="absence",
+                start_date=timezone.localdate() - timedelta(days=16),
+                authorised=False,
+                paid=False,
+                notes="No contact since the start of the absence",
+            )
 
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/sign-in/ with:")
         for email, _, _, sponsor_name, level, role in DEMO_USERS:
