@@ -102,7 +102,7 @@ class Command(BaseCommand):
             assigned = certificate_save_draft(
                 sponsor=acme_l2.sponsor, actor=acme_l2, data=complete_worker(family_name="Okoro")
             )
-            certificate_assign(certificate=assigned, actor=acme_l2)
+            assigned = certificate_assign(certificate=assigned, actor=acme_l2)
             # On the register, with an unauthorised absence that has reached its 10th working day.
             person = person_register_from_certificate(certificate=assigned, actor=acme_l2)
             fact_record(
