@@ -22,6 +22,7 @@ from sms.certificates.services import certificates as services
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
 from sms.core.formviews import ServiceFormView
+from sms.core.importviews import ImportFileView
 
 PAGE_SIZE = 50
 
@@ -331,29 +332,20 @@ class AllocationRequestWithdrawView(PolicyMixin, View):
         return redirect("certificates:allocation_request", reference)
 
 
-class ImportView(PolicyMixin, View):
+class ImportView(ImportFileView):
     """Create certificates in bulk from a CSV (CoS) or XML (CAS) file: all rows or none."""
 
     action = Action.CREATE_CERTIFICATE
+    form_class = forms.ImportForm
+    template_name = "certificates/import.html"
+    success_url_name = "certificates:list"
 
-    def _render(self, form, errors=()):
-        return render(self.request, "certificates/import.html", {"form": form, "file_errors": errors})
-
-    def get(self, request):
-        return self._render(forms.ImportForm())
-
-    def post(self, request):
-        form = forms.ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self._render(form)
+    def run(self, form):
         importer = bulk.certificates_import_csv if form.cleaned_data["file_format"] == "csv" else bulk.cas_import_xml
-        try:
-            created = importer(sponsor=request.user.sponsor, actor=request.user, upload=form.cleaned_data["upload"])
-        except bulk.ImportRefused as refused:
-            form.add_error("upload", f"{refused}: nothing was created. Correct the file and upload it again.")
-            return self._render(form, refused.errors)
-        messages.success(request, f"{len(created)} draft certificate{'s' if len(created) != 1 else ''} created")
-        return redirect("certificates:list")
+        created = importer(
+            sponsor=self.request.user.sponsor, actor=self.request.user, upload=form.cleaned_data["upload"]
+        )
+        return f"{len(created)} draft certificate{'s' if len(created) != 1 else ''} created"
 
 
 class ImportTemplateView(PolicyMixin, View):

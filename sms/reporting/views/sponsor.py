@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -15,7 +15,7 @@ from sms.accounts.policy import Action, can
 from sms.certificates.selectors import certificate_for_user
 from sms.core.exceptions import DomainError
 from sms.core.formviews import ServiceFormView
-from sms.core.imports import ImportRefused
+from sms.core.importviews import ImportFileView
 from sms.licensing.views.documents import document_response
 from sms.reporting import forms, imports, selectors, services
 from sms.reporting.catalogue import EVENTS
@@ -271,30 +271,20 @@ class EvidenceView(PolicyMixin, View):
         return document_response(request, found, sponsor=obligation.sponsor)
 
 
-class FactsImportView(PolicyMixin, View):
+class FactsImportView(ImportFileView):
     """Upload facts from an HR system's CSV: every row or none."""
 
     action = Action.REPORT_ACTIVITY
+    form_class = forms.FactsImportForm
+    template_name = "reporting/import.html"
+    success_url_name = "reporting:obligations"
+    nothing_done = "nothing was recorded"
 
-    def _render(self, form, errors=()):
-        return render(self.request, "reporting/import.html", {"form": form, "file_errors": errors})
-
-    def get(self, request):
-        return self._render(forms.FactsImportForm())
-
-    def post(self, request):
-        form = forms.FactsImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self._render(form)
-        try:
-            count = imports.facts_import_csv(
-                sponsor=request.user.sponsor, actor=request.user, upload=form.cleaned_data["upload"]
-            )
-        except ImportRefused as refused:
-            form.add_error("upload", f"{refused}: nothing was recorded. Correct the file and upload it again.")
-            return self._render(form, refused.errors)
-        messages.success(request, f"{count} fact{'s' if count != 1 else ''} recorded")
-        return redirect("reporting:obligations")
+    def run(self, form):
+        count = imports.facts_import_csv(
+            sponsor=self.request.user.sponsor, actor=self.request.user, upload=form.cleaned_data["upload"]
+        )
+        return f"{count} fact{'s' if count != 1 else ''} recorded"
 
 
 class FactsTemplateView(PolicyMixin, View):
