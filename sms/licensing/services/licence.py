@@ -16,7 +16,11 @@ from sms.audit.models import Verb
 from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
+from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
+
+
+SUSPENSION_RESPONSE_WORKING_DAYS = 20
 
 
 def initial_rating(route: str) -> str:
@@ -77,10 +81,11 @@ def _change_status(
 
 @transaction.atomic
 def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = None) -> Licence:
-    """Suspend: no certificates can be assigned while suspended; reporting duties continue."""
+    """Suspend: no certificates can be assigned while suspended; reporting duties continue. The
+    sponsor has 20 working days to respond (domain.md section 6)."""
     if not reason.strip():
         raise DomainError("Enter the reasons for suspending the licence")
-    return _change_status(
+    licence = _change_status(
         licence=licence,
         to_status=Licence.Status.SUSPENDED,
         actor=actor,
@@ -88,6 +93,11 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
         reason=reason,
         on=on,
     )
+    licence.suspension_response_due = working_day_deadline(
+        licence.status_changed_on, SUSPENSION_RESPONSE_WORKING_DAYS, nation=licence.nation
+    )
+    licence.save(update_fields=["suspension_response_due", "updated_at"])
+    return licence
 
 
 @transaction.atomic

@@ -163,3 +163,12 @@ def test_suspended_sponsors_users_can_still_sign_in(client, level_1, caseworker)
 
 def test_home_office_staff_are_unaffected_by_licences(client, caseworker):
     assert sign_in(client, caseworker).status_code == 302
+
+
+def test_a_suspended_sponsor_has_20_working_days_to_respond(db, compliance_officer):
+    licence = SponsorFactory().licence
+    suspended = services.licence_suspend(
+        licence=licence, actor=compliance_officer, reason="Audit", on=date(2026, 12, 14)
+    )
+    # 20 working days after Monday 14 December 2026, skipping Christmas, Boxing Day (observed) and New Year.
+    assert suspended.suspension_response_due == date(2027, 1, 14)
