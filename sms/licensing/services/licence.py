@@ -19,7 +19,6 @@ from sms.core.lifecycle import lock, transition
 from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
 
-
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
 
 
