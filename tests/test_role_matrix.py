@@ -5,88 +5,13 @@ Each request runs in a transaction that is rolled back, so one case's effects (a
 a granted request) cannot change the next.
 """
 
-from datetime import date
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from sms.accounts.models import User
 from sms.accounts.policy import Action, can
-from sms.certificates.services.allocations import allocation_request_submit
-from sms.certificates.services.certificates import certificate_assign, defined_cos_request
-from sms.certificates.tests.factories import complete_worker, draft, give_allocation
-from sms.licensing.models import SponsorRequest
-from sms.licensing.services import applications
-from sms.licensing.services.personnel import work_site_add
-from sms.licensing.services.requests import variation_request
-from sms.reporting.services import fact_record, obligation_report, person_register_from_certificate
-from tests.factories import make_staff_user
 from tests.routes import all_routes
-
-PDF = b"%PDF-1.4\n%%EOF\n"
-
-# route name -> function(world) giving URL arguments that name a real object the role may reach.
-ARGUMENTS = {
-    "accounts:unlock_account": lambda w: {"user_id": w["level_2"].user_id},
-    "licensing:edit_user": lambda w: {"user_id": w["level_2"].user_id},
-    "licensing:deactivate_user": lambda w: {"user_id": w["level_2"].user_id},
-    "licensing:replace_key_person": lambda w: {"role": "key-contact"},
-    "licensing:close_work_site": lambda w: {"uuid": w["site"].uuid},
-    "licensing:request_detail": lambda w: {"reference": w["request"].reference},
-    "licensing:request_withdraw": lambda w: {"reference": w["request"].reference},
-    "licensing:request_document": lambda w: {"reference": w["request"].reference, "uuid": w["request_document"].uuid},
-    "certificates:detail": lambda w: {"uuid": w["certificate"].uuid},
-    "certificates:edit": lambda w: {"uuid": w["draft"].uuid},
-    "certificates:assign": lambda w: {"uuid": w["draft"].uuid},
-    "certificates:withdraw": lambda w: {"uuid": w["certificate"].uuid},
-    "certificates:add_note": lambda w: {"uuid": w["certificate"].uuid},
-    "certificates:allocation_request": lambda w: {"reference": w["allocation_request"].reference},
-    "certificates:withdraw_allocation_request": lambda w: {"reference": w["allocation_request"].reference},
-    "certificates:ho_allocation_request": lambda w: {"reference": w["allocation_request"].reference},
-    "certificates:ho_defined_request": lambda w: {"reference": w["defined_request"].reference},
-    "certificates:ho_certificate": lambda w: {"reference": w["certificate"].reference},
-    "certificates:ho_record_use": lambda w: {"reference": w["certificate"].reference},
-    "certificates:ho_cancel": lambda w: {"reference": w["certificate"].reference},
-    "reporting:register_certificate": lambda w: {"uuid": w["certificate"].uuid},
-    "reporting:person": lambda w: {"uuid": w["person"].uuid},
-    "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
-    "reporting:obligation": lambda w: {"uuid": w["open_obligation"].uuid},
-    "reporting:report": lambda w: {"uuid": w["open_obligation"].uuid},
-    "reporting:cancel": lambda w: {"uuid": w["open_obligation"].uuid},
-    "reporting:evidence": lambda w: {"uuid": w["reported"].uuid, "document": w["reported"].evidence.get().uuid},
-    "reporting:ho_report": lambda w: {"uuid": w["reported"].uuid},
-    "reporting:ho_evidence": lambda w: {"uuid": w["reported"].uuid, "document": w["reported"].evidence.get().uuid},
-    "licensing:ho_application": lambda w: {"reference": w["application"].reference},
-    "licensing:ho_application_grant": lambda w: {"reference": w["application"].reference},
-    "licensing:ho_application_refuse": lambda w: {"reference": w["application"].reference},
-    "licensing:ho_application_request_information": lambda w: {"reference": w["application"].reference},
-    "licensing:ho_application_document": lambda w: {
-        "reference": w["application"].reference,
-        "uuid": w["application"].documents.get().uuid,
-    },
-    "licensing:ho_request": lambda w: {"reference": w["request"].reference},
-    "licensing:ho_request_grant": lambda w: {"reference": w["request"].reference},
-    "licensing:ho_request_refuse": lambda w: {"reference": w["request"].reference},
-    "licensing:ho_request_document": lambda w: {
-        "reference": w["request"].reference,
-        "uuid": w["request_document"].uuid,
-    },
-    "licensing:ho_sponsor": lambda w: {"uuid": w["sponsor"].uuid},
-    "licensing:ho_suspend": lambda w: {"uuid": w["sponsor"].uuid},
-    "licensing:ho_reinstate": lambda w: {"uuid": w["sponsor"].uuid},
-    "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
-    "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
-}
-
-
-# Routes whose permission depends on the object (Level 2: only certificates they created).
-OBJECT_OF_ROUTE = {
-    "certificates:withdraw": lambda w: w["certificate"],
-    "certificates:add_note": lambda w: w["certificate"],
-    "reporting:report": lambda w: w["open_obligation"],
-}
+from tests.worlds import ARGUMENTS, OBJECT_OF_ROUTE, build_world
 
 
 class _Undo(Exception):
@@ -95,70 +20,7 @@ class _Undo(Exception):
 
 @pytest.fixture
 def world(sponsor, level_1, level_2):
-    application = applications.application_start()
-    answers = {
-        "organisation": {"name": "Harbour Care Ltd"},
-        "size": {"size": "small"},
-        "routes": {"routes": ["skilled_worker"]},
-        "authorising_officer": {
-            "given_name": "Ada",
-            "family_name": "Ng",
-            "email": "ada@harbour.example",
-            "declared_uk_based": True,
-            "declared_no_unspent_convictions": True,
-            "declared_not_bankrupt": True,
-        },
-        "key_contact": {"same_as": "authorising_officer"},
-        "level_1": {"same_as": "authorising_officer"},
-    }
-    for section, value in answers.items():
-        applications.application_save_answers(application=application, section=section, answers=value)
-    applications.application_add_document(application=application, upload=SimpleUploadedFile("a.pdf", PDF))
-    applications.application_submit(application=application, declaration_confirmed=True)
-    request = variation_request(
-        sponsor=sponsor,
-        actor=level_1,
-        kind=SponsorRequest.Kind.LINKED_ENTITIES,
-        details="Branch",
-        uploads=[SimpleUploadedFile("b.pdf", PDF)],
-    )
-    people = {
-        "level_1": level_1,
-        "level_2": level_2,
-        **{role: make_staff_user(role=role, email=f"{role}@ho.example") for role in User.StaffRole.values},
-    }
-    give_allocation(sponsor)
-    certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Assigned"), actor=level_1)
-    person = person_register_from_certificate(certificate=certificate, actor=level_1)
-    fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="Lead")
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date.today())
-    reported = obligation_report(
-        obligation=person.obligations.get(event="employment_ended"),
-        actor=level_1,
-        report={},
-        uploads=[SimpleUploadedFile("c.pdf", PDF)],
-        declaration=True,
-    )
-    return {
-        "person": person,
-        "open_obligation": person.obligations.get(event="role_change"),
-        "reported": reported,
-        "certificate": certificate,
-        "draft": draft(sponsor, level_2, family_name="Drafted"),
-        "allocation_request": allocation_request_submit(
-            sponsor=sponsor, actor=level_1, kind="increase", requested={"worker": 3}, justification="More"
-        ),
-        "defined_request": defined_cos_request(
-            sponsor=sponsor, actor=level_1, data=complete_worker(family_name="Defined")
-        ),
-        "sponsor": sponsor,
-        "level_2": level_2,
-        "site": work_site_add(sponsor=sponsor, address="1 Site Road", opened_on=date(2026, 1, 5), actor=level_1),
-        "application": application,
-        "request": request,
-        "request_document": request.documents.get(),
-        "people": people,
-    }
+    return build_world(sponsor, level_1, level_2)
 
 
 def checked_routes():
