@@ -27,7 +27,11 @@ class ServiceFormView(PolicyMixin, FormView):
         raise NotImplementedError
 
     def get_success_url(self) -> str:
-        raise NotImplementedError
+        """Back where the person came from, unless a view says otherwise."""
+        back = self.get_back_url()
+        if not back:
+            raise NotImplementedError(f"{type(self).__name__} must say where to go after success")
+        return back
 
     def get_context_data(self, **kwargs):
         return {

@@ -42,3 +42,9 @@ def transition(
 def lock(model: type[models.Model], pk) -> models.Model:
     """Fetch a row for update, so two people cannot change its status at once."""
     return model.objects.select_for_update().get(pk=pk)
+
+
+def sources_of(model: type[models.Model], to_status: str) -> list[str]:
+    """Every status the table allows a move to ``to_status`` from: for set-based sweeps, which
+    update many rows at once and must still obey the table."""
+    return [status for status, targets in model.TRANSITIONS.items() if to_status in targets]

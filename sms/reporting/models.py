@@ -180,7 +180,7 @@ class Obligation(TimeStampedModel):
         """For the policy's own-object rule: a Level 2 user may report worker or student activity only on
         certificates they both created and assigned (seed 000). Organisation events belong to no one."""
         certificate = self.person.certificate if self.person_id else None
-        if EVENTS[self.event].about == "organisation" or certificate is None:
+        if not EVENTS[self.event].level_2_may_report or certificate is None:
             return None
         return certificate.created_by_id if certificate.assigned_by_id == certificate.created_by_id else None
 

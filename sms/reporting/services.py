@@ -152,13 +152,20 @@ def obligation_open(
     return obligation
 
 
-def tell_about(obligation: Obligation) -> None:
-    """Email the sponsor's Level 1 users, and the Level 2 user whose certificate it is, that a report is due."""
-    recipients = set(
-        User.objects.filter(sponsor_id=obligation.sponsor_id, level=User.Level.LEVEL_1, is_active=True).values_list(
+def level_1_emails(sponsor_id) -> set[str]:
+    return set(
+        User.objects.filter(sponsor_id=sponsor_id, level=User.Level.LEVEL_1, is_active=True).values_list(
             "email", flat=True
         )
     )
+
+
+def tell_about(obligation: Obligation, *, level_1: set[str] | None = None) -> None:
+    """Email the sponsor's Level 1 users, and the Level 2 user whose certificate it is, that a report is due.
+
+    ``level_1`` lets the sweep look the Level 1 users up once per sponsor.
+    """
+    recipients = set(level_1_emails(obligation.sponsor_id) if level_1 is None else level_1)
     certificate = obligation.person.certificate if obligation.person_id else None
     if (
         certificate is not None
@@ -493,10 +500,12 @@ def _bulk_open(rows) -> int:
     computing each deadline with the sponsor's nation and closure days (fetched once per nation)."""
     if not rows:
         return 0
+    sponsor_ids = {row[0].pk for row in rows}
+    nations = dict(Licence.objects.filter(sponsor_id__in=sponsor_ids).values_list("sponsor_id", "nation"))
     closures_by_nation: dict[str, frozenset] = {}
     obligations = []
     for sponsor, event, trigger, key, person, fact, change in rows:
-        nation = _nation(sponsor.pk)
+        nation = nations.get(sponsor.pk, "england-and-wales")
         closures = closures_by_nation.setdefault(nation, closure_days(nation=nation))
         legal, target = detection.deadlines(
             trigger,
@@ -512,10 +521,11 @@ def _bulk_open(rows) -> int:
             )
         )  # fmt: skip
     created = Obligation.objects.bulk_create(obligations, ignore_conflicts=True)
+    level_1_by_sponsor = {sponsor_id: level_1_emails(sponsor_id) for sponsor_id in sponsor_ids}
     for obligation in Obligation.objects.filter(
-        sponsor_id__in={o.sponsor_id for o in obligations}, source_key__in=[o.source_key for o in obligations]
+        sponsor_id__in=sponsor_ids, source_key__in=[o.source_key for o in obligations]
     ).select_related("person__certificate__created_by"):
-        tell_about(obligation)
+        tell_about(obligation, level_1=level_1_by_sponsor[obligation.sponsor_id])
     by_sponsor: dict[int, int] = {}
     for obligation in obligations:
         by_sponsor[obligation.sponsor_id] = by_sponsor.get(obligation.sponsor_id, 0) + 1

@@ -18,7 +18,7 @@ from sms.certificates import rules
 from sms.certificates.models import Certificate, DefinedCosRequest, Occupation, SalaryThreshold, certificate_reference
 from sms.certificates.services.allocations import allocation_consume
 from sms.core.exceptions import DomainError
-from sms.core.lifecycle import check_transition, lock, transition
+from sms.core.lifecycle import check_transition, lock, sources_of, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, RouteCategory, Sponsor
@@ -318,7 +318,7 @@ def certificates_expire(*, today: date | None = None) -> tuple[int, int]:
     Returns (certificates expired, defined requests lapsed).
     """
     today = today or timezone.localdate()
-    due = Certificate.objects.filter(status=Status.ASSIGNED, expires_on__lt=today)
+    due = Certificate.objects.filter(status__in=sources_of(Certificate, Status.EXPIRED), expires_on__lt=today)
     by_sponsor = dict(due.values("sponsor_id").annotate(count=Count("id")).values_list("sponsor_id", "count"))
     expired = due.update(status=Status.EXPIRED, closed_at=timezone.now())
     for sponsor_id, count in by_sponsor.items():
@@ -328,9 +328,22 @@ def certificates_expire(*, today: date | None = None) -> tuple[int, int]:
             sponsor=Sponsor(pk=sponsor_id),
             payload={"count": count, "as_of": today.isoformat()},
         )
-    lapsed = DefinedCosRequest.objects.filter(
-        status=DefinedCosRequest.Status.GRANTED, assign_by__lt=today, certificate__status=Status.DRAFT
-    ).update(status=DefinedCosRequest.Status.LAPSED)
+    to_lapse = DefinedCosRequest.objects.filter(
+        status__in=sources_of(DefinedCosRequest, DefinedCosRequest.Status.LAPSED),
+        assign_by__lt=today,
+        certificate__status=Status.DRAFT,
+    )
+    lapsing = list(to_lapse.values_list("pk", "sponsor_id", "reference"))
+    lapsed = DefinedCosRequest.objects.filter(pk__in=[pk for pk, _, _ in lapsing]).update(
+        status=DefinedCosRequest.Status.LAPSED
+    )
+    for _, sponsor_id, reference in lapsing:
+        audit.record(
+            actor=None,
+            verb=Verb.DEFINED_COS_DECIDED,
+            sponsor=Sponsor(pk=sponsor_id),
+            payload={"reference": reference, "status": DefinedCosRequest.Status.LAPSED, "as_of": today.isoformat()},
+        )
     return expired, lapsed
 
 

@@ -188,8 +188,11 @@ def test_a_granted_defined_cos_lapses_if_not_assigned_in_three_months(sponsor, l
     services.defined_cos_decide(request=request, actor=caseworker, grant=True, reason="")
     request.refresh_from_db()
     assert services.certificates_expire(today=request.assign_by + timedelta(days=1)) == (0, 1)
+    assert services.certificates_expire(today=request.assign_by + timedelta(days=1)) == (0, 0)
     request.refresh_from_db()
     assert request.status == DefinedCosRequest.Status.LAPSED
+    lapse = AuditEvent.objects.get(verb=Verb.DEFINED_COS_DECIDED, payload__status="lapsed")
+    assert (lapse.sponsor_id, lapse.payload["reference"]) == (sponsor.pk, request.reference)
 
 
 def test_a_defined_cos_request_must_pass_the_rules_first(sponsor, level_1):

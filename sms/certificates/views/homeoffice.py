@@ -131,9 +131,6 @@ class CertificateRecordUseView(ServiceFormView):
     def get_back_url(self):
         return reverse("certificates:ho_certificate", args=[self.certificate.reference])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
     def perform(self, data):
         services.certificate_mark_used(
             certificate=self.certificate,
@@ -170,9 +167,6 @@ class CertificateCancelView(ServiceFormView):
 
     def get_back_url(self):
         return reverse("certificates:ho_certificate", args=[self.certificate.reference])
-
-    def get_success_url(self):
-        return self.get_back_url()
 
     def perform(self, data):
         services.certificate_cancel(certificate=self.certificate, actor=self.request.user, reason=data["reason"])

@@ -190,9 +190,6 @@ class CertificateWithdrawView(ServiceFormView):
     def get_back_url(self):
         return reverse("certificates:detail", args=[self.certificate.uuid])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
     def perform(self, data):
         services.certificate_withdraw(certificate=self.certificate, actor=self.request.user, reason=data["reason"])
         return "Certificate withdrawn"

@@ -3,6 +3,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from sms.certificates.models import Certificate, DefinedCosRequest
+from sms.core.lifecycle import sources_of
 from sms.licensing.models import Licence
 from tests.factories import SponsorFactory
 
@@ -26,3 +28,9 @@ def test_the_sweep_expires_due_licences_and_a_second_run_changes_nothing(db):
     )
     licence.refresh_from_db()
     assert licence.status == Licence.Status.EXPIRED
+
+
+def test_set_based_sweeps_move_only_from_statuses_the_tables_allow():
+    assert sources_of(Licence, Licence.Status.EXPIRED) == [Licence.Status.ACTIVE, Licence.Status.SUSPENDED]
+    assert sources_of(Certificate, Certificate.Status.EXPIRED) == [Certificate.Status.ASSIGNED]
+    assert sources_of(DefinedCosRequest, DefinedCosRequest.Status.LAPSED) == [DefinedCosRequest.Status.GRANTED]

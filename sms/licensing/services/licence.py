@@ -15,7 +15,7 @@ from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
-from sms.core.lifecycle import lock, transition
+from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
 
@@ -145,7 +145,7 @@ def licences_expire(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     due = list(
         Licence.objects.select_for_update()
-        .filter(status__in=[Licence.Status.ACTIVE, Licence.Status.SUSPENDED], expiry_date__lt=today)
+        .filter(status__in=sources_of(Licence, Licence.Status.EXPIRED), expiry_date__lt=today)
         .select_related("sponsor")
     )
     if not due:

@@ -82,9 +82,6 @@ class ApplicationDecisionView(ServiceFormView):
     def get_back_url(self):
         return reverse("licensing:ho_application", args=[self.application.reference])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
 
 class ApplicationGrantView(ApplicationDecisionView):
     form_class = forms.GrantApplicationForm
@@ -199,9 +196,6 @@ class RequestDecisionView(ServiceFormView):
     def get_back_url(self):
         return reverse("licensing:ho_request", args=[self.sponsor_request.reference])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
 
 class RequestGrantView(RequestDecisionView):
     form_class = forms.OptionalReasonForm
@@ -268,9 +262,6 @@ class LicenceEnforcementView(ServiceFormView):
     def get_back_url(self):
         return reverse("licensing:ho_sponsor", args=[self.sponsor.uuid])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
     def perform(self, data):
         self.service(licence=self.sponsor.licence, actor=self.request.user, reason=data["reason"])
         return self.done
@@ -322,9 +313,6 @@ class RouteRatingView(ServiceFormView):
 
     def get_back_url(self):
         return reverse("licensing:ho_sponsor", args=[self.sponsor.uuid])
-
-    def get_success_url(self):
-        return self.get_back_url()
 
     def perform(self, data):
         licence_services.licence_route_rate(

@@ -106,9 +106,6 @@ class FactRecordView(ServiceFormView):
     def get_back_url(self):
         return reverse("reporting:person", args=[self.person.uuid])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
     def perform(self, data):
         before = self.person.obligations.count()
         services.fact_record(
@@ -193,9 +190,6 @@ class ObligationReportView(ServiceFormView):
     def get_back_url(self):
         return reverse("reporting:obligation", args=[self.obligation.uuid])
 
-    def get_success_url(self):
-        return self.get_back_url()
-
     def perform(self, data):
         evidence = data.get("evidence")
         reported = services.obligation_report(
@@ -219,9 +213,6 @@ class ObligationCancelView(ServiceFormView):
 
     def get_back_url(self):
         return reverse("reporting:obligation", args=[self.obligation.uuid])
-
-    def get_success_url(self):
-        return self.get_back_url()
 
     def perform(self, data):
         services.obligation_cancel(obligation=self.obligation, actor=self.request.user, reason=data["reason"])
