@@ -45,6 +45,7 @@ sweep: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles $(CSS)

@@ -1,4 +1,8 @@
-"""Fixtures shared by every test: sponsors and users made through the real services."""
+"""Fixtures shared by every test: sponsors and users made through the real services.
+
+Reference data (fees, occupations, thresholds) is loaded by post_migrate receivers, after the test
+database is migrated and again after every flush of a transactional test.
+"""
 
 import os
 
@@ -8,33 +12,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sms.accounts.models import User  # noqa: E402
-from sms.certificates.models import Occupation, SalaryThreshold  # noqa: E402
-from sms.certificates.reference_data import load_certificate_reference_data  # noqa: E402
-from sms.core.models import FeeRate  # noqa: E402
-from sms.core.reference_data import load_licence_fees  # noqa: E402
-from sms.licensing.models import Route  # noqa: E402
 from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Every database test starts with the reference data migrations load (fees), as production has.
-
-    Tests on a transactional database (live server, threads) end with a flush that empties every
-    table, so later tests would otherwise find none. Loading is idempotent and, in ordinary tests,
-    rolled back with the test's transaction.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    names = request.fixturenames
-    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names:
-        request.getfixturevalue("transactional_db")
-    elif marker or "db" in names:
-        request.getfixturevalue("db")
-    else:
-        return
-    if not Occupation.objects.exists():
-        load_licence_fees(FeeRate)
-        load_certificate_reference_data(Occupation, SalaryThreshold, FeeRate, set(Route.values))
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("sms.core.urls")),
+    path("", include("sms.portal.urls")),
     path("", include("sms.accounts.urls")),
-    path("", include("sms.audit.urls")),
+    path("", include("sms.trail.urls")),
     path("", include("sms.licensing.urls")),
     path("", include("sms.certificates.urls")),
     path("", include("sms.reporting.urls")),

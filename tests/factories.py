@@ -3,8 +3,8 @@
 import factory
 
 from sms.accounts import services as accounts
-from sms.accounts.models import User
-from sms.licensing.models import KeyPersonRole, Route, Sponsor
+from sms.accounts.models import Sponsor, User
+from sms.licensing.models import KeyPersonRole, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 

@@ -25,7 +25,7 @@ from sms.certificates.services.certificates import certificate_assign, certifica
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services.personnel import work_site_add
-from sms.licensing.services.requests import variation_request
+from sms.licensing.services.requests import variation_request_submit
 from sms.reporting.services import fact_record, obligation_report, person_register_from_certificate
 from tests.factories import make_sponsor_user
 from tests.routes import all_routes
@@ -86,7 +86,7 @@ def world(sponsor, level_1, level_2):
     audit.record(actor=level_1, verb=Verb.PASSWORD_CHANGED, target=level_1, payload={"marker": "ACME-SECRET"})
     audit.record(actor=level_2, verb=Verb.SIGNED_IN, target=level_2)
     site = work_site_add(sponsor=sponsor, address="Acme Secret Site, Leeds", opened_on=date(2026, 1, 5), actor=level_1)
-    request = variation_request(
+    request = variation_request_submit(
         sponsor=sponsor,
         actor=level_1,
         kind=SponsorRequest.Kind.LINKED_ENTITIES,

@@ -10,7 +10,7 @@ def test_healthz_answers_200_when_the_database_is_reachable(client, db):
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client, db):
-    with mock.patch("sms.core.views.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch("sms.portal.views.connection.cursor", side_effect=OperationalError("connection refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sms.accounts.models import User
 from sms.certificates.services.allocations import allocation_request_submit
-from sms.certificates.services.certificates import certificate_assign, defined_cos_request
+from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
-from sms.licensing.services.requests import variation_request
+from sms.licensing.services.requests import variation_request_submit
 from sms.reporting.services import fact_record, obligation_report, person_register_from_certificate
 from tests.factories import make_staff_user
 
@@ -52,7 +52,7 @@ ARGUMENTS = {
     "reporting:ho_report": lambda w: {"uuid": w["reported"].uuid},
     "reporting:ho_evidence": lambda w: {"uuid": w["reported"].uuid, "document": w["reported"].evidence.get().uuid},
     "licensing:ho_application": lambda w: {"reference": w["application"].reference},
-    "licensing:ho_application_grant": lambda w: {"reference": w["application"].reference},
+    "portal:ho_application_grant": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_refuse": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_request_information": lambda w: {"reference": w["application"].reference},
     "licensing:ho_application_document": lambda w: {
@@ -103,7 +103,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
         applications.application_save_answers(application=application, section=section, answers=value)
     applications.application_add_document(application=application, upload=SimpleUploadedFile("a.pdf", PDF))
     applications.application_submit(application=application, declaration_confirmed=True)
-    request = variation_request(
+    request = variation_request_submit(
         sponsor=sponsor,
         actor=level_1,
         kind=SponsorRequest.Kind.LINKED_ENTITIES,
@@ -136,7 +136,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
         "allocation_request": allocation_request_submit(
             sponsor=sponsor, actor=level_1, kind="increase", requested={"worker": 3}, justification="More"
         ),
-        "defined_request": defined_cos_request(
+        "defined_request": defined_cos_request_submit(
             sponsor=sponsor, actor=level_1, data=complete_worker(family_name="Defined")
         ),
         "sponsor": sponsor,

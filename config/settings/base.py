@@ -44,13 +44,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     # The project's apps, one per part of the domain
+    # The project's apps, bottom layer first (docs/architecture.md; `lint-imports` keeps the order).
     "sms.core",
+    "sms.audit",
+    "sms.notifications",
+    "sms.accounts",
     "sms.licensing",
     "sms.certificates",
     "sms.reporting",
-    "sms.accounts",
-    "sms.audit",
-    "sms.notifications",
+    "sms.trail",
+    "sms.portal",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "sms.accounts.middleware.MultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "sms.licensing.middleware.LicenceAccessMiddleware",
+    "sms.accounts.middleware.SignInAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lockout into our own response.
     "axes.middleware.AxesMiddleware",
@@ -87,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "sms.core.context_processors.service",
+                "sms.portal.navigation.service",
             ],
         },
     },
@@ -119,7 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sms.accounts.passwords.NotAllNumbersValidator"},
 ]
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:signed_out"
 
 # Single-use links: Django's token generator binds each link to the password hash and last

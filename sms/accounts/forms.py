@@ -3,10 +3,8 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 
-from sms.audit import services as audit
-from sms.audit.models import Verb
+from sms.accounts.services import sign_in_check
 from sms.core.forms import GovukForm
-from sms.licensing.selectors import licence_ended_message
 
 PASSWORD_ATTRS = {"autocomplete": "current-password", "spellcheck": "false"}
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "spellcheck": "false"}
@@ -43,10 +41,9 @@ class SignInForm(GovukForm):
             if self.user is None:
                 # When the account is locked, django-axes replaces this page with the lockout page.
                 raise forms.ValidationError("Enter a correct email address and password", code="invalid_login")
-            ended = licence_ended_message(self.user)
-            if ended:
-                audit.record(actor=self.user, verb=Verb.SIGN_IN_REFUSED_LICENCE_ENDED, target=self.user)
-                raise forms.ValidationError(ended, code="licence_ended")
+            refusal = sign_in_check(user=self.user)
+            if refusal:
+                raise forms.ValidationError(refusal, code="sign_in_refused")
         return cleaned
 
 

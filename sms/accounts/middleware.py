@@ -1,12 +1,14 @@
-"""Sign-in guards that run on every request: inactivity timeout and multi-factor authentication."""
+"""Sign-in guards that run on every request: inactivity timeout, multi-factor authentication, access rules."""
 
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from sms.accounts.access import sign_in_refusal
 from sms.accounts.services import confirmed_totp_device
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -65,3 +67,19 @@ class MultiFactorMiddleware:
         if settings.MFA_REQUIRED:
             return redirect("accounts:mfa_setup")
         return None
+
+
+class SignInAccessMiddleware:
+    """End the session of a person who may no longer sign in (an ended licence), and tell them why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = sign_in_refusal(request.user)
+            if reason:
+                logout(request)
+                messages.error(request, reason)
+                return redirect("accounts:sign_in")
+        return self.get_response(request)

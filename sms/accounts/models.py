@@ -6,7 +6,40 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sms.core.identifiers import code_with_check
-from sms.licensing.models import Sponsor
+from sms.core.models import TimeStampedModel
+
+
+class SponsorSize(models.TextChoices):
+    """Sets the fees (licence, Immigration Skills Charge)."""
+
+    SMALL = "small", "Small or charitable"
+    LARGE = "large", "Medium or large"
+
+
+class Sponsor(TimeStampedModel):
+    """An organisation that holds a sponsor licence: the tenant of the system.
+
+    Everything a sponsor owns carries a foreign key to it, and no sponsor user may see another
+    sponsor's data (domain.md section 1).
+    """
+
+    name = models.CharField(max_length=255)
+    registered_number = models.CharField(max_length=50, blank=True)
+    size = models.CharField(max_length=10, choices=SponsorSize.choices, default=SponsorSize.LARGE)
+    registered_address = models.TextField(blank=True)
+    trading_address = models.TextField(blank=True)
+    # The sponsor's own target for reporting, ahead of the legal deadline (domain.md section 5).
+    internal_target_working_days = models.PositiveSmallIntegerField(default=5)
+
+    # Marks the tenant for code below accounts (the audit writer) that must not import this model.
+    is_tenant = True
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 USER_ID_PREFIX = "U"
 USER_ID_LENGTH = 9

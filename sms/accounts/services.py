@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sms.accounts.access import sign_in_refusal
 from sms.accounts.models import User
 from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
 from sms.audit import services as audit
@@ -147,6 +148,14 @@ def password_change(*, user: User, new_password: str) -> User:
     user.save(update_fields=["password"])
     audit.record(actor=user, verb=Verb.PASSWORD_CHANGED, target=user)
     return user
+
+
+def sign_in_check(*, user: User) -> str | None:
+    """Why ``user``, whose password was right, may not sign in (audited), or None when they may."""
+    reason = sign_in_refusal(user)
+    if reason:
+        audit.record(actor=user, verb=Verb.SIGN_IN_REFUSED, target=user, payload={"reason": reason})
+    return reason
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:

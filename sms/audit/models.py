@@ -33,7 +33,7 @@ class Verb(models.TextChoices):
     USER_DETAILS_CHANGED = "user_details_changed", "User details changed"
     USER_DEACTIVATED = "user_deactivated", "User deactivated"
     ACCESS_REVIEW_COMPLETED = "access_review_completed", "Access review completed"
-    SIGN_IN_REFUSED_LICENCE_ENDED = "sign_in_refused_licence_ended", "Sign-in refused: licence ended"
+    SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
     APPLICATION_SUBMITTED = "application_submitted", "Licence application submitted"
     APPLICATION_INFORMATION_REQUESTED = "application_information_requested", "More information requested"
     APPLICATION_INFORMATION_PROVIDED = "application_information_provided", "More information provided"
@@ -86,7 +86,7 @@ class Verb(models.TextChoices):
 class AuditEvent(models.Model):
     """One thing that happened: who did what to what, when and from where."""
 
-    sponsor = models.ForeignKey("licensing.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sponsor = models.ForeignKey("accounts.Sponsor", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -11,7 +11,6 @@ from django.utils import timezone
 from sms.audit.chain import GENESIS_HASH, chain_key, event_hash, hashed_fields
 from sms.audit.context import current_ip
 from sms.audit.models import AuditEvent, Verb
-from sms.licensing.models import Sponsor
 
 _UNSET = object()
 
@@ -42,7 +41,7 @@ def record(
     target's own sponsor when it has one. The IP address defaults to the current request's.
     """
     if sponsor is _UNSET:
-        if isinstance(target, Sponsor):
+        if getattr(target, "is_tenant", False):  # a sponsor is the head of its own chain
             sponsor = target
         else:
             sponsor = getattr(target, "sponsor", None) or getattr(actor, "sponsor", None)

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from sms.accounts.models import Sponsor
 from sms.core.identifiers import code_with_check
 from sms.core.models import TimeStampedModel
-from sms.licensing.models import Route, Sponsor
+from sms.licensing.models import Route
 
 REFERENCE_LENGTH = 11
 

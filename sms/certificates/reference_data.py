@@ -1,4 +1,4 @@
-"""Reference data for certificates, loaded by migrations and reloadable from CSV.
+"""Reference data for certificates, loaded after every migrate and flush, and reloadable from CSV.
 
 - SOC 2020 occupations (``data/soc2020.csv``): skill level, going rate, national pay scale, the
   routes each may be sponsored on, effective from 22 July 2025. The shipped rows cover occupations
@@ -18,6 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+
+from sms.certificates.models import Occupation, SalaryThreshold
+from sms.core.models import FeeRate
+from sms.licensing.models import Route
 
 SOC_CSV = Path(__file__).resolve().parent / "data" / "soc2020.csv"
 SOC_COLUMNS = [
@@ -125,3 +129,8 @@ def load_certificate_reference_data(occupation_model, threshold_model, fee_rate_
         fee_rate_model.objects.update_or_create(
             kind=kind, sponsor_size=size, effective_from=start, defaults={"amount_pence": pence, "source": FEES_SOURCE}
         )
+
+
+def reference_data_load(**kwargs) -> None:
+    """post_migrate receiver (connected in CertificatesConfig.ready)."""
+    load_certificate_reference_data(Occupation, SalaryThreshold, FeeRate, set(Route.values))

@@ -1,5 +1,5 @@
-"""Reference data every installation starts with, loaded by migrations (and reloaded by the test
-suite after tests that flush the database).
+"""Reference data every installation starts with, loaded after every migrate and every flush (a
+post_migrate receiver, so a test that empties the database gets it back).
 
 Sponsor licence application and renewal fees (Home Office fees regulations): small or charitable
 sponsors GBP 536 and others GBP 1,476 until 8 April 2025; from 9 April 2025 GBP 574 and GBP 1,579.
@@ -7,6 +7,8 @@ Administrators add later figures as FeeRate rows.
 """
 
 from datetime import date
+
+from sms.core.models import FeeRate
 
 LICENCE_FEES = [
     ("small", 53600, date(2017, 4, 6)),
@@ -28,3 +30,8 @@ def load_licence_fees(fee_rate_model) -> None:
                 effective_from=start,
                 defaults={"amount_pence": pence, "source": LICENCE_FEES_SOURCE},
             )
+
+
+def reference_data_load(**kwargs) -> None:
+    """post_migrate receiver (connected in CoreConfig.ready)."""
+    load_licence_fees(FeeRate)

@@ -4,10 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
 from sms.core.forms import GovukForm, uk_date_field
 from sms.core.uploads import validate_upload
-from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest, SponsorSize
+from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
 SAME_AS_KC = "key_contact"

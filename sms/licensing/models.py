@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sms.accounts.models import Sponsor
 from sms.core.dates import Nation
 from sms.core.identifiers import check_character, code_with_check, random_code
 from sms.core.models import TimeStampedModel
@@ -85,35 +86,6 @@ class Rating(models.TextChoices):
     A = "a", "A-rating"
     B = "b", "B-rating"
     PROVISIONAL = "provisional", "Provisional"
-
-
-class SponsorSize(models.TextChoices):
-    """Sets the fees (licence, Immigration Skills Charge)."""
-
-    SMALL = "small", "Small or charitable"
-    LARGE = "large", "Medium or large"
-
-
-class Sponsor(TimeStampedModel):
-    """An organisation that holds a sponsor licence: the tenant of the system.
-
-    Everything a sponsor owns carries a foreign key to it, and no sponsor user may see another
-    sponsor's data (domain.md section 1).
-    """
-
-    name = models.CharField(max_length=255)
-    registered_number = models.CharField(max_length=50, blank=True)
-    size = models.CharField(max_length=10, choices=SponsorSize.choices, default=SponsorSize.LARGE)
-    registered_address = models.TextField(blank=True)
-    trading_address = models.TextField(blank=True)
-    # The sponsor's own target for reporting, ahead of the legal deadline (domain.md section 5).
-    internal_target_working_days = models.PositiveSmallIntegerField(default=5)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Licence(TimeStampedModel):

@@ -7,19 +7,20 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sms.accounts.models import User
+from sms.accounts.access import refuse_sign_in_when
+from sms.accounts.models import Sponsor, User
 from sms.licensing.models import (
     AccessReview,
     KeyPerson,
     Licence,
     LicenceApplication,
     LicenceRoute,
-    Sponsor,
     SponsorRequest,
     WorkSite,
 )
 
 
+@refuse_sign_in_when
 def licence_ended_message(user) -> str | None:
     """Why a sponsor user may not sign in, or None if they may.
 

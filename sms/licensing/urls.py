@@ -17,7 +17,6 @@ urlpatterns = [
     ),
     path("apply/<slug:slug>/", apply.ApplyStepView.as_view(), name="apply_step"),
     # Sponsor side.
-    path("licence/", sponsor.LicenceSummaryView.as_view(), name="summary"),
     path("licence/users/", sponsor.AccessRegisterView.as_view(), name="access_register"),
     path("licence/users/review/", sponsor.AccessReviewView.as_view(), name="access_review"),
     path("licence/users/add/", sponsor.Level2UserAddView.as_view(), name="add_level_2"),
@@ -48,11 +47,6 @@ urlpatterns = [
     path("home-office/applications/", homeoffice.ApplicationQueueView.as_view(), name="ho_applications"),
     path(
         "home-office/applications/<str:reference>/", homeoffice.ApplicationDetailView.as_view(), name="ho_application"
-    ),
-    path(
-        "home-office/applications/<str:reference>/grant/",
-        homeoffice.ApplicationGrantView.as_view(),
-        name="ho_application_grant",
     ),
     path(
         "home-office/applications/<str:reference>/refuse/",

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "sms.reporting"
     label = "reporting"
+
+    def ready(self) -> None:
+        # Connects the receiver that opens obligations for organisation changes licensing records.
+        from sms.reporting import services  # noqa: F401

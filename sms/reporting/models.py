@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from sms.accounts.models import Sponsor
 from sms.core.models import TimeStampedModel
 from sms.core.uploads import UploadedDocument
-from sms.licensing.models import ReportableChange, Sponsor
+from sms.licensing.models import ReportableChange
 from sms.reporting.catalogue import EVENT_CHOICES, EVENTS
 
 

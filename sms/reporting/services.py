@@ -11,9 +11,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.dispatch import receiver
 from django.utils import timezone
 
-from sms.accounts.models import User
+from sms.accounts.models import Sponsor, User
 from sms.accounts.policy import Action, can
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -22,7 +23,8 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
 from sms.core.selectors import closure_days
 from sms.core.uploads import safe_display_name, validate_upload
-from sms.licensing.models import Licence, ReportableChange, Sponsor
+from sms.licensing.models import Licence, ReportableChange
+from sms.licensing.signals import reportable_change_recorded
 from sms.notifications.services import email_enqueue
 from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
@@ -148,7 +150,7 @@ def obligation_open(
         sponsor=sponsor,
         payload={"event": event, "trigger_date": trigger_date.isoformat(), "legal_deadline": legal.isoformat()},
     )
-    tell_about(obligation)
+    obligation_notify(obligation)
     return obligation
 
 
@@ -160,7 +162,7 @@ def level_1_emails(sponsor_id) -> set[str]:
     )
 
 
-def tell_about(obligation: Obligation, *, level_1: set[str] | None = None) -> None:
+def obligation_notify(obligation: Obligation, *, level_1: set[str] | None = None) -> None:
     """Email the sponsor's Level 1 users, and the Level 2 user whose certificate it is, that a report is due.
 
     ``level_1`` lets the sweep look the Level 1 users up once per sponsor.
@@ -425,8 +427,9 @@ def _detect_from_fact(fact: Fact, *, previous_salary, today: date, actor, closur
             )  # fmt: skip
 
 
-def reportable_change_open_obligation(change: ReportableChange, *, actor=None) -> Obligation | None:
-    """An organisation change opens its obligation (10 working days for key personnel, 20 for the rest)."""
+@receiver(reportable_change_recorded)
+def reportable_change_open_obligation(*, change: ReportableChange, actor=None, **kwargs) -> Obligation | None:
+    """An organisation change opens its obligation (sent by licensing when it records the change)."""
     return obligation_open(
         sponsor=change.sponsor,
         event=change.event,
@@ -525,7 +528,7 @@ def _bulk_open(rows) -> int:
     for obligation in Obligation.objects.filter(
         sponsor_id__in=sponsor_ids, source_key__in=[o.source_key for o in obligations]
     ).select_related("person__certificate__created_by"):
-        tell_about(obligation, level_1=level_1_by_sponsor[obligation.sponsor_id])
+        obligation_notify(obligation, level_1=level_1_by_sponsor[obligation.sponsor_id])
     by_sponsor: dict[int, int] = {}
     for obligation in obligations:
         by_sponsor[obligation.sponsor_id] = by_sponsor.get(obligation.sponsor_id, 0) + 1

@@ -13,7 +13,7 @@ from tests.routes import all_routes
 from tests.worlds import ARGUMENTS, build_world
 
 NOT_PAGES = {
-    "core:healthz",
+    "portal:healthz",
     "audit:export",
     "audit:home_office_export",
     "certificates:import_template",

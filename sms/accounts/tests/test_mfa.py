@@ -55,7 +55,7 @@ def test_after_enrolment_signing_in_needs_a_code_from_the_app(client, level_1, t
     client.post(reverse("accounts:sign_out"))
 
     sign_in(client, level_1)
-    held = client.get(reverse("core:sponsor_home"))
+    held = client.get(reverse("portal:sponsor_home"))
     assert held.url == reverse("accounts:mfa_verify")
     wrong = client.post(reverse("accounts:mfa_verify"), {"code": "123456"})
     assert "The security code is not right" in wrong.content.decode()
@@ -70,7 +70,7 @@ def test_after_enrolment_signing_in_needs_a_code_from_the_app(client, level_1, t
     device = services.confirmed_totp_device(level_1)
     passed = client.post(reverse("accounts:mfa_verify"), {"code": current_code(device)})
     assert passed.status_code == 302
-    assert client.get(reverse("core:sponsor_home")).status_code == 200
+    assert client.get(reverse("portal:sponsor_home")).status_code == 200
 
 
 def test_a_recovery_code_signs_in_once(client, level_1):
@@ -103,16 +103,16 @@ def test_new_recovery_codes_replace_the_old_ones(client, level_1, time_machine):
 def test_when_mfa_is_required_a_person_without_an_app_must_set_one_up(client, level_1, settings):
     settings.MFA_REQUIRED = True
     sign_in(client, level_1)
-    assert client.get(reverse("core:sponsor_home")).url == reverse("accounts:mfa_setup")
+    assert client.get(reverse("portal:sponsor_home")).url == reverse("accounts:mfa_setup")
     assert client.get(reverse("audit:trail")).url == reverse("accounts:mfa_setup")
     enrol(client, level_1)
-    assert client.get(reverse("core:sponsor_home")).status_code == 200
+    assert client.get(reverse("portal:sponsor_home")).status_code == 200
 
 
 def test_mfa_is_optional_in_the_demo_settings(client, level_1, settings):
     settings.MFA_REQUIRED = False
     sign_in(client, level_1)
-    assert client.get(reverse("core:sponsor_home")).status_code == 200
+    assert client.get(reverse("portal:sponsor_home")).status_code == 200
 
 
 def test_cannot_start_enrolment_twice(level_1):

@@ -11,7 +11,7 @@ from sms.audit.models import AuditEvent, Verb
 def test_sign_in_with_the_right_password_goes_to_the_sponsor_home_and_is_audited(client, level_1):
     response = sign_in(client, level_1)
     assert response.status_code == 302
-    assert client.get(response.url, follow=True).request["PATH_INFO"] == reverse("core:sponsor_home")
+    assert client.get(response.url, follow=True).request["PATH_INFO"] == reverse("portal:sponsor_home")
     assert AuditEvent.objects.filter(verb=Verb.SIGNED_IN, actor=level_1, sponsor=level_1.sponsor).exists()
 
 
@@ -24,8 +24,8 @@ def test_email_address_is_not_case_sensitive(client, level_1):
 
 def test_home_office_staff_land_on_the_home_office_home(client, caseworker):
     sign_in(client, caseworker)
-    response = client.get(reverse("core:home"))
-    assert response.url == reverse("core:home_office_home")
+    response = client.get(reverse("portal:home"))
+    assert response.url == reverse("portal:home_office_home")
 
 
 def test_wrong_password_shows_an_error_and_is_audited_against_the_account(client, level_1):
@@ -102,11 +102,11 @@ def test_sign_out_needs_post_and_is_audited(client, level_1):
     response = client.post(reverse("accounts:sign_out"))
     assert response.url == reverse("accounts:signed_out")
     assert AuditEvent.objects.filter(verb=Verb.SIGNED_OUT, actor=level_1).exists()
-    assert client.get(reverse("core:sponsor_home")).status_code == 302
+    assert client.get(reverse("portal:sponsor_home")).status_code == 302
 
 
 def test_pages_need_sign_in(client, db):
-    response = client.get(reverse("core:sponsor_home"))
+    response = client.get(reverse("portal:sponsor_home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:sign_in"))
 

@@ -10,7 +10,7 @@ def test_a_request_after_twenty_minutes_idle_signs_the_person_out(client, level_
     time_machine.move_to("2026-11-22 09:00:00Z")
     sign_in(client, level_1)
     time_machine.move_to("2026-11-22 09:20:01Z")
-    response = client.get(reverse("core:sponsor_home"))
+    response = client.get(reverse("portal:sponsor_home"))
     assert response.url == reverse("accounts:sign_in") + "?timeout=1"
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(verb=Verb.SIGNED_OUT_INACTIVE, actor=level_1).exists()
@@ -24,7 +24,7 @@ def test_activity_within_the_limit_keeps_the_person_signed_in(client, level_1, t
     sign_in(client, level_1)
     for minute in (19, 38, 57):
         time_machine.move_to(f"2026-11-22 09:{minute:02d}:00Z")
-        assert client.get(reverse("core:sponsor_home")).status_code == 200
+        assert client.get(reverse("portal:sponsor_home")).status_code == 200
 
 
 def test_stay_signed_in_resets_the_clock(client, level_1, time_machine):
@@ -34,7 +34,7 @@ def test_stay_signed_in_resets_the_clock(client, level_1, time_machine):
     extended = client.post(reverse("accounts:extend_session"))
     assert extended.json() == {"timeout_seconds": 1200}
     time_machine.move_to("2026-11-22 09:37:00Z")
-    assert client.get(reverse("core:sponsor_home")).status_code == 200
+    assert client.get(reverse("portal:sponsor_home")).status_code == 200
 
 
 def test_the_timeout_is_configurable(client, level_1, time_machine, settings):
@@ -42,13 +42,13 @@ def test_the_timeout_is_configurable(client, level_1, time_machine, settings):
     time_machine.move_to("2026-11-22 09:00:00Z")
     sign_in(client, level_1)
     time_machine.move_to("2026-11-22 09:01:30Z")
-    assert client.get(reverse("core:sponsor_home")).status_code == 302
+    assert client.get(reverse("portal:sponsor_home")).status_code == 302
 
 
 def test_pages_carry_the_timeout_warning_with_its_timings(client, level_1, settings):
     settings.SESSION_TIMEOUT_WARNING = 120
     sign_in(client, level_1)
-    page = client.get(reverse("core:sponsor_home")).content.decode()
+    page = client.get(reverse("portal:sponsor_home")).content.decode()
     assert 'data-timeout-seconds="1200"' in page
     assert 'data-warning-seconds="120"' in page
     assert "You&#x27;re about to be signed out" in page or "You're about to be signed out" in page

@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from sms.accounts.models import Sponsor
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates.models import Allocation, AllocationChange, AllocationRequest, Category
@@ -14,7 +15,6 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
-from sms.licensing.models import Sponsor
 
 Status = AllocationRequest.Status
 

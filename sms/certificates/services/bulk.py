@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from lxml import etree
 
+from sms.accounts.models import Sponsor
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates import rules
@@ -23,7 +24,7 @@ from sms.certificates.models import Certificate
 from sms.certificates.services.certificates import assignment_context, certificate_save_draft
 from sms.core.csv_export import neutralise
 from sms.core.imports import FileError, ImportRefused
-from sms.licensing.models import Route, Sponsor
+from sms.licensing.models import Route
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from sms.accounts.models import Sponsor
 from sms.accounts.policy import Action, can
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -21,7 +22,7 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, sources_of, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
-from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, RouteCategory, Sponsor
+from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, RouteCategory
 
 Status = Certificate.Status
 # Fields a person types; everything else is set by the services.
@@ -348,7 +349,7 @@ def certificates_expire(*, today: date | None = None) -> tuple[int, int]:
 
 
 @transaction.atomic
-def defined_cos_request(*, sponsor: Sponsor, actor, data: dict) -> DefinedCosRequest:
+def defined_cos_request_submit(*, sponsor: Sponsor, actor, data: dict) -> DefinedCosRequest:
     """Ask the Home Office for a defined CoS for a named Skilled Worker applying from outside the UK.
 
     The details must already pass the assignment rules (apart from the Home Office's decision).

@@ -171,7 +171,7 @@ def test_a_cas_is_valid_six_months_and_uses_the_cas_allocation(level_1):
 
 
 def test_defined_cos_is_decided_then_assigned_without_using_the_allocation(sponsor, level_1, caseworker):
-    request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
+    request = services.defined_cos_request_submit(sponsor=sponsor, actor=level_1, data=complete_worker())
     assert request.status == DefinedCosRequest.Status.SUBMITTED
     with pytest.raises(DomainError, match="only after the Home Office grants"):
         services.certificate_assign(certificate=request.certificate, actor=level_1)
@@ -184,7 +184,7 @@ def test_defined_cos_is_decided_then_assigned_without_using_the_allocation(spons
 
 
 def test_a_granted_defined_cos_lapses_if_not_assigned_in_three_months(sponsor, level_1, caseworker):
-    request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
+    request = services.defined_cos_request_submit(sponsor=sponsor, actor=level_1, data=complete_worker())
     services.defined_cos_decide(request=request, actor=caseworker, grant=True, reason="")
     request.refresh_from_db()
     assert services.certificates_expire(today=request.assign_by + timedelta(days=1)) == (0, 1)
@@ -197,12 +197,12 @@ def test_a_granted_defined_cos_lapses_if_not_assigned_in_three_months(sponsor, l
 
 def test_a_defined_cos_request_must_pass_the_rules_first(sponsor, level_1):
     with pytest.raises(services.AssignmentRefused, match="Salary must be at least"):
-        services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker(salary_pence=1000000))
+        services.defined_cos_request_submit(sponsor=sponsor, actor=level_1, data=complete_worker(salary_pence=1000000))
     assert not DefinedCosRequest.objects.exists()
 
 
 def test_refusing_a_defined_cos_needs_reasons(sponsor, level_1, caseworker):
-    request = services.defined_cos_request(sponsor=sponsor, actor=level_1, data=complete_worker())
+    request = services.defined_cos_request_submit(sponsor=sponsor, actor=level_1, data=complete_worker())
     with pytest.raises(DomainError, match="Enter the reasons"):
         services.defined_cos_decide(request=request, actor=caseworker, grant=False, reason="")
 

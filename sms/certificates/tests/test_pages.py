@@ -167,7 +167,7 @@ def test_allocation_request_and_the_caseworkers_decision(client, sponsor, level_
     page = client.get(reverse("certificates:allocation_request", args=[request.reference])).content.decode()
     assert "Partly granted" in page
     assert "Six for now" in page
-    summary = client.get(reverse("licensing:summary"))
+    summary = client.get(reverse("portal:licence_summary"))
     assert [(a.category, a.granted) for a in summary.context["allocations"]] == [("worker", 6)]
 
 

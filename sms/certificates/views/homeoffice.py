@@ -9,7 +9,7 @@ from sms.certificates import forms, selectors
 from sms.certificates.models import Certificate
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import certificates as services
-from sms.core.formviews import ServiceFormView
+from sms.web.formviews import ServiceFormView
 
 
 class AllocationRequestQueueView(PolicyMixin, TemplateView):

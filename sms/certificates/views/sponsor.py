@@ -21,8 +21,8 @@ from sms.certificates.services import bulk
 from sms.certificates.services import certificates as services
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
-from sms.core.formviews import ServiceFormView
-from sms.core.importviews import ImportFileView
+from sms.web.formviews import ServiceFormView
+from sms.web.importviews import ImportFileView
 
 PAGE_SIZE = 50
 
@@ -235,7 +235,7 @@ class DefinedCosRequestView(PolicyMixin, View):
         if not form.is_valid():
             return self._render(form)
         try:
-            made = services.defined_cos_request(
+            made = services.defined_cos_request_submit(
                 sponsor=request.user.sponsor, actor=request.user, data=form.cleaned_data
             )
         except services.AssignmentRefused as refused:

@@ -15,16 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts import services as accounts
-from sms.accounts.models import User
+from sms.accounts.models import Sponsor, User
 from sms.audit import services as audit
 from sms.audit.models import Verb
-from sms.certificates.services.allocations import allocation_grant
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.core.uploads import safe_display_name, validate_upload
-from sms.licensing.models import KeyPersonRole, LicenceApplication, Route, Sponsor
+from sms.licensing.models import KeyPersonRole, LicenceApplication, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 from sms.notifications.services import email_enqueue
@@ -217,6 +216,9 @@ def application_grant(
 ) -> Sponsor:
     """Grant: create the sponsor, licence (A-rated routes), AO and KC, and the first Level 1 user.
 
+    The first allocation is recorded on the application; ``sms.portal.decisions.application_grant``,
+    which pages call, turns it into allocations in the same transaction.
+
     The Level 1 user receives a single-use activation link; the Authorising Officer is told the
     Level 1 user's ID (the real SMS posts it).
     """
@@ -262,10 +264,6 @@ def application_grant(
     application.decided_by = actor
     application.first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
     transition(application, Status.GRANTED, extra_fields=("sponsor", "decided_at", "decided_by", "first_allocation"))
-    for category, number in application.first_allocation.items():
-        allocation_grant(
-            sponsor=sponsor, category=category, number=number, actor=actor, reason="First allocation with the licence"
-        )
     authorising_officer = person_for(answers, "authorising_officer")
     email_enqueue(
         to=authorising_officer["email"],

@@ -17,7 +17,7 @@ VERB_FOR_STATUS = {
 
 
 @transaction.atomic
-def request_record_decision(*, request: SponsorRequest, to_status: str, actor, reason: str) -> SponsorRequest:
+def request_decision_record(*, request: SponsorRequest, to_status: str, actor, reason: str) -> SponsorRequest:
     """Move a request to granted, refused or withdrawn (checked against its table), audit it, and
     tell the person who made it (except when they withdrew it themselves)."""
     request = lock(SponsorRequest, request.pk)

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sms.accounts.models import Sponsor
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
-from sms.licensing.models import Licence, LicenceRoute, Rating, Route, Sponsor
+from sms.licensing.models import Licence, LicenceRoute, Rating, Route
 
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
 

@@ -8,11 +8,12 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from sms.accounts.models import Sponsor
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
-from sms.licensing.models import KeyPerson, KeyPersonRole, ReportableChange, Sponsor, WorkSite
-from sms.reporting.services import reportable_change_open_obligation
+from sms.licensing.models import KeyPerson, KeyPersonRole, ReportableChange, WorkSite
+from sms.licensing.signals import reportable_change_recorded
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,11 @@ class PersonDetails:
             raise DomainError("A representative cannot be the Authorising Officer")
 
 
-def record_reportable_change(
+def reportable_change_record(
     *, sponsor: Sponsor, event: str, effective_date: date, summary: str, actor, details: dict | None = None
 ) -> ReportableChange:
-    """Record a change the sponsor must report, and open its reporting obligation with the deadline
-    derived from its date."""
+    """Record a change the sponsor must report; reporting opens its obligation, with the deadline
+    derived from its date, in the same transaction (``reportable_change_recorded``)."""
     change = ReportableChange.objects.create(
         sponsor=sponsor,
         event=event,
@@ -57,7 +58,7 @@ def record_reportable_change(
         details=details or {},
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    reportable_change_open_obligation(change, actor=actor)
+    reportable_change_recorded.send(sender=ReportableChange, change=change, actor=actor)
     return change
 
 
@@ -97,7 +98,7 @@ def key_person_appoint(
         payload={"role": role, "name": appointed.full_name, "replaces": current.full_name if current else None},
     )
     if reportable and current is not None:
-        record_reportable_change(
+        reportable_change_record(
             sponsor=sponsor,
             event=ReportableChange.Event.KEY_PERSONNEL_CHANGE,
             effective_date=start,
@@ -137,7 +138,7 @@ def organisation_details_change(
             "trading_address": "Trading address",
         }[field]
         changes.append(
-            record_reportable_change(
+            reportable_change_record(
                 sponsor=sponsor,
                 event=event,
                 effective_date=effective_date,
@@ -168,7 +169,7 @@ def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor) -> 
     if not address.strip():
         raise DomainError("Enter the work site's address")
     site = WorkSite.objects.create(sponsor=sponsor, address=address.strip(), opened_on=opened_on)
-    record_reportable_change(
+    reportable_change_record(
         sponsor=sponsor,
         event=ReportableChange.Event.ADDRESS_CHANGE,
         effective_date=opened_on,
@@ -192,7 +193,7 @@ def work_site_close(*, site: WorkSite, closed_on: date, actor) -> WorkSite:
         raise DomainError(f"The closing date must be on or after {site.opened_on:%d %B %Y}")
     site.closed_on = closed_on
     site.save(update_fields=["closed_on", "updated_at"])
-    record_reportable_change(
+    reportable_change_record(
         sponsor=site.sponsor,
         event=ReportableChange.Event.ADDRESS_CHANGE,
         effective_date=closed_on,

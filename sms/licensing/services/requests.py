@@ -5,21 +5,22 @@ kind of sponsor request: a grant applies its outcome to the licence (domain.md s
 from django.db import transaction
 from django.utils import timezone
 
+from sms.accounts.models import Sponsor
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.core.uploads import safe_display_name, validate_upload
-from sms.licensing.models import Route, Sponsor, SponsorRequest
+from sms.licensing.models import Route, SponsorRequest
 from sms.licensing.services import licence as licence_services
-from sms.licensing.services.decisions import request_record_decision
-from sms.licensing.services.users import create_requested_level_1
+from sms.licensing.services.decisions import request_decision_record
+from sms.licensing.services.users import requested_level_1_create
 
 Kind = SponsorRequest.Kind
 
 
-def attach_documents(*, request: SponsorRequest, uploads: list) -> None:
+def documents_attach(*, request: SponsorRequest, uploads: list) -> None:
     """Store evidence files on a request, each checked by size and content."""
     for upload in uploads:
         content_type = validate_upload(upload)
@@ -35,7 +36,7 @@ def _pending(sponsor: Sponsor, kinds) -> bool:
 
 
 @transaction.atomic
-def renewal_request(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> SponsorRequest:
+def renewal_request_submit(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> SponsorRequest:
     """Apply to renew: only inside the renewal window, with the declaration, paying the fee in force."""
     licence = sponsor.licence
     today = timezone.localdate()
@@ -61,7 +62,7 @@ def renewal_request(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> 
 
 
 @transaction.atomic
-def variation_request(
+def variation_request_submit(
     *, sponsor: Sponsor, actor, kind: str, details: str, route: str = "", uploads: list | None = None
 ) -> SponsorRequest:
     """Ask for a change to the licence, with an explanation and evidence files."""
@@ -92,7 +93,7 @@ def variation_request(
         details=details.strip(),
         route=route if kind in {Kind.ADD_ROUTE, Kind.REMOVE_ROUTE} else "",
     )
-    attach_documents(request=request, uploads=uploads or [])
+    documents_attach(request=request, uploads=uploads or [])
     audit.record(
         actor=actor,
         verb=Verb.REQUEST_SUBMITTED,
@@ -105,7 +106,7 @@ def variation_request(
 @transaction.atomic
 def request_withdraw(*, request: SponsorRequest, actor) -> SponsorRequest:
     """The sponsor withdraws a request still waiting for a decision."""
-    return request_record_decision(request=request, to_status=SponsorRequest.Status.WITHDRAWN, actor=actor, reason="")
+    return request_decision_record(request=request, to_status=SponsorRequest.Status.WITHDRAWN, actor=actor, reason="")
 
 
 @transaction.atomic
@@ -115,7 +116,7 @@ def request_grant(*, request: SponsorRequest, actor, reason: str = "") -> Sponso
     Changes of ownership and linked entities change nothing structural here: the granted request,
     with its details and evidence, is the record.
     """
-    request = request_record_decision(
+    request = request_decision_record(
         request=request, to_status=SponsorRequest.Status.GRANTED, actor=actor, reason=reason
     )
     licence = request.sponsor.licence
@@ -128,7 +129,7 @@ def request_grant(*, request: SponsorRequest, actor, reason: str = "") -> Sponso
     elif request.kind == Kind.SURRENDER:
         licence_services.licence_surrender(licence=licence, actor=actor, reason=request.details)
     elif request.kind == Kind.ADDITIONAL_LEVEL_1:
-        create_requested_level_1(request=request)
+        requested_level_1_create(request=request)
     return request
 
 
@@ -137,4 +138,4 @@ def request_refuse(*, request: SponsorRequest, actor, reason: str) -> SponsorReq
     """Refuse a request, with reasons the sponsor will see."""
     if not reason.strip():
         raise DomainError("Enter the reasons for refusing the request")
-    return request_record_decision(request=request, to_status=SponsorRequest.Status.REFUSED, actor=actor, reason=reason)
+    return request_decision_record(request=request, to_status=SponsorRequest.Status.REFUSED, actor=actor, reason=reason)

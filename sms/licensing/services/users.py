@@ -7,12 +7,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from sms.accounts import services as accounts
-from sms.accounts.models import User
+from sms.accounts.models import Sponsor, User
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
-from sms.licensing.models import AccessReview, Licence, Rating, Sponsor, SponsorRequest
-from sms.licensing.services.decisions import request_record_decision
+from sms.licensing.models import AccessReview, Licence, Rating, SponsorRequest
+from sms.licensing.services.decisions import request_decision_record
 
 
 @transaction.atomic
@@ -81,7 +81,7 @@ def auto_approves_level_1(licence: Licence) -> bool:
 
 
 @transaction.atomic
-def additional_level_1_request(
+def additional_level_1_request_submit(
     *, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str
 ) -> SponsorRequest:
     """Ask for another Level 1 user. Approved at once where ``auto_approves_level_1`` says so."""
@@ -103,17 +103,17 @@ def additional_level_1_request(
         actor=actor, verb=Verb.REQUEST_SUBMITTED, target=request, payload={"kind": request.kind, "email": email}
     )
     if auto_approves_level_1(Licence.objects.get(sponsor=sponsor)):
-        request = request_record_decision(
+        request = request_decision_record(
             request=request,
             to_status=SponsorRequest.Status.GRANTED,
             actor=None,
             reason="Approved automatically: the licence is active and every route is A-rated",
         )
-        create_requested_level_1(request=request)
+        requested_level_1_create(request=request)
     return request
 
 
-def create_requested_level_1(*, request: SponsorRequest) -> User:
+def requested_level_1_create(*, request: SponsorRequest) -> User:
     """Create the Level 1 user a granted request named; they get an activation link."""
     person = request.proposed_person
     return accounts.user_create(

@@ -11,6 +11,7 @@ from sms.audit.models import AuditEvent, Verb
 from sms.core.exceptions import DomainError, IllegalTransition
 from sms.licensing.models import KeyPerson, Licence, LicenceApplication, Route
 from sms.licensing.services import applications as services
+from sms.portal import decisions
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PERSON = {
@@ -119,7 +120,7 @@ def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(
     submitted, caseworker, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        sponsor = services.application_grant(
+        sponsor = decisions.application_grant(
             application=submitted,
             actor=caseworker,
             routes=[Route.SKILLED_WORKER],

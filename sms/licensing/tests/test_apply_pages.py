@@ -128,7 +128,7 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
-            reverse("licensing:ho_application_grant", args=[submitted.reference]),
+            reverse("portal:ho_application_grant", args=[submitted.reference]),
             {"routes": [Route.SKILLED_WORKER], "validity_years": 10, "worker": 3, "temporary_worker": 0, "student": 0},
         )
     assert response.status_code == 302
@@ -139,7 +139,7 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     new_password = "Harbour-Lights-2026"
     assert client.post(link, {"new_password": new_password, "confirm_password": new_password}).status_code == 302
     assert sign_in(client, level_1, password=new_password).status_code == 302
-    summary = client.get(reverse("licensing:summary")).content.decode()
+    summary = client.get(reverse("portal:licence_summary")).content.decode()
     assert level_1.sponsor.licence.number in summary
     assert "Skilled Worker" in summary
 
@@ -147,7 +147,7 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
 def test_only_caseworkers_and_administrators_decide(client, submitted, helpdesk):
     sign_in(client, helpdesk)
     assert client.get(reverse("licensing:ho_application", args=[submitted.reference])).status_code == 200
-    assert client.get(reverse("licensing:ho_application_grant", args=[submitted.reference])).status_code == 403
+    assert client.get(reverse("portal:ho_application_grant", args=[submitted.reference])).status_code == 403
     assert (
         client.post(reverse("licensing:ho_application_refuse", args=[submitted.reference]), {"reason": "x"}).status_code
         == 403

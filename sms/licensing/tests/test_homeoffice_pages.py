@@ -10,7 +10,7 @@ from sms.licensing.services import requests as request_services
 
 @pytest.fixture
 def variation(level_1):
-    return request_services.variation_request(
+    return request_services.variation_request_submit(
         sponsor=level_1.sponsor,
         actor=level_1,
         kind=SponsorRequest.Kind.ADD_ROUTE,
@@ -92,5 +92,5 @@ def test_home_office_home_shows_queue_sizes(client, caseworker, variation):
     sign_in(client, caseworker)
     assert (
         "1 renewals, changes and Level 1 requests waiting"
-        in client.get(reverse("core:home_office_home")).content.decode()
+        in client.get(reverse("portal:home_office_home")).content.decode()
     )

@@ -144,14 +144,14 @@ def test_users_of_an_ended_licence_cannot_sign_in_and_are_told_why(client, level
     content = response.content.decode()
     assert f"sponsor licence was {status} on 3 March 2026" in content
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(verb=Verb.SIGN_IN_REFUSED_LICENCE_ENDED, actor=level_1).exists()
+    assert AuditEvent.objects.filter(verb=Verb.SIGN_IN_REFUSED, actor=level_1).exists()
 
 
 def test_a_signed_in_user_is_signed_out_when_the_licence_is_revoked(client, level_1, caseworker):
     sign_in(client, level_1)
-    assert client.get(reverse("core:sponsor_home")).status_code == 200
+    assert client.get(reverse("portal:sponsor_home")).status_code == 200
     services.licence_revoke(licence=level_1.sponsor.licence, actor=caseworker, reason="Serious breaches")
-    response = client.get(reverse("core:sponsor_home"), follow=True)
+    response = client.get(reverse("portal:sponsor_home"), follow=True)
     assert response.request["PATH_INFO"] == reverse("accounts:sign_in")
     assert "sponsor licence was revoked" in response.content.decode()
 

@@ -27,7 +27,7 @@ def expire_in(licence, days):
 
 def test_renewal_inside_the_window_records_the_fee_and_a_grant_extends_the_licence(sponsor, level_1, caseworker):
     expire_in(sponsor.licence, 30)
-    request = services.renewal_request(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+    request = services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
     assert request.fee_pence == 157900  # medium or large sponsor, from 9 April 2025
     previous_expiry = sponsor.licence.expiry_date
     services.request_grant(request=request, actor=caseworker)
@@ -39,20 +39,20 @@ def test_renewal_before_the_window_says_when_it_opens(sponsor, level_1):
     expire_in(sponsor.licence, 200)
     opens = services.licence_services.renewal_window_opens(sponsor.licence)
     with pytest.raises(DomainError, match=f"You can apply to renew from {opens:%d %B %Y}"):
-        services.renewal_request(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+        services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
 
 
 def test_renewal_needs_the_declaration_and_only_one_at_a_time(sponsor, level_1):
     expire_in(sponsor.licence, 30)
     with pytest.raises(DomainError, match="declaration"):
-        services.renewal_request(sponsor=sponsor, actor=level_1, declaration_confirmed=False)
-    services.renewal_request(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+        services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=False)
+    services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
     with pytest.raises(DomainError, match="already waiting"):
-        services.renewal_request(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+        services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
 
 
 def test_granted_route_variation_adds_the_route(sponsor, level_1, caseworker):
-    request = services.variation_request(
+    request = services.variation_request_submit(
         sponsor=sponsor,
         actor=level_1,
         kind=Kind.ADD_ROUTE,
@@ -66,14 +66,16 @@ def test_granted_route_variation_adds_the_route(sponsor, level_1, caseworker):
 
 
 def test_granted_surrender_ends_the_licence(sponsor, level_1, caseworker):
-    request = services.variation_request(sponsor=sponsor, actor=level_1, kind=Kind.SURRENDER, details="Closing down")
+    request = services.variation_request_submit(
+        sponsor=sponsor, actor=level_1, kind=Kind.SURRENDER, details="Closing down"
+    )
     services.request_grant(request=request, actor=caseworker)
     sponsor.licence.refresh_from_db()
     assert sponsor.licence.status == Licence.Status.SURRENDERED
 
 
 def test_refusal_needs_reasons_and_leaves_the_licence_alone(sponsor, level_1, caseworker):
-    request = services.variation_request(
+    request = services.variation_request_submit(
         sponsor=sponsor, actor=level_1, kind=Kind.ADD_ROUTE, route=Route.SCALE_UP, details="Please"
     )
     with pytest.raises(DomainError, match="Enter the reasons"):
@@ -95,14 +97,14 @@ def test_refusal_needs_reasons_and_leaves_the_licence_alone(sponsor, level_1, ca
 )
 def test_variation_requests_that_cannot_work_are_refused_up_front(sponsor, level_1, kind, route, message):
     with pytest.raises(DomainError, match=message):
-        services.variation_request(sponsor=sponsor, actor=level_1, kind=kind, route=route, details="Details")
+        services.variation_request_submit(sponsor=sponsor, actor=level_1, kind=kind, route=route, details="Details")
     assert not SponsorRequest.objects.exists()
 
 
 def test_a_variation_with_a_bad_file_creates_nothing(sponsor, level_1):
     fake = SimpleUploadedFile("evidence.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
     with pytest.raises(Exception, match="must be a PDF, PNG, JPG or Word"):
-        services.variation_request(
+        services.variation_request_submit(
             sponsor=sponsor, actor=level_1, kind=Kind.LINKED_ENTITIES, details="Branch", uploads=[pdf(), fake]
         )
     assert not SponsorRequest.objects.exists()
@@ -112,7 +114,9 @@ def test_a_variation_with_a_bad_file_creates_nothing(sponsor, level_1):
     "decided", [SponsorRequest.Status.GRANTED, SponsorRequest.Status.REFUSED, SponsorRequest.Status.WITHDRAWN]
 )
 def test_a_decided_request_cannot_be_decided_or_withdrawn_again(sponsor, level_1, caseworker, decided):
-    request = services.variation_request(sponsor=sponsor, actor=level_1, kind=Kind.LINKED_ENTITIES, details="Branch")
+    request = services.variation_request_submit(
+        sponsor=sponsor, actor=level_1, kind=Kind.LINKED_ENTITIES, details="Branch"
+    )
     SponsorRequest.objects.filter(pk=request.pk).update(status=decided)
     for action in (
         lambda: services.request_grant(request=request, actor=caseworker),
@@ -124,7 +128,9 @@ def test_a_decided_request_cannot_be_decided_or_withdrawn_again(sponsor, level_1
 
 
 def test_withdrawal_is_audited_and_sends_no_email(sponsor, level_1, mailoutbox):
-    request = services.variation_request(sponsor=sponsor, actor=level_1, kind=Kind.LINKED_ENTITIES, details="Branch")
+    request = services.variation_request_submit(
+        sponsor=sponsor, actor=level_1, kind=Kind.LINKED_ENTITIES, details="Branch"
+    )
     services.request_withdraw(request=request, actor=level_1)
     request.refresh_from_db()
     assert request.status == SponsorRequest.Status.WITHDRAWN
@@ -132,7 +138,7 @@ def test_withdrawal_is_audited_and_sends_no_email(sponsor, level_1, mailoutbox):
 
 
 def test_a_grant_that_fails_half_way_changes_nothing(sponsor, level_1, caseworker, monkeypatch):
-    request = services.variation_request(
+    request = services.variation_request_submit(
         sponsor=sponsor, actor=level_1, kind=Kind.ADD_ROUTE, route=Route.SCALE_UP, details="Please"
     )
 

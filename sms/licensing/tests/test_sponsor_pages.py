@@ -24,10 +24,10 @@ def l1_client(client, level_1):
 
 def test_licence_summary_shows_number_status_routes_dates_people_and_requests(l1_client, level_1, level_2):
     licence = level_1.sponsor.licence
-    request_services.variation_request(
+    request_services.variation_request_submit(
         sponsor=level_1.sponsor, actor=level_1, kind=SponsorRequest.Kind.LINKED_ENTITIES, details="New branch"
     )
-    page = l1_client.get(reverse("licensing:summary")).content.decode()
+    page = l1_client.get(reverse("portal:licence_summary")).content.decode()
     for text in (
         licence.number,
         "Active",
@@ -46,13 +46,13 @@ def test_licence_summary_shows_number_status_routes_dates_people_and_requests(l1
 def test_licence_summary_query_count_is_fixed(client, level_1, django_assert_max_num_queries):
     sign_in(client, level_1)
     with django_assert_max_num_queries(25) as few:
-        client.get(reverse("licensing:summary"))
+        client.get(reverse("portal:licence_summary"))
     for n in range(15):
-        request_services.variation_request(
+        request_services.variation_request_submit(
             sponsor=level_1.sponsor, actor=level_1, kind=SponsorRequest.Kind.LINKED_ENTITIES, details=f"Branch {n}"
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(reverse("licensing:summary"))
+        client.get(reverse("portal:licence_summary"))
 
 
 def test_level_1_adds_a_level_2_user(l1_client, level_1, django_capture_on_commit_callbacks):
@@ -125,7 +125,7 @@ def test_level_1_requests_an_additional_level_1_user(l1_client, level_1, setting
     )
     request = SponsorRequest.objects.get(kind=SponsorRequest.Kind.ADDITIONAL_LEVEL_1)
     assert request.status == SponsorRequest.Status.SUBMITTED
-    assert "Additional Level 1 user" in l1_client.get(reverse("licensing:summary")).content.decode()
+    assert "Additional Level 1 user" in l1_client.get(reverse("portal:licence_summary")).content.decode()
 
 
 def test_level_1_replaces_the_key_contact_and_the_change_is_recorded(l1_client, level_1):
@@ -140,7 +140,7 @@ def test_level_1_replaces_the_key_contact_and_the_change_is_recorded(l1_client, 
             **PERSON,
         },
     )
-    assert response.url == reverse("licensing:summary")
+    assert response.url == reverse("portal:licence_summary")
     assert (
         KeyPerson.objects.get(sponsor=level_1.sponsor, role="key_contact", end_date__isnull=True).given_name == "Nadia"
     )
@@ -277,7 +277,7 @@ def test_level_2_users_cannot_reach_level_1_actions(client, level_2, name, kwarg
 
 def test_level_2_users_can_read_the_licence_and_access_register(client, level_2):
     sign_in(client, level_2)
-    assert client.get(reverse("licensing:summary")).status_code == 200
+    assert client.get(reverse("portal:licence_summary")).status_code == 200
     page = client.get(reverse("licensing:access_register")).content.decode()
     assert "Add a Level 2 user" not in page
     assert "Deactivate" not in page

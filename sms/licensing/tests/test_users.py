@@ -63,7 +63,7 @@ def test_a_level_2_user_can_be_deactivated_and_then_cannot_sign_in(client, spons
 
 def test_additional_level_1_is_approved_at_once_for_an_active_a_rated_licence(sponsor, level_1, settings):
     settings.ADDITIONAL_LEVEL_1_AUTO_APPROVE = True
-    request = services.additional_level_1_request(
+    request = services.additional_level_1_request_submit(
         sponsor=sponsor, actor=level_1, email="new.l1@acme.example", given_name="New", family_name="One"
     )
     assert request.status == SponsorRequest.Status.GRANTED
@@ -78,7 +78,7 @@ def test_otherwise_the_home_office_decides(sponsor, level_1, caseworker, complia
         LicenceRoute.objects.filter(licence=sponsor.licence).update(rating=Rating.B)
     if reason == "suspended":
         licence_services.licence_suspend(licence=sponsor.licence, actor=compliance_officer, reason="Investigation")
-    request = services.additional_level_1_request(
+    request = services.additional_level_1_request_submit(
         sponsor=sponsor, actor=level_1, email="new.l1@acme.example", given_name="New", family_name="One"
     )
     assert request.status == SponsorRequest.Status.SUBMITTED

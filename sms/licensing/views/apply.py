@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from sms.accounts.models import SponsorSize
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
 from sms.licensing import forms
-from sms.licensing.models import LicenceApplication, Route, SponsorSize
+from sms.licensing.models import LicenceApplication, Route
 from sms.licensing.services import applications as services
 
 SESSION_KEY = "licence_application_id"

@@ -9,14 +9,14 @@ from django.views.generic import TemplateView
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.core.fees import format_pounds
-from sms.core.formviews import ServiceFormView
 from sms.licensing import forms, selectors
 from sms.licensing.models import LicenceApplication, LicenceRoute, SponsorRequest
 from sms.licensing.services import applications as application_services
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import requests as request_services
 from sms.licensing.views.apply import answer_rows
-from sms.licensing.views.documents import document_response
+from sms.web.documents import document_response
+from sms.web.formviews import ServiceFormView
 
 PAGE_SIZE = 25
 
@@ -81,30 +81,6 @@ class ApplicationDecisionView(ServiceFormView):
 
     def get_back_url(self):
         return reverse("licensing:ho_application", args=[self.application.reference])
-
-
-class ApplicationGrantView(ApplicationDecisionView):
-    form_class = forms.GrantApplicationForm
-    title = "Grant the licence"
-    button_text = "Grant licence"
-    intro = (
-        "The licence is issued A-rated. The Level 1 user is sent an activation link and the Authorising Officer "
-        "is told their user ID."
-    )
-
-    def get_form_kwargs(self):
-        requested = self.application.answers.get("routes", {}).get("routes", [])
-        return {**super().get_form_kwargs(), "requested_routes": requested}
-
-    def perform(self, data):
-        sponsor = application_services.application_grant(
-            application=self.application,
-            actor=self.request.user,
-            routes=data["routes"],
-            validity_years=data["validity_years"],
-            first_allocation={key: data[key] for key in ("worker", "temporary_worker", "student")},
-        )
-        return f"Licence {sponsor.licence.number} granted to {sponsor.name}"
 
 
 class ApplicationRefuseView(ApplicationDecisionView):

@@ -10,10 +10,8 @@ from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
-from sms.certificates.selectors import current_allocations
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
-from sms.core.formviews import ServiceFormView
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing import forms, selectors
@@ -21,29 +19,8 @@ from sms.licensing.models import KeyPersonRole, SponsorRequest
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import personnel, users
 from sms.licensing.services import requests as request_services
-from sms.licensing.views.documents import document_response
-
-
-class LicenceSummaryView(PolicyMixin, TemplateView):
-    """Licence number, status, routes and ratings, dates, key personnel, users, allocations, requests."""
-
-    action = Action.VIEW_SPONSOR_RECORDS
-    template_name = "licensing/summary.html"
-
-    def get_context_data(self, **kwargs):
-        summary = selectors.licence_summary(user=self.request.user)
-        summary["allocations"] = current_allocations(sponsor_id=self.request.user.sponsor_id)
-        licence = summary["licence"]
-        user = self.request.user
-        return {
-            **super().get_context_data(**kwargs),
-            **summary,
-            "renewal_opens": licence_services.renewal_window_opens(licence),
-            "renewal_allowed": licence_services.renewal_allowed(licence, timezone.localdate()),
-            "may_change": can(user, Action.CHANGE_KEY_PERSONNEL),
-            "may_change_licence": can(user, Action.CHANGE_LICENCE),
-            "may_manage_users": can(user, Action.MANAGE_LEVEL_2_USERS),
-        }
+from sms.web.documents import document_response
+from sms.web.formviews import ServiceFormView
 
 
 class AccessRegisterView(PolicyMixin, TemplateView):
@@ -67,8 +44,8 @@ class AccessRegisterView(PolicyMixin, TemplateView):
 class SponsorFormView(ServiceFormView):
     """A licence form page that returns to the licence summary or access register."""
 
-    success_url_name = "licensing:summary"
-    back_url_name = "licensing:summary"
+    success_url_name = "portal:licence_summary"
+    back_url_name = "portal:licence_summary"
 
     def get_success_url(self):
         return reverse(self.success_url_name)
@@ -159,7 +136,9 @@ class AdditionalLevel1RequestView(SponsorFormView):
     success_url_name = back_url_name = "licensing:access_register"
 
     def perform(self, data):
-        request = users.additional_level_1_request(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        request = users.additional_level_1_request_submit(
+            sponsor=self.request.user.sponsor, actor=self.request.user, **data
+        )
         if request.status == SponsorRequest.Status.GRANTED:
             return f"Request {request.reference} approved: {data['email']} has been sent an activation link"
         return f"Request {request.reference} sent to the Home Office"
@@ -276,7 +255,7 @@ class RenewalView(SponsorFormView):
         )
 
     def perform(self, data):
-        request = request_services.renewal_request(
+        request = request_services.renewal_request_submit(
             sponsor=self.request.user.sponsor, actor=self.request.user, declaration_confirmed=data["declaration"]
         )
         return f"Renewal application {request.reference} sent to the Home Office"
@@ -291,7 +270,7 @@ class VariationView(SponsorFormView):
 
     def perform(self, data):
         upload = data.get("documents")
-        request = request_services.variation_request(
+        request = request_services.variation_request_submit(
             sponsor=self.request.user.sponsor,
             actor=self.request.user,
             kind=data["kind"],

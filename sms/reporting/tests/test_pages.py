@@ -188,9 +188,9 @@ def test_a_level_1_user_changes_the_nation_and_target(client, sponsor, level_1, 
 def test_an_administrator_adds_a_closure_day_and_deadlines_skip_it(client, db, level_1, person):
     admin = make_staff_user(role=User.StaffRole.ADMINISTRATOR, email="admin@ho.example")
     sign_in(client, admin)
-    assert "Enter the date" in client.post(reverse("core:closure_days"), {"reason": "x"}).content.decode()
-    client.post(reverse("core:closure_days"), {"day": "24/11/2026", "nation": "", "reason": "Royal occasion"})
-    assert "Royal occasion" in client.get(reverse("core:closure_days")).content.decode()
+    assert "Enter the date" in client.post(reverse("portal:closure_days"), {"reason": "x"}).content.decode()
+    client.post(reverse("portal:closure_days"), {"day": "24/11/2026", "nation": "", "reason": "Royal occasion"})
+    assert "Royal occasion" in client.get(reverse("portal:closure_days")).content.decode()
     fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 23))
     # 10 working days after Mon 23 Nov, skipping the closure day on 24 Nov: 8 December.
     assert Obligation.objects.get().legal_deadline == date(2026, 12, 8)
@@ -198,4 +198,4 @@ def test_an_administrator_adds_a_closure_day_and_deadlines_skip_it(client, db, l
 
 def test_only_administrators_manage_closure_days(client, caseworker):
     sign_in(client, caseworker)
-    assert client.get(reverse("core:closure_days")).status_code == 403
+    assert client.get(reverse("portal:closure_days")).status_code == 403

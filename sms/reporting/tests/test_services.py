@@ -10,7 +10,7 @@ from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.core.exceptions import DomainError, IllegalTransition
 from sms.licensing.models import ReportableChange
-from sms.licensing.services.personnel import record_reportable_change
+from sms.licensing.services.personnel import reportable_change_record
 from sms.reporting import services
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from tests.factories import SponsorFactory, make_sponsor_user
@@ -145,7 +145,7 @@ def test_the_sweep_marks_overdue_obligations_once(worker, level_1):
 
 
 def test_organisation_changes_open_obligations_with_their_own_deadlines(sponsor, level_1, today):
-    record_reportable_change(
+    reportable_change_record(
         sponsor=sponsor,
         event=ReportableChange.Event.ADDRESS_CHANGE,
         effective_date=date(2026, 11, 2),
@@ -187,7 +187,7 @@ def test_level_2_reports_only_on_certificates_they_created_and_assigned(sponsor,
 
 
 def test_level_2_cannot_report_organisation_changes(sponsor, level_1, level_2, today):
-    record_reportable_change(
+    reportable_change_record(
         sponsor=sponsor,
         event=ReportableChange.Event.NAME_CHANGE,
         effective_date=date(2026, 11, 2),

@@ -7,8 +7,8 @@ from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
-from sms.licensing.views.documents import document_response
 from sms.reporting import selectors
+from sms.web.documents import document_response
 
 
 class ReceivedReportsView(PolicyMixin, TemplateView):

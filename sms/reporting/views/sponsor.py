@@ -14,12 +14,12 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates.selectors import certificate_for_user
 from sms.core.exceptions import DomainError
-from sms.core.formviews import ServiceFormView
-from sms.core.importviews import ImportFileView
-from sms.licensing.views.documents import document_response
 from sms.reporting import forms, imports, selectors, services
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
+from sms.web.documents import document_response
+from sms.web.formviews import ServiceFormView
+from sms.web.importviews import ImportFileView
 
 PAGE_SIZE = 50
 

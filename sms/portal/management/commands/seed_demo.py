@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from sms.accounts import services as accounts
-from sms.accounts.models import User
+from sms.accounts.models import Sponsor, SponsorSize, User
 from sms.certificates.demo import complete_worker
 from sms.certificates.services.allocations import allocation_grant
 from sms.certificates.services.certificates import certificate_assign, certificate_save_draft
-from sms.licensing.models import KeyPersonRole, Licence, Route, Sponsor, SponsorSize
+from sms.licensing.models import KeyPersonRole, Licence, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
 from sms.reporting.services import fact_record, person_register_from_certificate

@@ -13,10 +13,10 @@ from django.views.generic import TemplateView
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
 from sms.audit import services as audit
-from sms.audit.forms import AuditFilterForm
 from sms.audit.models import Verb
-from sms.audit.selectors import AuditFilters, audit_event_list
 from sms.core.csv_export import csv_rows
+from sms.trail.forms import AuditFilterForm
+from sms.trail.selectors import AuditFilters, audit_event_list
 
 PAGE_SIZE = 50
 EXPORT_HEADER = ["Time", "User", "User ID", "Event", "About", "Details", "IP address", "Sponsor"]

@@ -13,8 +13,8 @@ def navigation(client):
 def test_sponsor_users_get_sponsor_navigation(client, level_1):
     sign_in(client, level_1)
     assert navigation(client) == [
-        ("Home", reverse("core:sponsor_home")),
-        ("Licence", reverse("licensing:summary")),
+        ("Home", reverse("portal:sponsor_home")),
+        ("Licence", reverse("portal:licence_summary")),
         ("Certificates", reverse("certificates:list")),
         ("Workers", reverse("reporting:register")),
         ("Obligations", reverse("reporting:obligations")),
@@ -27,7 +27,7 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
 def test_home_office_staff_get_home_office_navigation(client, caseworker, helpdesk):
     sign_in(client, caseworker)
     assert navigation(client) == [
-        ("Home", reverse("core:home_office_home")),
+        ("Home", reverse("portal:home_office_home")),
         ("Applications", reverse("licensing:ho_applications")),
         ("Requests", reverse("licensing:ho_requests")),
         ("Sponsors", reverse("licensing:ho_sponsors")),
@@ -43,7 +43,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
 
 def test_layout_has_skip_link_service_name_phase_banner_and_footer(client, level_1):
     sign_in(client, level_1)
-    page = client.get(reverse("core:sponsor_home")).content.decode()
+    page = client.get(reverse("portal:sponsor_home")).content.decode()
     assert 'class="govuk-skip-link"' in page
     assert "Sponsor Management System" in page
     assert "govuk-phase-banner" in page
@@ -52,7 +52,7 @@ def test_layout_has_skip_link_service_name_phase_banner_and_footer(client, level
 
 def test_a_sponsor_user_refused_by_the_policy_gets_a_403_page(client, level_1):
     sign_in(client, level_1)
-    response = client.get(reverse("core:home_office_home"))
+    response = client.get(reverse("portal:home_office_home"))
     assert response.status_code == 403
     assert "You do not have permission to do this" in response.content.decode()
 

@@ -13,7 +13,7 @@ def _navigation(request) -> list[dict]:
         return []
     items: list[tuple[str, str]] = []
     if user.is_home_office:
-        items.append(("Home", reverse("core:home_office_home")))
+        items.append(("Home", reverse("portal:home_office_home")))
         items.append(("Applications", reverse("licensing:ho_applications")))
         items.append(("Requests", reverse("licensing:ho_requests")))
         items.append(("Sponsors", reverse("licensing:ho_sponsors")))
@@ -23,10 +23,10 @@ def _navigation(request) -> list[dict]:
         if can(user, Action.UNLOCK_ACCOUNT):
             items.append(("Locked accounts", reverse("accounts:locked_accounts")))
         if can(user, Action.ADMINISTER_REFERENCE_DATA):
-            items.append(("Closure days", reverse("core:closure_days")))
+            items.append(("Closure days", reverse("portal:closure_days")))
     else:
-        items.append(("Home", reverse("core:sponsor_home")))
-        items.append(("Licence", reverse("licensing:summary")))
+        items.append(("Home", reverse("portal:sponsor_home")))
+        items.append(("Licence", reverse("portal:licence_summary")))
         items.append(("Certificates", reverse("certificates:list")))
         items.append(("Workers", reverse("reporting:register")))
         items.append(("Obligations", reverse("reporting:obligations")))

@@ -5,17 +5,24 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
-from sms.accounts.policy import Action
+from sms.accounts.policy import Action, can
+from sms.certificates.selectors import current_allocations
 from sms.core.dates import Nation
 from sms.core.forms import GovukForm, uk_date_field
-from sms.core.formviews import ServiceFormView
 from sms.core.models import ClosureDay
-from sms.core.services import closure_day_add
+from sms.licensing import forms as licensing_forms
+from sms.licensing import selectors as licensing_selectors
 from sms.licensing.selectors import queue_sizes
+from sms.licensing.services import licence as licence_services
+from sms.licensing.views.homeoffice import ApplicationDecisionView
+from sms.portal import decisions
+from sms.portal.services import closure_day_add
+from sms.web.formviews import ServiceFormView
 
 
 class HomeView(PolicyMixin, View):
@@ -25,22 +32,22 @@ class HomeView(PolicyMixin, View):
 
     def get(self, request):
         if request.user.is_home_office:
-            return redirect("core:home_office_home")
-        return redirect("core:sponsor_home")
+            return redirect("portal:home_office_home")
+        return redirect("portal:sponsor_home")
 
 
 class SponsorHomeView(PolicyMixin, TemplateView):
     """The sponsor's home page: who they are and what they can do here."""
 
     action = Action.VIEW_SPONSOR_RECORDS
-    template_name = "core/sponsor_home.html"
+    template_name = "portal/sponsor_home.html"
 
 
 class HomeOfficeHomeView(PolicyMixin, TemplateView):
     """The Home Office staff home page, with the size of each queue."""
 
     action = Action.VIEW_HOME_OFFICE_RECORDS
-    template_name = "core/home_office_home.html"
+    template_name = "portal/home_office_home.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "queue": queue_sizes()}
@@ -80,7 +87,7 @@ class ClosureDaysView(ServiceFormView):
 
     action = Action.ADMINISTER_REFERENCE_DATA
     form_class = ClosureDayForm
-    template_name = "core/closure_days.html"
+    template_name = "portal/closure_days.html"
     title = "Closure days"
     intro = "Days that are not working days, beyond weekends and the bank holidays the service already knows."
     button_text = "Add closure day"
@@ -95,4 +102,50 @@ class ClosureDaysView(ServiceFormView):
         return f"{closure.day:%-d %B %Y} added"
 
     def get_success_url(self):
-        return reverse("core:closure_days")
+        return reverse("portal:closure_days")
+
+
+class LicenceSummaryView(PolicyMixin, TemplateView):
+    """Licence number, status, routes and ratings, dates, key personnel, users, allocations, requests."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "licensing/summary.html"
+
+    def get_context_data(self, **kwargs):
+        summary = licensing_selectors.licence_summary(user=self.request.user)
+        summary["allocations"] = current_allocations(sponsor_id=self.request.user.sponsor_id)
+        licence = summary["licence"]
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            **summary,
+            "renewal_opens": licence_services.renewal_window_opens(licence),
+            "renewal_allowed": licence_services.renewal_allowed(licence, timezone.localdate()),
+            "may_change": can(user, Action.CHANGE_KEY_PERSONNEL),
+            "may_change_licence": can(user, Action.CHANGE_LICENCE),
+            "may_manage_users": can(user, Action.MANAGE_LEVEL_2_USERS),
+        }
+
+
+class ApplicationGrantView(ApplicationDecisionView):
+    form_class = licensing_forms.GrantApplicationForm
+    title = "Grant the licence"
+    button_text = "Grant licence"
+    intro = (
+        "The licence is issued A-rated. The Level 1 user is sent an activation link and the Authorising Officer "
+        "is told their user ID."
+    )
+
+    def get_form_kwargs(self):
+        requested = self.application.answers.get("routes", {}).get("routes", [])
+        return {**super().get_form_kwargs(), "requested_routes": requested}
+
+    def perform(self, data):
+        sponsor = decisions.application_grant(
+            application=self.application,
+            actor=self.request.user,
+            routes=data["routes"],
+            validity_years=data["validity_years"],
+            first_allocation={key: data[key] for key in ("worker", "temporary_worker", "student")},
+        )
+        return f"Licence {sponsor.licence.number} granted to {sponsor.name}"

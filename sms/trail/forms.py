@@ -2,11 +2,10 @@
 
 from django import forms
 
-from sms.accounts.models import User
+from sms.accounts.models import Sponsor, User
 from sms.audit.models import Verb
-from sms.audit.selectors import AuditFilters
 from sms.core.forms import GovukForm, uk_date_field
-from sms.licensing.models import Sponsor
+from sms.trail.selectors import AuditFilters
 
 
 class AuditFilterForm(GovukForm):

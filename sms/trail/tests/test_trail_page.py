@@ -9,7 +9,7 @@ from django.urls import reverse
 from sms.accounts.tests.helpers import sign_in
 from sms.audit import services as audit
 from sms.audit.models import AuditEvent, Verb
-from sms.audit.views.trail import PAGE_SIZE
+from sms.trail.views.trail import PAGE_SIZE
 
 
 def rows_of(response):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sms.audit.views import trail
+from sms.trail.views import trail
 
 app_name = "audit"
 

@@ -1,0 +1,7 @@
+"""Events licensing announces to the apps above it, which must not be imported from here."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that records an organisation change the sponsor must report
+# (kwargs: ``change``, ``actor``). Reporting opens the obligation with its deadline.
+reportable_change_recorded = Signal()
