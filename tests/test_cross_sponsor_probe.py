@@ -26,7 +26,8 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
-from sms.reporting.services import fact_record, obligation_report, person_register_from_certificate
+from sms.reporting.services.facts import fact_record, person_register_from_certificate
+from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user
 from tests.routes import all_routes
 

@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receiver that opens obligations for organisation changes licensing records.
-        from sms.reporting import services  # noqa: F401
+        from sms.reporting.services import obligations  # noqa: F401

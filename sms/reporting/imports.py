@@ -16,7 +16,7 @@ from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.core.imports import FileError, ImportRefused
 from sms.reporting.models import Fact, SponsoredPerson
-from sms.reporting.services import fact_record
+from sms.reporting.services.facts import fact_record
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10000

@@ -7,7 +7,7 @@ from sms.accounts.models import User
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.reporting.models import Obligation
-from sms.reporting.services import person_register_from_certificate
+from sms.reporting.services.facts import person_register_from_certificate
 from tests.browser.test_journeys import sign_in
 from tests.factories import SponsorFactory, make_sponsor_user
 

@@ -14,7 +14,7 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.core.imports import ImportRefused
 from sms.reporting import imports
 from sms.reporting.models import Fact, Obligation
-from sms.reporting.services import person_register_from_certificate
+from sms.reporting.services.facts import person_register_from_certificate
 
 
 @pytest.fixture

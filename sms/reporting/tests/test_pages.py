@@ -11,7 +11,7 @@ from sms.accounts.tests.helpers import sign_in
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.reporting.models import Obligation, SponsoredPerson
-from sms.reporting.services import fact_record, person_register_from_certificate
+from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from tests.factories import make_staff_user
 
 

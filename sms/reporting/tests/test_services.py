@@ -11,8 +11,8 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.core.exceptions import DomainError, IllegalTransition
 from sms.licensing.models import ReportableChange
 from sms.licensing.services.personnel import reportable_change_record
-from sms.reporting import services
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
+from sms.reporting.services import facts, obligations, sweep
 from tests.factories import SponsorFactory, make_sponsor_user
 
 Kind = Fact.Kind
@@ -30,7 +30,7 @@ def worker(sponsor, level_2, today):
     certificate = certificate_assign(
         certificate=draft(sponsor, level_2, start_date=date(2026, 12, 1), end_date=date(2029, 11, 30)), actor=level_2
     )
-    return services.person_register_from_certificate(certificate=certificate, actor=level_2)
+    return facts.person_register_from_certificate(certificate=certificate, actor=level_2)
 
 
 def test_registering_copies_the_certificate_and_sets_the_start_window(worker):
@@ -40,7 +40,7 @@ def test_registering_copies_the_certificate_and_sets_the_start_window(worker):
 
 def test_an_unauthorised_absence_reaching_its_tenth_working_day_opens_an_obligation(worker, level_1):
     # Absent from Monday 2 Nov to Friday 13 Nov: the 10th working day is 13 Nov.
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 13),
         authorised=False, paid=False,
     )  # fmt: skip
@@ -53,7 +53,7 @@ def test_an_unauthorised_absence_reaching_its_tenth_working_day_opens_an_obligat
 
 
 def test_nine_working_days_of_absence_open_nothing(worker, level_1):
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 12),
         authorised=False, paid=True,
     )  # fmt: skip
@@ -61,18 +61,18 @@ def test_nine_working_days_of_absence_open_nothing(worker, level_1):
 
 
 def test_an_ongoing_absence_is_opened_by_the_sweep_on_its_tenth_working_day(worker, level_1, time_machine):
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 16), authorised=False, paid=True
     )
     assert not Obligation.objects.exists()
-    assert services.obligations_sweep(today=date(2026, 11, 26))["absences"] == 0
-    assert services.obligations_sweep(today=date(2026, 11, 27))["absences"] == 1
-    assert services.obligations_sweep(today=date(2026, 11, 27))["absences"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 11, 26))["absences"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 11, 27))["absences"] == 1
+    assert sweep.obligations_sweep(today=date(2026, 11, 27))["absences"] == 0
     assert Obligation.objects.get().trigger_date == date(2026, 11, 27)
 
 
 def test_authorised_absence_is_not_reportable(worker, level_1):
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 10, 1), end_date=date(2026, 10, 30),
         authorised=True, paid=True,
     )  # fmt: skip
@@ -80,12 +80,12 @@ def test_authorised_absence_is_not_reportable(worker, level_1):
 
 
 def test_unpaid_leave_passing_four_weeks_opens_an_obligation(worker, level_1):
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 9, 1), end_date=date(2026, 9, 28),
         authorised=True, paid=False,
     )  # fmt: skip
     assert not Obligation.objects.exists()
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 10, 5), end_date=date(2026, 10, 5),
         authorised=True, paid=False,
     )  # fmt: skip
@@ -93,11 +93,11 @@ def test_unpaid_leave_passing_four_weeks_opens_an_obligation(worker, level_1):
 
 
 def test_a_salary_below_the_certificate_opens_an_obligation_but_a_rise_does_not(worker, level_1):
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.SALARY_CHANGE, start_date=date(2026, 11, 20), new_salary_pence=5500000
     )
     assert not Obligation.objects.exists()
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.SALARY_CHANGE, start_date=date(2026, 11, 23), new_salary_pence=4800000
     )
     assert Obligation.objects.get().event == "salary_change"
@@ -114,7 +114,7 @@ def test_a_salary_below_the_certificate_opens_an_obligation_but_a_rise_does_not(
     ],
 )
 def test_changes_and_leaving_open_their_obligation_on_the_day(worker, level_1, kind, extra, event):
-    services.fact_record(person=worker, actor=level_1, kind=kind, start_date=date(2026, 11, 20), **extra)
+    facts.fact_record(person=worker, actor=level_1, kind=kind, start_date=date(2026, 11, 20), **extra)
     obligation = Obligation.objects.get()
     assert (obligation.event, obligation.trigger_date, obligation.legal_deadline) == (
         event,
@@ -124,24 +124,24 @@ def test_changes_and_leaving_open_their_obligation_on_the_day(worker, level_1, k
 
 
 def test_no_start_by_the_end_of_the_window_is_opened_by_the_sweep(worker, level_1):
-    assert services.obligations_sweep(today=date(2026, 12, 29))["worker_did_not_start"] == 0
-    assert services.obligations_sweep(today=date(2026, 12, 30))["worker_did_not_start"] == 1
-    assert services.obligations_sweep(today=date(2026, 12, 30))["worker_did_not_start"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 12, 29))["worker_did_not_start"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 12, 30))["worker_did_not_start"] == 1
+    assert sweep.obligations_sweep(today=date(2026, 12, 30))["worker_did_not_start"] == 0
     obligation = Obligation.objects.get(event="worker_did_not_start")
     # 10 working days after 29 Dec 2026, skipping 1 Jan: 13 Jan 2027.
     assert obligation.legal_deadline == date(2027, 1, 13)
 
 
 def test_a_confirmed_start_stops_the_did_not_start_duty(worker, level_1):
-    services.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 23))
-    assert services.obligations_sweep(today=date(2027, 1, 30))["worker_did_not_start"] == 0
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 23))
+    assert sweep.obligations_sweep(today=date(2027, 1, 30))["worker_did_not_start"] == 0
 
 
 def test_the_sweep_marks_overdue_obligations_once(worker, level_1):
-    services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 2))
-    assert services.obligations_sweep(today=date(2026, 11, 16))["marked_overdue"] == 0
-    assert services.obligations_sweep(today=date(2026, 11, 17))["marked_overdue"] == 1
-    assert services.obligations_sweep(today=date(2026, 11, 17))["marked_overdue"] == 0
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 2))
+    assert sweep.obligations_sweep(today=date(2026, 11, 16))["marked_overdue"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 11, 17))["marked_overdue"] == 1
+    assert sweep.obligations_sweep(today=date(2026, 11, 17))["marked_overdue"] == 0
 
 
 def test_organisation_changes_open_obligations_with_their_own_deadlines(sponsor, level_1, today):
@@ -156,34 +156,34 @@ def test_organisation_changes_open_obligations_with_their_own_deadlines(sponsor,
 
 
 def test_reporting_before_the_deadline_is_on_time_and_after_is_late(worker, level_1, level_2, time_machine):
-    services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     obligation = Obligation.objects.get()
     evidence = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n")
-    reported = services.obligation_report(
+    reported = obligations.obligation_report(
         obligation=obligation, actor=level_2, report={"reason": "Resigned"}, uploads=[evidence], declaration=True
     )
     assert reported.status == Obligation.Status.REPORTED_ON_TIME
     assert reported.evidence.count() == 1
 
-    services.fact_record(
+    facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ROLE_CHANGE, start_date=date(2026, 11, 23), new_value="Lead"
     )
     late = Obligation.objects.get(event="role_change")
     time_machine.move_to("2026-12-10 10:00:00Z", tick=False)
-    assert services.obligation_report(
+    assert obligations.obligation_report(
         obligation=late, actor=level_1, report={}, uploads=[], declaration=True
     ).status == (Obligation.Status.REPORTED_LATE)
 
 
 def test_level_2_reports_only_on_certificates_they_created_and_assigned(sponsor, level_1, level_2, worker, today):
     certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Bello"), actor=level_1)
-    someone_else = services.person_register_from_certificate(certificate=certificate, actor=level_1)
-    services.fact_record(person=someone_else, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    someone_else = facts.person_register_from_certificate(certificate=certificate, actor=level_1)
+    facts.fact_record(person=someone_else, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     obligation = Obligation.objects.get(person=someone_else)
-    assert not services.may_report(level_2, obligation)
+    assert not obligations.may_report(level_2, obligation)
     with pytest.raises(PermissionDenied):
-        services.obligation_report(obligation=obligation, actor=level_2, report={}, uploads=[], declaration=True)
-    assert services.may_report(level_1, obligation)
+        obligations.obligation_report(obligation=obligation, actor=level_2, report={}, uploads=[], declaration=True)
+    assert obligations.may_report(level_1, obligation)
 
 
 def test_level_2_cannot_report_organisation_changes(sponsor, level_1, level_2, today):
@@ -194,41 +194,41 @@ def test_level_2_cannot_report_organisation_changes(sponsor, level_1, level_2, t
         summary="Renamed",
         actor=level_1,
     )
-    assert not services.may_report(level_2, Obligation.objects.get())
+    assert not obligations.may_report(level_2, Obligation.objects.get())
 
 
 def test_another_sponsors_user_cannot_record_or_report(worker, other_level_1):
     with pytest.raises(PermissionDenied):
-        services.fact_record(
+        facts.fact_record(
             person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20)
         )
 
 
 def test_a_reported_obligation_cannot_be_reported_or_cancelled_again(worker, level_1):
-    services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     obligation = Obligation.objects.get()
-    services.obligation_report(obligation=obligation, actor=level_1, report={}, uploads=[], declaration=True)
+    obligations.obligation_report(obligation=obligation, actor=level_1, report={}, uploads=[], declaration=True)
     with pytest.raises(IllegalTransition):
-        services.obligation_report(obligation=obligation, actor=level_1, report={}, uploads=[], declaration=True)
+        obligations.obligation_report(obligation=obligation, actor=level_1, report={}, uploads=[], declaration=True)
     with pytest.raises(IllegalTransition):
-        services.obligation_cancel(obligation=obligation, actor=level_1, reason="x")
+        obligations.obligation_cancel(obligation=obligation, actor=level_1, reason="x")
 
 
 def test_cancelling_needs_a_reason_and_a_level_1_user(worker, level_1, level_2):
-    services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     obligation = Obligation.objects.get()
     with pytest.raises(PermissionDenied):
-        services.obligation_cancel(obligation=obligation, actor=level_2, reason="Recorded in error")
+        obligations.obligation_cancel(obligation=obligation, actor=level_2, reason="Recorded in error")
     with pytest.raises(DomainError, match="Enter why"):
-        services.obligation_cancel(obligation=obligation, actor=level_1, reason="")
+        obligations.obligation_cancel(obligation=obligation, actor=level_1, reason="")
     assert (
-        services.obligation_cancel(obligation=obligation, actor=level_1, reason="Recorded in error").status
+        obligations.obligation_cancel(obligation=obligation, actor=level_1, reason="Recorded in error").status
         == "cancelled"
     )
 
 
 def test_an_obligation_can_be_opened_by_hand_for_any_event(sponsor, level_1, worker):
-    obligation = services.obligation_open_by_hand(
+    obligation = obligations.obligation_open_by_hand(
         sponsor=sponsor, actor=level_1, event="breach_of_conditions", trigger_date=date(2026, 11, 20), person=worker
     )
     assert obligation.legal_deadline == date(2026, 11, 23)
@@ -236,20 +236,20 @@ def test_an_obligation_can_be_opened_by_hand_for_any_event(sponsor, level_1, wor
 
 def test_facts_are_checked(worker, level_1):
     with pytest.raises(DomainError, match="today or in the past"):
-        services.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 12, 1))
+        facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 12, 1))
     with pytest.raises(DomainError, match="authorised"):
-        services.fact_record(person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2))
+        facts.fact_record(person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2))
     with pytest.raises(DomainError, match="about students"):
-        services.fact_record(person=worker, actor=level_1, kind=Kind.ENROLLED, start_date=date(2026, 11, 2))
+        facts.fact_record(person=worker, actor=level_1, kind=Kind.ENROLLED, start_date=date(2026, 11, 2))
     with pytest.raises(DomainError, match="end date"):
-        services.fact_record(
+        facts.fact_record(
             person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 1),
             authorised=False, paid=False,
         )  # fmt: skip
 
 
 def test_leaving_updates_the_register(worker, level_1):
-    services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     worker.refresh_from_db()
     assert (worker.status, worker.left_on) == (SponsoredPerson.Status.LEFT, date(2026, 11, 20))
 
@@ -261,11 +261,11 @@ def test_a_student_not_enrolled_by_the_deadline_is_opened_by_the_sweep(db, today
     cas = draft(
         college, user, route="student", soc_code="", job_summary="", salary_pence=None, start_date=date(2026, 12, 7)
     )
-    student = services.person_register_from_certificate(
+    student = facts.person_register_from_certificate(
         certificate=certificate_assign(certificate=cas, actor=user), actor=user
     )
-    assert services.obligations_sweep(today=date(2026, 12, 7))["student_not_enrolled"] == 0
-    assert services.obligations_sweep(today=date(2026, 12, 8))["student_not_enrolled"] == 1
+    assert sweep.obligations_sweep(today=date(2026, 12, 7))["student_not_enrolled"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 12, 8))["student_not_enrolled"] == 1
     assert Obligation.objects.get(person=student).event == "student_not_enrolled"
 
 
@@ -273,7 +273,7 @@ def test_the_deadline_follows_the_sponsors_nation(worker, level_1, sponsor):
     sponsor.licence.nation = "scotland"
     sponsor.licence.save()
     # 10 working days after Fri 20 Nov 2026 in Scotland skip St Andrew's Day (Mon 30 Nov).
-    services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     assert Obligation.objects.get().legal_deadline == date(2026, 12, 7)
     assert date(2026, 12, 7) - date(2026, 11, 20) > timedelta(days=14)
 
@@ -282,7 +282,7 @@ def test_level_1_users_and_the_certificates_owner_are_told(
     worker, level_1, level_2, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+        facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     told = sorted(message.to[0] for message in mailoutbox)
     assert told == sorted([level_1.email, level_2.email])
     assert mailoutbox[0].subject == "Report to the Home Office by 4 December 2026"
@@ -290,5 +290,5 @@ def test_level_1_users_and_the_certificates_owner_are_told(
 
 def test_the_sweep_tells_people_too(worker, level_1, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
-        services.obligations_sweep(today=date(2026, 12, 30))
+        sweep.obligations_sweep(today=date(2026, 12, 30))
     assert {message.subject for message in mailoutbox} == {"Report to the Home Office by 13 January 2027"}

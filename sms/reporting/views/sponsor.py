@@ -14,9 +14,10 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates.selectors import certificate_for_user
 from sms.core.exceptions import DomainError
-from sms.reporting import forms, imports, selectors, services
+from sms.reporting import forms, imports, selectors
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
+from sms.reporting.services import facts, obligations
 from sms.web.documents import document_response
 from sms.web.formviews import ServiceFormView
 from sms.web.importviews import ImportFileView
@@ -56,7 +57,7 @@ class RegisterFromCertificateView(PolicyMixin, View):
 
     def post(self, request, uuid):
         try:
-            person = services.person_register_from_certificate(certificate=self.certificate, actor=request.user)
+            person = facts.person_register_from_certificate(certificate=self.certificate, actor=request.user)
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("certificates:detail", uuid)
@@ -108,7 +109,7 @@ class FactRecordView(ServiceFormView):
 
     def perform(self, data):
         before = self.person.obligations.count()
-        services.fact_record(
+        facts.fact_record(
             person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values()
         )
         opened = self.person.obligations.count() - before
@@ -158,7 +159,7 @@ class ObligationView(PolicyMixin, TemplateView):
             "flags": selectors.flags(self.obligation),
             "event": EVENTS[self.obligation.event],
             "may_report": self.obligation.status == Obligation.Status.OPEN
-            and services.may_report(user, self.obligation),
+            and obligations.may_report(user, self.obligation),
             "may_cancel": self.obligation.status == Obligation.Status.OPEN and can(user, Action.CANCEL_OBLIGATION),
         }
 
@@ -172,7 +173,7 @@ class ObligationReportView(ServiceFormView):
 
     def load(self, request, *args, **kwargs):
         self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
-        if not services.may_report(request.user, self.obligation):
+        if not obligations.may_report(request.user, self.obligation):
             raise PermissionDenied
 
     @property
@@ -192,7 +193,7 @@ class ObligationReportView(ServiceFormView):
 
     def perform(self, data):
         evidence = data.get("evidence")
-        reported = services.obligation_report(
+        reported = obligations.obligation_report(
             obligation=self.obligation,
             actor=self.request.user,
             report=self.form.report(),
@@ -215,7 +216,7 @@ class ObligationCancelView(ServiceFormView):
         return reverse("reporting:obligation", args=[self.obligation.uuid])
 
     def perform(self, data):
-        services.obligation_cancel(obligation=self.obligation, actor=self.request.user, reason=data["reason"])
+        obligations.obligation_cancel(obligation=self.obligation, actor=self.request.user, reason=data["reason"])
         return "Obligation cancelled"
 
 
@@ -237,7 +238,7 @@ class ObligationOpenView(ServiceFormView):
 
     def perform(self, data):
         person = selectors.person_for_user(user=self.request.user, uuid=data["person"]) if data["person"] else None
-        self.created = services.obligation_open_by_hand(
+        self.created = obligations.obligation_open_by_hand(
             sponsor=self.request.user.sponsor,
             actor=self.request.user,
             event=data["event"],

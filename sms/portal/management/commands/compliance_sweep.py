@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licences_expire
-from sms.reporting.services import obligations_sweep
+from sms.reporting.services.sweep import obligations_sweep
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from sms.certificates.services.certificates import certificate_assign, certifica
 from sms.licensing.models import KeyPersonRole, Licence, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
-from sms.reporting.services import fact_record, person_register_from_certificate
+from sms.reporting.services.facts import fact_record, person_register_from_certificate
 
 DEMO_PASSWORD = "Demo-Sponsor-2026"  # noqa: S105 - printed for the demo on purpose
 

@@ -1,0 +1,240 @@
+"""The worker register and the facts recorded about each person, which open obligations by themselves."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sms.accounts.models import User
+from sms.accounts.policy import Action, can
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.certificates.models import Certificate, SalaryThreshold
+from sms.core.exceptions import DomainError
+from sms.core.selectors import closure_days
+from sms.reporting import detection
+from sms.reporting.models import Fact, SponsoredPerson
+from sms.reporting.services.obligations import obligation_open, sponsor_nation
+
+Kind = Fact.Kind
+
+# The register.
+
+
+@transaction.atomic
+def person_register_from_certificate(*, certificate: Certificate, actor: User) -> SponsoredPerson:
+    """Add the worker or student a certificate was assigned to, to the register."""
+    if actor.sponsor_id != certificate.sponsor_id or not can(actor, Action.CREATE_CERTIFICATE):
+        raise PermissionDenied
+    if certificate.status not in (Certificate.Status.ASSIGNED, Certificate.Status.USED):
+        raise DomainError("Only an assigned or used certificate's holder can be added to the register")
+    if SponsoredPerson.objects.filter(certificate=certificate).exists():
+        raise DomainError("This person is already on the register")
+    is_student = certificate.kind == Certificate.Kind.CAS
+    person = SponsoredPerson.objects.create(
+        sponsor_id=certificate.sponsor_id,
+        certificate=certificate,
+        kind=SponsoredPerson.Kind.STUDENT if is_student else SponsoredPerson.Kind.WORKER,
+        family_name=certificate.family_name,
+        given_names=certificate.given_names,
+        nationality=certificate.nationality,
+        date_of_birth=certificate.date_of_birth,
+        passport_number=certificate.passport_number,
+        employee_number=certificate.employee_number,
+        job_title=certificate.job_title,
+        soc_code=certificate.soc_code,
+        salary_pence=certificate.salary_pence,
+        weekly_hours=certificate.weekly_hours,
+        work_address=certificate.work_address,
+        expected_start=certificate.start_date,
+        permission_start=certificate.permission_start,
+        permission_end=certificate.permission_end,
+        # A student must enrol by the course start date unless the sponsor records a later deadline.
+        enrolment_deadline=certificate.start_date if is_student else None,
+        created_by=actor,
+    )
+    _refresh_start_window(person)
+    audit.record(
+        actor=actor, verb=Verb.PERSON_REGISTERED, target=person, payload={"certificate": certificate.reference}
+    )
+    return person
+
+
+def _refresh_start_window(person: SponsoredPerson) -> None:
+    person.start_window_ends = detection.start_window_end(
+        certificate_start=person.expected_start,
+        permission_start=person.permission_start,
+        visa_granted_on=person.visa_granted_on,
+    )
+    person.save(update_fields=["start_window_ends", "updated_at"])
+
+
+# Facts.
+
+FACT_EVENT = {
+    Kind.ROLE_CHANGE: "role_change",
+    Kind.LOCATION_CHANGE: "work_location_change",
+    Kind.EMPLOYMENT_ENDED: "employment_ended",
+    Kind.STUDENT_WITHDRAWN: "student_withdrawn",
+    Kind.STUDENT_SUSPENDED: "student_suspended",
+    Kind.STUDENT_COMPLETED_EARLY: "student_completed_early",
+}
+
+
+def _check_fact(person: SponsoredPerson, kind: str, start: date, end: date | None, values: dict) -> None:
+    today = timezone.localdate()
+    if start > today:
+        raise DomainError("The date must be today or in the past")
+    if end and end < start:
+        raise DomainError("The end date must be on or after the start date")
+    if kind == Kind.ABSENCE and (values.get("authorised") is None or values.get("paid") is None):
+        raise DomainError("Say whether the absence was authorised and whether it was paid")
+    if kind == Kind.SALARY_CHANGE and not values.get("new_salary_pence"):
+        raise DomainError("Enter the new gross annual salary")
+    if kind in (Kind.ROLE_CHANGE, Kind.LOCATION_CHANGE) and not (values.get("new_value") or "").strip():
+        raise DomainError("Enter the new job title or address")
+    student_only = {Kind.ENROLLED, Kind.STUDENT_WITHDRAWN, Kind.STUDENT_SUSPENDED, Kind.STUDENT_COMPLETED_EARLY}
+    worker_only = {Kind.SALARY_CHANGE, Kind.ROLE_CHANGE, Kind.LOCATION_CHANGE, Kind.EMPLOYMENT_ENDED}
+    if person.kind == SponsoredPerson.Kind.WORKER and kind in student_only:
+        raise DomainError("That fact is about students")
+    if person.kind == SponsoredPerson.Kind.STUDENT and kind in worker_only:
+        raise DomainError("That fact is about workers")
+
+
+@transaction.atomic
+def fact_record(
+    *, person: SponsoredPerson, actor: User, kind: str, start_date: date, end_date: date | None = None, **values
+) -> Fact:
+    """Record something that happened to a sponsored person, update the register, and open any
+    obligation it makes reportable now."""
+    if actor.sponsor_id != person.sponsor_id or not can(actor, Action.REPORT_ACTIVITY):
+        raise PermissionDenied
+    _check_fact(person, kind, start_date, end_date, values)
+    nation = sponsor_nation(person.sponsor_id)
+    closures = closure_days(nation=nation)
+    fact = Fact(
+        sponsor_id=person.sponsor_id,
+        person=person,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        authorised=values.get("authorised"),
+        paid=values.get("paid"),
+        leave_reason=values.get("leave_reason") or "",
+        new_salary_pence=values.get("new_salary_pence"),
+        new_value=(values.get("new_value") or "").strip(),
+        notes=(values.get("notes") or "").strip(),
+        recorded_by=actor,
+    )
+    if kind == Kind.ABSENCE and fact.authorised is False:
+        fact.reportable_from = detection.absence_reportable_from(start_date, nation=nation, closures=closures)
+    fact.save()
+    previous_salary = person.salary_pence
+    _apply_to_register(person, fact)
+    audit.record(
+        actor=actor,
+        verb=Verb.FACT_RECORDED,
+        target=person,
+        payload={
+            "kind": kind,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat() if end_date else None,
+        },
+    )
+    _detect_from_fact(
+        fact, previous_salary=previous_salary, today=timezone.localdate(), actor=actor, closures=closures, nation=nation
+    )
+    return fact
+
+
+def _apply_to_register(person: SponsoredPerson, fact: Fact) -> None:
+    fields = []
+    if fact.kind == Kind.START_CONFIRMED:
+        person.confirmed_start, person.status = fact.start_date, SponsoredPerson.Status.ACTIVE
+        fields += ["confirmed_start", "status"]
+    elif fact.kind == Kind.ENROLLED:
+        person.enrolled_on, person.confirmed_start, person.status = (
+            fact.start_date,
+            fact.start_date,
+            SponsoredPerson.Status.ACTIVE,
+        )
+        fields += ["enrolled_on", "confirmed_start", "status"]
+    elif fact.kind in (Kind.EMPLOYMENT_ENDED, Kind.STUDENT_WITHDRAWN, Kind.STUDENT_COMPLETED_EARLY):
+        person.left_on, person.status = fact.start_date, SponsoredPerson.Status.LEFT
+        fields += ["left_on", "status"]
+    elif fact.kind == Kind.SALARY_CHANGE:
+        person.salary_pence = fact.new_salary_pence
+        fields.append("salary_pence")
+    elif fact.kind == Kind.ROLE_CHANGE:
+        person.job_title = fact.new_value
+        fields.append("job_title")
+    elif fact.kind == Kind.LOCATION_CHANGE:
+        person.work_address = fact.new_value
+        fields.append("work_address")
+    if fields:
+        person.save(update_fields=[*fields, "updated_at"])
+
+
+def _salary_floor(person: SponsoredPerson, on: date) -> int | None:
+    """The lowest salary that needs no report: the certificate's figure or the route's threshold."""
+    figures = []
+    certificate = person.certificate
+    if certificate is not None and certificate.salary_pence:
+        figures.append(certificate.salary_pence)
+        threshold = (
+            SalaryThreshold.objects.filter(route=certificate.route, effective_from__lte=on)
+            .order_by("-effective_from")
+            .first()
+        )
+        if threshold:
+            figures.append(threshold.general_threshold_pence)
+    return max(figures) if figures else None
+
+
+def _detect_from_fact(fact: Fact, *, previous_salary, today: date, actor, closures, nation) -> None:
+    person = fact.person
+    sponsor = person.sponsor
+    if fact.kind in FACT_EVENT:
+        obligation_open(
+            sponsor=sponsor, event=FACT_EVENT[fact.kind], trigger_date=fact.start_date,
+            source_key=f"fact:{fact.pk}", person=person, fact=fact, actor=actor,
+        )  # fmt: skip
+    elif fact.kind == Kind.SALARY_CHANGE:
+        floor = _salary_floor(person, fact.start_date)
+        reduced = previous_salary is not None and fact.new_salary_pence < previous_salary
+        if reduced or (floor is not None and fact.new_salary_pence < floor):
+            obligation_open(
+                sponsor=sponsor, event="salary_change", trigger_date=fact.start_date,
+                source_key=f"fact:{fact.pk}", person=person, fact=fact, actor=actor,
+            )  # fmt: skip
+    elif fact.kind == Kind.ABSENCE and fact.authorised is False:
+        trigger = detection.absence_is_reportable(
+            start=fact.start_date, end=fact.end_date, today=today, nation=nation, closures=closures
+        )
+        if trigger:
+            event = "student_absence" if person.kind == SponsoredPerson.Kind.STUDENT else "unauthorised_absence"
+            obligation_open(
+                sponsor=sponsor,
+                event=event,
+                trigger_date=trigger,
+                source_key=f"fact:{fact.pk}",
+                person=person,
+                fact=fact,
+                actor=actor,
+            )
+    if fact.kind == Kind.ABSENCE and fact.paid is False and person.kind == SponsoredPerson.Kind.WORKER:
+        year = fact.start_date.year
+        leave = [
+            detection.Leave(other.start_date, other.end_date, other.leave_reason)
+            for other in person.facts.filter(kind=Kind.ABSENCE, paid=False).filter(
+                Q(start_date__year=year) | Q(end_date__year=year) | Q(end_date__isnull=True)
+            )
+        ]
+        trigger = detection.unpaid_leave_trigger(leave, year=year, today=today)
+        if trigger:
+            obligation_open(
+                sponsor=sponsor, event="unpaid_leave", trigger_date=trigger,
+                source_key=f"person:{person.pk}:unpaid_leave:{year}", person=person, actor=actor,
+            )  # fmt: skip

@@ -1,0 +1,211 @@
+"""Reporting obligations: opened with computed deadlines, notified, reported on time or late, cancelled."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from sms.accounts.models import Sponsor, User
+from sms.accounts.policy import Action, can
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.exceptions import DomainError
+from sms.core.lifecycle import lock, transition
+from sms.core.selectors import closure_days
+from sms.core.uploads import safe_display_name, validate_upload
+from sms.licensing.models import Licence, ReportableChange
+from sms.licensing.signals import reportable_change_recorded
+from sms.notifications.services import email_enqueue
+from sms.reporting import detection
+from sms.reporting.catalogue import EVENTS
+from sms.reporting.models import Fact, Obligation, SponsoredPerson
+
+
+def sponsor_nation(sponsor_id) -> str:
+    """The UK nation whose bank holidays count for this sponsor's deadlines."""
+    return Licence.objects.filter(sponsor_id=sponsor_id).values_list("nation", flat=True).first() or "england-and-wales"
+
+
+# Obligations.
+
+
+def may_report(user: User, obligation: Obligation) -> bool:
+    """The policy decides: Level 1 any; Level 2 only their own (see ``Obligation.created_by_id``)."""
+    return user.sponsor_id == obligation.sponsor_id and can(user, Action.REPORT_ACTIVITY, obligation)
+
+
+def _deadline_pair(*, sponsor: Sponsor, event_code: str, trigger: date, closures=None) -> tuple[date, date]:
+    nation = sponsor_nation(sponsor.pk)
+    return detection.deadlines(
+        trigger,
+        working_days=EVENTS[event_code].working_days,
+        target_working_days=sponsor.internal_target_working_days,
+        nation=nation,
+        closures=closure_days(nation=nation) if closures is None else closures,
+    )
+
+
+def obligation_open(
+    *,
+    sponsor: Sponsor,
+    event: str,
+    trigger_date: date,
+    source_key: str,
+    person: SponsoredPerson | None = None,
+    fact: Fact | None = None,
+    reportable_change: ReportableChange | None = None,
+    actor=None,
+) -> Obligation | None:
+    """Open an obligation with its computed deadlines, unless one from the same source exists.
+
+    Returns the new obligation, or None when it was already open (detection runs again safely).
+    """
+    if event not in EVENTS:
+        raise DomainError("Select an event from the list")
+    if Obligation.objects.filter(sponsor=sponsor, source_key=source_key).exists():
+        return None
+    legal, target = _deadline_pair(sponsor=sponsor, event_code=event, trigger=trigger_date)
+    try:
+        with transaction.atomic():
+            obligation = Obligation.objects.create(
+                sponsor=sponsor,
+                person=person,
+                fact=fact,
+                reportable_change=reportable_change,
+                event=event,
+                trigger_date=trigger_date,
+                legal_deadline=legal,
+                target_date=target,
+                source_key=source_key,
+                opened_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        return None  # opened by a parallel run a moment ago
+    audit.record(
+        actor=actor,
+        verb=Verb.OBLIGATION_OPENED,
+        target=obligation,
+        sponsor=sponsor,
+        payload={"event": event, "trigger_date": trigger_date.isoformat(), "legal_deadline": legal.isoformat()},
+    )
+    obligation_notify(obligation)
+    return obligation
+
+
+def level_1_emails(sponsor_id) -> set[str]:
+    return set(
+        User.objects.filter(sponsor_id=sponsor_id, level=User.Level.LEVEL_1, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+def obligation_notify(obligation: Obligation, *, level_1: set[str] | None = None) -> None:
+    """Email the sponsor's Level 1 users, and the Level 2 user whose certificate it is, that a report is due.
+
+    ``level_1`` lets the sweep look the Level 1 users up once per sponsor.
+    """
+    recipients = set(level_1_emails(obligation.sponsor_id) if level_1 is None else level_1)
+    certificate = obligation.person.certificate if obligation.person_id else None
+    if (
+        certificate is not None
+        and certificate.created_by.is_active
+        and certificate.created_by.sponsor_id == obligation.sponsor_id
+    ):
+        recipients.add(certificate.created_by.email)
+    about = f" about {obligation.person.full_name}" if obligation.person_id else ""
+    for email in sorted(recipients):
+        email_enqueue(
+            to=email,
+            subject=f"Report to the Home Office by {obligation.legal_deadline:%-d %B %Y}",
+            body=(
+                f"A change{about} must be reported: {obligation.get_event_display()}.\n\n"
+                f"It happened on {obligation.trigger_date:%-d %B %Y}. The legal deadline is "
+                f"{obligation.legal_deadline:%-d %B %Y}; your own target is {obligation.target_date:%-d %B %Y}.\n\n"
+                "Sign in to the Sponsor Management System and open Obligations to report it."
+            ),
+        )
+
+
+@transaction.atomic
+def obligation_open_by_hand(
+    *, sponsor: Sponsor, actor: User, event: str, trigger_date: date, person=None, details: str = ""
+) -> Obligation:
+    """A user opens an obligation for any catalogue event (e.g. a breach of conditions)."""
+    if not can(actor, Action.REPORT_ACTIVITY) or actor.sponsor_id != sponsor.pk:
+        raise PermissionDenied
+    if trigger_date > timezone.localdate():
+        raise DomainError("The date of the event must be today or in the past")
+    if person is not None and person.sponsor_id != sponsor.pk:
+        raise PermissionDenied
+    key = f"manual:{timezone.now().timestamp()}:{actor.pk}"
+    obligation = obligation_open(
+        sponsor=sponsor, event=event, trigger_date=trigger_date, source_key=key, person=person, actor=actor
+    )
+    if details:
+        obligation.report = {"opened_with": details}
+        obligation.save(update_fields=["report", "updated_at"])
+    return obligation
+
+
+@transaction.atomic
+def obligation_report(
+    *, obligation: Obligation, actor: User, report: dict, uploads: list, declaration: bool
+) -> Obligation:
+    """Submit the report: who and when are recorded, and it is on time or late against the legal deadline."""
+    obligation = lock(Obligation, obligation.pk)
+    if not may_report(actor, obligation):
+        raise PermissionDenied
+    if not declaration:
+        raise DomainError("Confirm the declaration to send the report")
+    today = timezone.localdate()
+    status = (
+        Obligation.Status.REPORTED_ON_TIME if today <= obligation.legal_deadline else Obligation.Status.REPORTED_LATE
+    )
+    for upload in uploads:
+        content_type = validate_upload(upload)
+        obligation.evidence.create(
+            file=upload, original_name=safe_display_name(upload.name), content_type=content_type, size=upload.size
+        )
+    obligation.report = {**obligation.report, **report}
+    obligation.reported_by = actor
+    obligation.reported_at = timezone.now()
+    transition(obligation, status, extra_fields=("report", "reported_by", "reported_at"))
+    audit.record(
+        actor=actor,
+        verb=Verb.OBLIGATION_REPORTED,
+        target=obligation,
+        payload={"event": obligation.event, "status": status, "legal_deadline": obligation.legal_deadline.isoformat()},
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_cancel(*, obligation: Obligation, actor: User, reason: str) -> Obligation:
+    """Cancel an obligation opened in error, with the reason (Level 1 users)."""
+    obligation = lock(Obligation, obligation.pk)
+    if actor.sponsor_id != obligation.sponsor_id or not can(actor, Action.CANCEL_OBLIGATION):
+        raise PermissionDenied
+    if not reason.strip():
+        raise DomainError("Enter why the obligation is cancelled")
+    obligation.cancel_reason = reason.strip()
+    transition(obligation, Obligation.Status.CANCELLED, extra_fields=("cancel_reason",))
+    audit.record(
+        actor=actor, verb=Verb.OBLIGATION_CANCELLED, target=obligation, payload={"reason": obligation.cancel_reason}
+    )
+    return obligation
+
+
+@receiver(reportable_change_recorded)
+def reportable_change_open_obligation(*, change: ReportableChange, actor=None, **kwargs) -> Obligation | None:
+    """An organisation change opens its obligation (sent by licensing when it records the change)."""
+    return obligation_open(
+        sponsor=change.sponsor,
+        event=change.event,
+        trigger_date=change.effective_date,
+        source_key=f"change:{change.pk}",
+        reportable_change=change,
+        actor=actor,
+    )

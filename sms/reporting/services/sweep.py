@@ -1,0 +1,115 @@
+"""The daily sweep: set-based, idempotent opening of time-based obligations and overdue marking."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from sms.accounts.models import Sponsor
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.core.selectors import closure_days
+from sms.licensing.models import Licence, ReportableChange
+from sms.reporting import detection
+from sms.reporting.catalogue import EVENTS
+from sms.reporting.models import Fact, Obligation, SponsoredPerson
+from sms.reporting.services.obligations import level_1_emails, obligation_notify
+
+Kind = Fact.Kind
+
+# The daily sweep.
+
+
+@transaction.atomic
+def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
+    """Open every obligation whose trigger has passed and mark overdue ones. Set-based: each rule is
+    one query for what is due and has no obligation yet, then one bulk insert; running it twice
+    changes nothing."""
+    today = today or timezone.localdate()
+    opened = {}
+
+    did_not_start = SponsoredPerson.objects.filter(
+        kind=SponsoredPerson.Kind.WORKER,
+        status=SponsoredPerson.Status.EXPECTED,
+        confirmed_start__isnull=True,
+        start_window_ends__lt=today,
+    ).exclude(Exists(Obligation.objects.filter(person_id=OuterRef("pk"), event="worker_did_not_start")))
+    opened["worker_did_not_start"] = _bulk_open(
+        [(person.sponsor, "worker_did_not_start", person.start_window_ends, f"person:{person.pk}:did_not_start", person, None, None)  # noqa: E501
+         for person in did_not_start.select_related("sponsor")]
+    )  # fmt: skip
+
+    not_enrolled = (
+        SponsoredPerson.objects.filter(
+            kind=SponsoredPerson.Kind.STUDENT, enrolled_on__isnull=True, enrolment_deadline__lt=today
+        )
+        .exclude(status=SponsoredPerson.Status.LEFT)
+        .exclude(Exists(Obligation.objects.filter(person_id=OuterRef("pk"), event="student_not_enrolled")))
+    )
+    opened["student_not_enrolled"] = _bulk_open(
+        [(person.sponsor, "student_not_enrolled", person.enrolment_deadline, f"person:{person.pk}:not_enrolled", person, None, None)  # noqa: E501
+         for person in not_enrolled.select_related("sponsor")]
+    )  # fmt: skip
+
+    absences = (
+        Fact.objects.filter(kind=Kind.ABSENCE, authorised=False, reportable_from__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=F("reportable_from")))
+        .exclude(Exists(Obligation.objects.filter(fact_id=OuterRef("pk"))))
+    )
+    opened["absences"] = _bulk_open(
+        [(fact.person.sponsor,
+          "student_absence" if fact.person.kind == SponsoredPerson.Kind.STUDENT else "unauthorised_absence",
+          fact.reportable_from, f"fact:{fact.pk}", fact.person, fact, None)
+         for fact in absences.select_related("person__sponsor")]
+    )  # fmt: skip
+
+    changes = ReportableChange.objects.exclude(Exists(Obligation.objects.filter(reportable_change_id=OuterRef("pk"))))
+    opened["organisation"] = _bulk_open(
+        [(change.sponsor, change.event, change.effective_date, f"change:{change.pk}", None, None, change)
+         for change in changes.select_related("sponsor")]
+    )  # fmt: skip
+
+    opened["marked_overdue"] = Obligation.objects.filter(
+        status=Obligation.Status.OPEN, legal_deadline__lt=today, overdue=False
+    ).update(overdue=True)
+    return opened
+
+
+def _bulk_open(rows) -> int:
+    """Create obligations for (sponsor, event, trigger, key, person, fact, change) rows in one insert,
+    computing each deadline with the sponsor's nation and closure days (fetched once per nation)."""
+    if not rows:
+        return 0
+    sponsor_ids = {row[0].pk for row in rows}
+    nations = dict(Licence.objects.filter(sponsor_id__in=sponsor_ids).values_list("sponsor_id", "nation"))
+    closures_by_nation: dict[str, frozenset] = {}
+    obligations = []
+    for sponsor, event, trigger, key, person, fact, change in rows:
+        nation = nations.get(sponsor.pk, "england-and-wales")
+        closures = closures_by_nation.setdefault(nation, closure_days(nation=nation))
+        legal, target = detection.deadlines(
+            trigger,
+            working_days=EVENTS[event].working_days,
+            target_working_days=sponsor.internal_target_working_days,
+            nation=nation,
+            closures=closures,
+        )
+        obligations.append(
+            Obligation(
+                sponsor=sponsor, person=person, fact=fact, reportable_change=change, event=event,
+                trigger_date=trigger, legal_deadline=legal, target_date=target, source_key=key,
+            )
+        )  # fmt: skip
+    created = Obligation.objects.bulk_create(obligations, ignore_conflicts=True)
+    level_1_by_sponsor = {sponsor_id: level_1_emails(sponsor_id) for sponsor_id in sponsor_ids}
+    for obligation in Obligation.objects.filter(
+        sponsor_id__in=sponsor_ids, source_key__in=[o.source_key for o in obligations]
+    ).select_related("person__certificate__created_by"):
+        obligation_notify(obligation, level_1=level_1_by_sponsor[obligation.sponsor_id])
+    by_sponsor: dict[int, int] = {}
+    for obligation in obligations:
+        by_sponsor[obligation.sponsor_id] = by_sponsor.get(obligation.sponsor_id, 0) + 1
+    for sponsor_id, count in by_sponsor.items():
+        audit.record(actor=None, verb=Verb.OBLIGATIONS_SWEPT, sponsor=Sponsor(pk=sponsor_id), payload={"opened": count})
+    return len(created)
