@@ -23,6 +23,14 @@ class SponsoredPerson(TimeStampedModel):
         LEFT = "left", "Left"
         DID_NOT_START = "did_not_start", "Did not start"
 
+    # A person who has left stays left: a later "started" or "enrolled" fact cannot make them active.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.EXPECTED: {Status.ACTIVE, Status.LEFT, Status.DID_NOT_START},
+        Status.ACTIVE: {Status.LEFT},
+        Status.DID_NOT_START: {Status.ACTIVE, Status.LEFT},
+        Status.LEFT: set(),
+    }
+
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsored_people")
     certificate = models.OneToOneField(
         "certificates.Certificate", on_delete=models.PROTECT, null=True, blank=True, related_name="register_entry"
@@ -119,6 +127,32 @@ class Fact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date}"
+
+
+# Which kinds of person each kind of fact is about: the form's choices, the service's check and the
+# CSV import all read this table. In the order the form offers them.
+_WORKER, _STUDENT = SponsoredPerson.Kind.WORKER, SponsoredPerson.Kind.STUDENT
+FACT_PERSON_KINDS: dict[str, frozenset[str]] = {
+    Fact.Kind.START_CONFIRMED: frozenset({_WORKER}),
+    Fact.Kind.ENROLLED: frozenset({_STUDENT}),
+    Fact.Kind.ABSENCE: frozenset({_WORKER, _STUDENT}),
+    Fact.Kind.SALARY_CHANGE: frozenset({_WORKER}),
+    Fact.Kind.ROLE_CHANGE: frozenset({_WORKER}),
+    Fact.Kind.LOCATION_CHANGE: frozenset({_WORKER}),
+    Fact.Kind.EMPLOYMENT_ENDED: frozenset({_WORKER}),
+    Fact.Kind.STUDENT_SUSPENDED: frozenset({_STUDENT}),
+    Fact.Kind.STUDENT_WITHDRAWN: frozenset({_STUDENT}),
+    Fact.Kind.STUDENT_COMPLETED_EARLY: frozenset({_STUDENT}),
+}
+
+
+def fact_kinds_for(person_kind: str) -> list[str]:
+    """The kinds of fact that can be recorded about a worker, or about a student."""
+    return [kind for kind, person_kinds in FACT_PERSON_KINDS.items() if person_kind in person_kinds]
+
+
+def fact_applies(kind: str, person_kind: str) -> bool:
+    return person_kind in FACT_PERSON_KINDS.get(kind, frozenset())
 
 
 class Obligation(TimeStampedModel):

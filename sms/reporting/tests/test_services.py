@@ -199,9 +199,7 @@ def test_level_2_cannot_report_organisation_changes(sponsor, level_1, level_2, t
 
 def test_another_sponsors_user_cannot_record_or_report(worker, other_level_1):
     with pytest.raises(PermissionDenied):
-        facts.fact_record(
-            person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20)
-        )
+        facts.fact_record(person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20))
 
 
 def test_a_reported_obligation_cannot_be_reported_or_cancelled_again(worker, level_1):
@@ -252,6 +250,23 @@ def test_leaving_updates_the_register(worker, level_1):
     facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     worker.refresh_from_db()
     assert (worker.status, worker.left_on) == (SponsoredPerson.Status.LEFT, date(2026, 11, 20))
+
+
+def test_a_person_who_has_left_cannot_become_active_again(worker, level_1):
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    worker.refresh_from_db()
+    with pytest.raises(IllegalTransition, match="left cannot become started"):
+        facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 21))
+    worker.refresh_from_db()
+    assert worker.status == SponsoredPerson.Status.LEFT
+    assert not worker.facts.filter(kind=Kind.START_CONFIRMED).exists()
+
+
+def test_a_second_confirmed_start_keeps_the_person_active(worker, level_1):
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 21))
+    worker.refresh_from_db()
+    assert (worker.status, worker.confirmed_start) == (SponsoredPerson.Status.ACTIVE, date(2026, 11, 21))
 
 
 def test_a_student_not_enrolled_by_the_deadline_is_opened_by_the_sweep(db, today):

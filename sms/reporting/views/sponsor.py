@@ -109,9 +109,7 @@ class FactRecordView(ServiceFormView):
 
     def perform(self, data):
         before = self.person.obligations.count()
-        facts.fact_record(
-            person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values()
-        )
+        facts.fact_record(person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values())
         opened = self.person.obligations.count() - before
         return "Saved" + (f". {opened} reporting obligation{'s' if opened != 1 else ''} opened" if opened else "")
 
