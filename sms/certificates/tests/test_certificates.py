@@ -27,6 +27,21 @@ def test_a_draft_needs_only_the_family_name(sponsor, level_2):
         services.certificate_save_draft(sponsor=sponsor, actor=level_2, data={"given_names": "Ada"})
 
 
+def test_editing_a_draft_again_is_audited(sponsor, level_2):
+    saved = services.certificate_save_draft(sponsor=sponsor, actor=level_2, data={"family_name": "Okoro"})
+    services.certificate_save_draft(
+        sponsor=sponsor, actor=level_2, certificate=saved, data={"family_name": "Okoro", "given_names": "Ada"}
+    )
+    events = AuditEvent.objects.filter(verb=Verb.CERTIFICATE_DRAFTED).order_by("id")
+    assert [event.payload.get("changed") for event in events] == [None, ["given_names"]]
+
+
+def test_the_demo_certificate_can_start_on_29_february(time_machine):
+    time_machine.move_to("2028-01-30 10:00:00Z", tick=False)
+    values = complete_worker()
+    assert (values["start_date"], values["end_date"]) == (date(2028, 2, 29), date(2031, 2, 27))
+
+
 def test_assignment_gives_a_checked_reference_fees_and_expiry(sponsor, level_1):
     give_allocation(sponsor)
     assigned = services.certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
