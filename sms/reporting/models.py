@@ -1,5 +1,7 @@
 """The worker register, the facts recorded about each person over time, and reporting obligations."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -155,6 +157,12 @@ def fact_applies(kind: str, person_kind: str) -> bool:
     return person_kind in FACT_PERSON_KINDS.get(kind, frozenset())
 
 
+class ObligationQuerySet(models.QuerySet):
+    def overdue(self, today: date) -> "ObligationQuerySet":
+        """Open obligations whose legal deadline has passed: the one definition of overdue."""
+        return self.filter(status=Obligation.Status.OPEN, legal_deadline__lt=today)
+
+
 class Obligation(TimeStampedModel):
     """A duty to report one event by a computed legal deadline, and the report that met it."""
 
@@ -195,8 +203,8 @@ class Obligation(TimeStampedModel):
     )
     reported_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
-    # Set by the daily sweep once the legal deadline has passed unreported.
-    overdue = models.BooleanField(default=False)
+
+    objects = ObligationQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_deadline", "id"]
@@ -218,6 +226,10 @@ class Obligation(TimeStampedModel):
         if not EVENTS[self.event].level_2_may_report or certificate is None:
             return None
         return certificate.created_by_id if certificate.assigned_by_id == certificate.created_by_id else None
+
+    def is_overdue(self, today: date) -> bool:
+        """The row-level form of ``Obligation.objects.overdue(today)``."""
+        return self.status == self.Status.OPEN and self.legal_deadline < today
 
     @property
     def event_type(self):
