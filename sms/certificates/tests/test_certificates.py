@@ -12,7 +12,7 @@ from sms.certificates.models import Allocation, Certificate, DefinedCosRequest
 from sms.certificates.services import certificates as services
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.core.exceptions import DomainError, IllegalTransition
-from sms.core.identifiers import is_valid_code
+from sms.core.tests.test_identifiers import is_valid_code
 from sms.licensing.models import LicenceRoute, Rating
 from sms.licensing.services.licence import licence_suspend
 from tests.factories import SponsorFactory
