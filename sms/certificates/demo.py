@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 
@@ -21,7 +22,7 @@ def complete_worker(**overrides) -> dict:
         "salary_pence": 5000000,
         "weekly_hours": 37.5,
         "start_date": start,
-        "end_date": start.replace(year=start.year + 3) - timedelta(days=1),
+        "end_date": start + relativedelta(years=3) - timedelta(days=1),
         "work_address": "12 Mill Lane, Leeds, LS1 4AB",
     }
     return values | overrides

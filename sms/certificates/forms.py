@@ -3,9 +3,14 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 
 from sms.certificates.models import AllocationRequest, Category, Certificate
+from sms.core.exceptions import DomainError
+from sms.core.fees import format_pounds
 from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
+from sms.core.models import FeeRate
+from sms.core.selectors import fee_amount
 from sms.licensing.models import Route
 
 
@@ -159,9 +164,17 @@ class AllocationRequestForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    priority = forms.BooleanField(
-        label="Use the priority service (decision in 5 working days, fee £350)", required=False
-    )
+    priority = forms.BooleanField(label="Use the priority service (decision in 5 working days)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fee in force today, from the fee table (the service charges the same figure on submission).
+        try:
+            fee = fee_amount(kind=FeeRate.Kind.ALLOCATION_PRIORITY, sponsor_size="", on=timezone.localdate())
+        except DomainError:
+            return
+        label = f"Use the priority service (decision in 5 working days, fee {format_pounds(fee)})"
+        self.fields["priority"].label = label
 
     def clean(self):
         cleaned = super().clean()

@@ -49,15 +49,6 @@ def add_working_days(start: date, working_days: int, *, nation: str, closures: I
     return day
 
 
-def working_days_between(start: date, end: date, *, nation: str, closures: Iterable[date] = ()) -> int:
-    """How many working days fall after ``start`` up to and including ``end``."""
-    closed = frozenset(closures)
-    return sum(
-        is_working_day(start + timedelta(days=offset), nation=nation, closures=closed)
-        for offset in range(1, (end - start).days + 1)
-    )
-
-
 def nth_working_day_from(start: date, n: int, *, nation: str, closures: Iterable[date] = ()) -> date:
     """The Nth working day counting ``start`` itself as the first when it is a working day.
 

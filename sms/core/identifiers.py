@@ -27,10 +27,3 @@ def code_with_check(prefix: str, length: int) -> str:
     """Return prefix + random body + check character, `length` characters in all."""
     body = prefix + random_code(length - len(prefix) - 1)
     return body + check_character(body)
-
-
-def is_valid_code(code: str) -> bool:
-    """True when the code's last character is the check character of the rest."""
-    if not 2 <= len(code) <= MAX_BODY_LENGTH + 1 or any(c not in UNAMBIGUOUS_ALPHABET for c in code):
-        return False
-    return check_character(code[:-1]) == code[-1]

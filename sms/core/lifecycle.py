@@ -10,14 +10,19 @@ from django.db import models
 from sms.core.exceptions import IllegalTransition
 
 
+def allowed(obj: models.Model, to_status: str, *, only_from: set[str] | None = None) -> bool:
+    """Whether the table allows moving ``obj`` from its status to ``to_status``: what views and templates
+    ask before offering an action (withdraw, decide, cancel...)."""
+    return to_status in obj.TRANSITIONS.get(obj.status, set()) and (only_from is None or obj.status in only_from)
+
+
 def check_transition(obj: models.Model, to_status: str, *, only_from: set[str] | None = None) -> None:
     """Raise IllegalTransition unless the table allows moving ``obj`` from its status to ``to_status``.
 
     ``only_from`` narrows the sources for one verb where the table has two verbs reaching the same
     status (submitting a draft and replying to a request both lead to "submitted").
     """
-    allowed = obj.TRANSITIONS.get(obj.status, set())
-    if to_status not in allowed or (only_from is not None and obj.status not in only_from):
+    if not allowed(obj, to_status, only_from=only_from):
         labels = dict(obj.Status.choices)
         noun = obj._meta.verbose_name
         raise IllegalTransition(

@@ -6,7 +6,7 @@ from sms.certificates.forms import PoundsField
 from sms.core.forms import GovukForm, uk_date_field
 from sms.core.uploads import validate_upload
 from sms.reporting.catalogue import EVENT_CHOICES, EventType
-from sms.reporting.models import Fact, Obligation, SponsoredPerson
+from sms.reporting.models import Fact, Obligation, SponsoredPerson, fact_kinds_for
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 Kind = Fact.Kind
@@ -36,25 +36,10 @@ DATE_LABEL = {
     Kind.STUDENT_SUSPENDED: "First day of the suspension",
     Kind.STUDENT_COMPLETED_EARLY: "Date they completed",
 }
-WORKER_FACTS = [
-    Kind.START_CONFIRMED,
-    Kind.ABSENCE,
-    Kind.SALARY_CHANGE,
-    Kind.ROLE_CHANGE,
-    Kind.LOCATION_CHANGE,
-    Kind.EMPLOYMENT_ENDED,
-]
-STUDENT_FACTS = [
-    Kind.ENROLLED,
-    Kind.ABSENCE,
-    Kind.STUDENT_SUSPENDED,
-    Kind.STUDENT_WITHDRAWN,
-    Kind.STUDENT_COMPLETED_EARLY,
-]
 
 
 def facts_for(person: SponsoredPerson) -> list[str]:
-    return STUDENT_FACTS if person.kind == SponsoredPerson.Kind.STUDENT else WORKER_FACTS
+    return fact_kinds_for(person.kind)
 
 
 class FactForm(GovukForm):
@@ -63,9 +48,9 @@ class FactForm(GovukForm):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        label = DATE_LABEL[kind]
+        label = DATE_LABEL.get(kind, "Date")  # an unknown kind (a bad CSV cell) still has its date checked
         self.fields["start_date"] = uk_date_field(label, f"Enter the {label[0].lower() + label[1:]}")
-        wanted = FACT_FIELDS[kind]
+        wanted = FACT_FIELDS.get(kind, ())
         if "end_date" in wanted:
             self.fields["end_date"] = uk_date_field("Last day (leave blank if it has not ended)")
         if "authorised" in wanted:

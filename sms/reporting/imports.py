@@ -1,12 +1,12 @@
 """Facts from an HR system's CSV export: validated as a whole, errors by row and column, all or nothing.
 
+Each row is checked by the same form as the page that records one fact, then by the same service.
+
 Each row names the person by their certificate reference and gives one fact, in the template's columns.
 """
 
 import csv
 import io
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,7 +15,8 @@ from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.core.imports import FileError, ImportRefused
-from sms.reporting.models import Fact, SponsoredPerson
+from sms.reporting.forms import FactForm
+from sms.reporting.models import Fact, SponsoredPerson, fact_applies
 from sms.reporting.services.facts import fact_record
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -34,61 +35,25 @@ def facts_template() -> str:
     return out.getvalue()
 
 
-def _date(value: str, column: str, required: bool):
-    value = value.strip()
-    if not value:
-        if required:
-            raise ValueError(f"{column}: must not be empty")
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise ValueError(f"{column}: must be a date like 2026-11-02")
+# The form field each column feeds, where the names differ.
+FORM_FIELD = {"new_salary_gbp": "new_salary"}
+COLUMN_FOR_FIELD = {field: column for column, field in FORM_FIELD.items()}
 
 
-def _yes_no(value: str, column: str):
-    value = value.strip().lower()
-    if not value:
-        return None
-    if value not in ("yes", "no"):
-        raise ValueError(f"{column}: must be yes or no")
-    return value == "yes"
-
-
-def _row_values(row: dict) -> dict:
-    """Parse one row; raises ValueError("column: message") at the first bad cell of each kind."""
-    problems, values = [], {}
-    kind = (row.get("fact") or "").strip()
-    if kind not in Fact.Kind.values:
-        problems.append(f"fact: must be one of {', '.join(Fact.Kind.values)}")
-    values["kind"] = kind
-    for column, key, required in (("start_date", "start_date", True), ("end_date", "end_date", False)):
-        try:
-            values[key] = _date(row.get(column) or "", column, required)
-        except ValueError as error:
-            problems.append(str(error))
+def _row_form(row: dict, kind: str) -> FactForm:
+    """The page's form for this kind of fact, bound to the row's cells (so each field rule is written once)."""
+    data = {FORM_FIELD.get(column, column): (row.get(column) or "").strip() for column in COLUMNS[2:]}
     for column in ("authorised", "paid"):
-        try:
-            values[column] = _yes_no(row.get(column) or "", column)
-        except ValueError as error:
-            problems.append(str(error))
-    reason = (row.get("leave_reason") or "").strip()
-    if reason not in Fact.LeaveReason.values:
-        problems.append("leave_reason: must be blank or one of " + ", ".join(v for v in Fact.LeaveReason.values if v))
-    values["leave_reason"] = reason
-    salary = (row.get("new_salary_gbp") or "").strip()
-    if salary:
-        try:
-            values["new_salary_pence"] = int(Decimal(salary.replace(",", "")) * 100)
-        except InvalidOperation:
-            problems.append("new_salary_gbp: must be an amount in pounds, like 41700")
-    values["new_value"] = (row.get("new_value") or "").strip()
-    values["notes"] = (row.get("notes") or "").strip()
-    if problems:
-        raise ValueError(problems)
-    return values
+        data[column] = data[column].lower()
+    return FactForm(data=data, kind=kind)
+
+
+def _row_errors(number: int, form: FactForm) -> list[FileError]:
+    return [
+        FileError(number, COLUMN_FOR_FIELD.get(field, field) if field != "__all__" else "", message)
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
 
 
 @transaction.atomic
@@ -115,33 +80,39 @@ def facts_import_csv(*, sponsor, actor, upload) -> int:
             sponsor=sponsor, certificate__reference__in=references
         ).select_related("certificate")
     }
-    errors, parsed = [], []
+    # Every row is checked, by the page's form and then by the service, before the file is refused,
+    # so one upload shows every problem in it.
+    errors, recorded = [], 0
     for number, row in enumerate(rows, start=2):
         reference = (row.get("certificate_reference") or "").strip()
         person = people.get(reference)
+        kind = (row.get("fact") or "").strip()
+        row_errors = []
         if person is None:
-            errors.append(
+            row_errors.append(
                 FileError(number, "certificate_reference", "no one on your worker register has this certificate")
             )
-        try:
-            values = _row_values(row)
-        except ValueError as error:
-            for problem in error.args[0]:
-                column, message = problem.split(": ", 1)
-                errors.append(FileError(number, column, message))
+        if kind not in Fact.Kind.values:
+            row_errors.append(FileError(number, "fact", f"must be one of {', '.join(Fact.Kind.values)}"))
+        elif person is not None and not fact_applies(kind, person.kind):
+            row_errors.append(FileError(number, "fact", f"{kind} cannot be recorded about a {person.kind}"))
+        form = _row_form(row, kind)
+        if not form.is_valid():
+            row_errors.extend(_row_errors(number, form))
+        if row_errors:
+            errors.extend(row_errors)
             continue
-        if person is not None:
-            parsed.append((number, person, values))
-    if errors:
-        raise ImportRefused(errors)
-    for number, person, values in parsed:
         try:
-            fact_record(person=person, actor=actor, **values)
+            with transaction.atomic():
+                fact_record(person=person, actor=actor, kind=kind, **form.values())
         except DomainError as error:
             errors.append(FileError(number, "fact", str(error)))
+            continue
         except PermissionDenied:
             errors.append(FileError(number, "certificate_reference", "you may not record facts about this person"))
+            continue
+        recorded += 1
     if errors:
         raise ImportRefused(errors)  # rolls back every fact recorded above
-    audit.record(actor=actor, verb=Verb.FACTS_IMPORTED, sponsor=sponsor, payload={"rows": len(parsed)})
-    return len(parsed)
+    audit.record(actor=actor, verb=Verb.FACTS_IMPORTED, sponsor=sponsor, payload={"rows": recorded})
+    return recorded

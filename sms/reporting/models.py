@@ -1,5 +1,7 @@
 """The worker register, the facts recorded about each person over time, and reporting obligations."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -22,6 +24,14 @@ class SponsoredPerson(TimeStampedModel):
         ACTIVE = "active", "Started"
         LEFT = "left", "Left"
         DID_NOT_START = "did_not_start", "Did not start"
+
+    # A person who has left stays left: a later "started" or "enrolled" fact cannot make them active.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.EXPECTED: {Status.ACTIVE, Status.LEFT, Status.DID_NOT_START},
+        Status.ACTIVE: {Status.LEFT},
+        Status.DID_NOT_START: {Status.ACTIVE, Status.LEFT},
+        Status.LEFT: set(),
+    }
 
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsored_people")
     certificate = models.OneToOneField(
@@ -121,6 +131,38 @@ class Fact(TimeStampedModel):
         return f"{self.get_kind_display()} from {self.start_date}"
 
 
+# Which kinds of person each kind of fact is about: the form's choices, the service's check and the
+# CSV import all read this table. In the order the form offers them.
+_WORKER, _STUDENT = SponsoredPerson.Kind.WORKER, SponsoredPerson.Kind.STUDENT
+FACT_PERSON_KINDS: dict[str, frozenset[str]] = {
+    Fact.Kind.START_CONFIRMED: frozenset({_WORKER}),
+    Fact.Kind.ENROLLED: frozenset({_STUDENT}),
+    Fact.Kind.ABSENCE: frozenset({_WORKER, _STUDENT}),
+    Fact.Kind.SALARY_CHANGE: frozenset({_WORKER}),
+    Fact.Kind.ROLE_CHANGE: frozenset({_WORKER}),
+    Fact.Kind.LOCATION_CHANGE: frozenset({_WORKER}),
+    Fact.Kind.EMPLOYMENT_ENDED: frozenset({_WORKER}),
+    Fact.Kind.STUDENT_SUSPENDED: frozenset({_STUDENT}),
+    Fact.Kind.STUDENT_WITHDRAWN: frozenset({_STUDENT}),
+    Fact.Kind.STUDENT_COMPLETED_EARLY: frozenset({_STUDENT}),
+}
+
+
+def fact_kinds_for(person_kind: str) -> list[str]:
+    """The kinds of fact that can be recorded about a worker, or about a student."""
+    return [kind for kind, person_kinds in FACT_PERSON_KINDS.items() if person_kind in person_kinds]
+
+
+def fact_applies(kind: str, person_kind: str) -> bool:
+    return person_kind in FACT_PERSON_KINDS.get(kind, frozenset())
+
+
+class ObligationQuerySet(models.QuerySet):
+    def overdue(self, today: date) -> "ObligationQuerySet":
+        """Open obligations whose legal deadline has passed: the one definition of overdue."""
+        return self.filter(status=Obligation.Status.OPEN, legal_deadline__lt=today)
+
+
 class Obligation(TimeStampedModel):
     """A duty to report one event by a computed legal deadline, and the report that met it."""
 
@@ -161,8 +203,8 @@ class Obligation(TimeStampedModel):
     )
     reported_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
-    # Set by the daily sweep once the legal deadline has passed unreported.
-    overdue = models.BooleanField(default=False)
+
+    objects = ObligationQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_deadline", "id"]
@@ -184,6 +226,10 @@ class Obligation(TimeStampedModel):
         if not EVENTS[self.event].level_2_may_report or certificate is None:
             return None
         return certificate.created_by_id if certificate.assigned_by_id == certificate.created_by_id else None
+
+    def is_overdue(self, today: date) -> bool:
+        """The row-level form of ``Obligation.objects.overdue(today)``."""
+        return self.status == self.Status.OPEN and self.legal_deadline < today
 
     @property
     def event_type(self):

@@ -71,7 +71,7 @@ def flags(obligation: Obligation, today: date | None = None) -> dict[str, bool]:
     today = today or timezone.localdate()
     is_open = obligation.status == Obligation.Status.OPEN
     return {
-        "overdue": is_open and obligation.legal_deadline < today,
+        "overdue": obligation.is_overdue(today),
         "due_soon": is_open and today <= obligation.legal_deadline <= today + timedelta(days=DUE_SOON_DAYS),
     }
 

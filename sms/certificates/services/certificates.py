@@ -69,21 +69,20 @@ def certificate_save_draft(
             and certificate.defined_request.status != DefinedCosRequest.Status.SUBMITTED
         ):
             raise DomainError("A decided defined CoS request cannot be changed")
+    changed = []
     for name in EDITABLE_FIELDS:
         if name in data:
             value = data[name]
-            setattr(certificate, name, value.strip() if isinstance(value, str) else value)
+            value = value.strip() if isinstance(value, str) else value
+            if getattr(certificate, name) != value:
+                changed.append(name)
+            setattr(certificate, name, value)
     if certificate.route:
         certificate.kind = kind_for_route(certificate.route)
     certificate.save()
-    if created:
-        audit.record(
-            actor=actor,
-            verb=Verb.CERTIFICATE_DRAFTED,
-            target=certificate,
-            sponsor=sponsor,
-            payload={"kind": certificate.kind},
-        )
+    # Every save is audited: the first with the kind, each later edit with the fields it changed.
+    payload = {"kind": certificate.kind} if created else {"kind": certificate.kind, "changed": sorted(changed)}
+    audit.record(actor=actor, verb=Verb.CERTIFICATE_DRAFTED, target=certificate, sponsor=sponsor, payload=payload)
     return certificate
 
 

@@ -12,7 +12,7 @@ from sms.certificates.models import Allocation, Certificate, DefinedCosRequest
 from sms.certificates.services import certificates as services
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.core.exceptions import DomainError, IllegalTransition
-from sms.core.identifiers import is_valid_code
+from sms.core.tests.test_identifiers import is_valid_code
 from sms.licensing.models import LicenceRoute, Rating
 from sms.licensing.services.licence import licence_suspend
 from tests.factories import SponsorFactory
@@ -25,6 +25,21 @@ def test_a_draft_needs_only_the_family_name(sponsor, level_2):
     assert (saved.status, saved.reference, saved.created_by) == (Status.DRAFT, None, level_2)
     with pytest.raises(DomainError, match="family name"):
         services.certificate_save_draft(sponsor=sponsor, actor=level_2, data={"given_names": "Ada"})
+
+
+def test_editing_a_draft_again_is_audited(sponsor, level_2):
+    saved = services.certificate_save_draft(sponsor=sponsor, actor=level_2, data={"family_name": "Okoro"})
+    services.certificate_save_draft(
+        sponsor=sponsor, actor=level_2, certificate=saved, data={"family_name": "Okoro", "given_names": "Ada"}
+    )
+    events = AuditEvent.objects.filter(verb=Verb.CERTIFICATE_DRAFTED).order_by("id")
+    assert [event.payload.get("changed") for event in events] == [None, ["given_names"]]
+
+
+def test_the_demo_certificate_can_start_on_29_february(time_machine):
+    time_machine.move_to("2028-01-30 10:00:00Z", tick=False)
+    values = complete_worker()
+    assert (values["start_date"], values["end_date"]) == (date(2028, 2, 29), date(2031, 2, 27))
 
 
 def test_assignment_gives_a_checked_reference_fees_and_expiry(sponsor, level_1):

@@ -1,5 +1,7 @@
 """Certificate and allocation pages: create, draft, check, assign, withdraw, search; Home Office decisions."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +9,7 @@ from sms.accounts.tests.helpers import sign_in
 from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRequest
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
+from sms.core.models import FeeRate
 
 
 def form_data(**overrides):
@@ -235,3 +238,14 @@ def test_home_office_cancels_a_certificate_with_a_reason(client, sponsor, level_
 def test_home_office_staff_cannot_use_sponsor_certificate_pages(client, caseworker, name):
     sign_in(client, caseworker)
     assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_priority_fee_in_the_request_form_comes_from_the_fee_table(client, level_1, time_machine):
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    FeeRate.objects.create(
+        kind=FeeRate.Kind.ALLOCATION_PRIORITY, sponsor_size="", amount_pence=41250, effective_from=date(2026, 1, 1)
+    )
+    sign_in(client, level_1)
+    content = client.get(reverse("certificates:request_allocation")).content.decode()
+    assert "fee £412.50" in content
+    assert "£350" not in content

@@ -9,6 +9,7 @@ from sms.certificates import forms, selectors
 from sms.certificates.models import Certificate
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import certificates as services
+from sms.core.lifecycle import allowed
 from sms.web.formviews import ServiceFormView
 
 
@@ -108,8 +109,7 @@ class CertificateStaffView(PolicyMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "certificate": certificate,
-            "may_record": can(self.request.user, Action.DECIDE_CASES)
-            and certificate.status == Certificate.Status.ASSIGNED,
+            "may_record": can(self.request.user, Action.DECIDE_CASES) and allowed(certificate, Certificate.Status.USED),
         }
 
 

@@ -14,13 +14,14 @@ from sms.accounts.models import User
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates import forms, selectors
-from sms.certificates.models import Certificate, DefinedCosRequest
+from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRequest
 from sms.certificates.rules import allocation_year_label, allocation_year_start, check_assignment
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import bulk
 from sms.certificates.services import certificates as services
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
+from sms.core.lifecycle import allowed
 from sms.web.formviews import ServiceFormView
 from sms.web.importviews import ImportFileView
 
@@ -121,7 +122,7 @@ class CertificateDetailView(PolicyMixin, TemplateView):
         context = {
             **super().get_context_data(**kwargs),
             "certificate": certificate,
-            "may_withdraw": certificate.status == Certificate.Status.ASSIGNED
+            "may_withdraw": allowed(certificate, Certificate.Status.WITHDRAWN)
             and can(user, Action.WITHDRAW_CERTIFICATE, certificate),
             "note_form": forms.NoteForm(),
             "defined_request": getattr(certificate, "defined_request", None),
@@ -129,7 +130,7 @@ class CertificateDetailView(PolicyMixin, TemplateView):
             "may_register": certificate.status in (Certificate.Status.ASSIGNED, Certificate.Status.USED)
             and can(user, Action.CREATE_CERTIFICATE),
         }
-        if certificate.status == Certificate.Status.DRAFT:
+        if allowed(certificate, Certificate.Status.ASSIGNED):
             today = timezone.localdate()
             check = check_assignment(certificate, services.assignment_context(certificate, today))
             context["problems"] = check.problems
@@ -306,7 +307,7 @@ class AllocationRequestDetailView(PolicyMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "allocation_request": self.allocation_request,
-            "may_withdraw": self.allocation_request.status == "submitted"
+            "may_withdraw": allowed(self.allocation_request, AllocationRequest.Status.WITHDRAWN)
             and can(self.request.user, Action.REQUEST_ALLOCATION),
         }
 

@@ -1,7 +1,14 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms.core.identifiers import UNAMBIGUOUS_ALPHABET, check_character, code_with_check, is_valid_code
+from sms.core.identifiers import MAX_BODY_LENGTH, UNAMBIGUOUS_ALPHABET, check_character, code_with_check
+
+
+def is_valid_code(code: str) -> bool:
+    """True when the code's last character is the check character of the rest."""
+    if not 2 <= len(code) <= MAX_BODY_LENGTH + 1 or any(c not in UNAMBIGUOUS_ALPHABET for c in code):
+        return False
+    return check_character(code[:-1]) == code[-1]
 
 
 def test_code_has_requested_length_prefix_and_valid_check_character():

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.core.fees import format_pounds
+from sms.core.lifecycle import allowed
 from sms.licensing import forms, selectors
 from sms.licensing.models import LicenceApplication, LicenceRoute, SponsorRequest
 from sms.licensing.services import applications as application_services
@@ -51,8 +52,7 @@ class ApplicationDetailView(PolicyMixin, TemplateView):
             "rows": answer_rows(application),
             "fee": format_pounds(application.fee_pence) if application.fee_pence is not None else "",
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
-            and application.status
-            in (LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED),
+            and allowed(application, LicenceApplication.Status.REFUSED),
         }
 
 
@@ -143,7 +143,7 @@ class RequestDetailView(PolicyMixin, TemplateView):
             "sponsor_request": sponsor_request,
             "fee": format_pounds(sponsor_request.fee_pence) if sponsor_request.fee_pence is not None else "",
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
-            and sponsor_request.status == SponsorRequest.Status.SUBMITTED,
+            and allowed(sponsor_request, SponsorRequest.Status.GRANTED),
         }
 
 

@@ -12,6 +12,7 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
+from sms.core.lifecycle import allowed
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing import forms, selectors
@@ -294,7 +295,7 @@ class SponsorRequestDetailView(PolicyMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "sponsor_request": request,
-            "may_withdraw": request.status == SponsorRequest.Status.SUBMITTED
+            "may_withdraw": allowed(request, SponsorRequest.Status.WITHDRAWN)
             and can(self.request.user, Action.CHANGE_LICENCE),
         }
 

@@ -13,9 +13,10 @@ from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates.models import Certificate, SalaryThreshold
 from sms.core.exceptions import DomainError
+from sms.core.lifecycle import check_transition
 from sms.core.selectors import closure_days
 from sms.reporting import detection
-from sms.reporting.models import Fact, SponsoredPerson
+from sms.reporting.models import Fact, SponsoredPerson, fact_applies
 from sms.reporting.services.obligations import obligation_open, sponsor_nation
 
 Kind = Fact.Kind
@@ -83,6 +84,16 @@ FACT_EVENT = {
 }
 
 
+# The register status a fact moves its person to, checked against SponsoredPerson.TRANSITIONS.
+FACT_STATUS = {
+    Kind.START_CONFIRMED: SponsoredPerson.Status.ACTIVE,
+    Kind.ENROLLED: SponsoredPerson.Status.ACTIVE,
+    Kind.EMPLOYMENT_ENDED: SponsoredPerson.Status.LEFT,
+    Kind.STUDENT_WITHDRAWN: SponsoredPerson.Status.LEFT,
+    Kind.STUDENT_COMPLETED_EARLY: SponsoredPerson.Status.LEFT,
+}
+
+
 def _check_fact(person: SponsoredPerson, kind: str, start: date, end: date | None, values: dict) -> None:
     today = timezone.localdate()
     if start > today:
@@ -95,12 +106,12 @@ def _check_fact(person: SponsoredPerson, kind: str, start: date, end: date | Non
         raise DomainError("Enter the new gross annual salary")
     if kind in (Kind.ROLE_CHANGE, Kind.LOCATION_CHANGE) and not (values.get("new_value") or "").strip():
         raise DomainError("Enter the new job title or address")
-    student_only = {Kind.ENROLLED, Kind.STUDENT_WITHDRAWN, Kind.STUDENT_SUSPENDED, Kind.STUDENT_COMPLETED_EARLY}
-    worker_only = {Kind.SALARY_CHANGE, Kind.ROLE_CHANGE, Kind.LOCATION_CHANGE, Kind.EMPLOYMENT_ENDED}
-    if person.kind == SponsoredPerson.Kind.WORKER and kind in student_only:
-        raise DomainError("That fact is about students")
-    if person.kind == SponsoredPerson.Kind.STUDENT and kind in worker_only:
-        raise DomainError("That fact is about workers")
+    if not fact_applies(kind, person.kind):
+        about = "students" if person.kind == SponsoredPerson.Kind.WORKER else "workers"
+        raise DomainError(f"That fact is about {about}")
+    becomes = FACT_STATUS.get(kind)
+    if becomes is not None and becomes != person.status:
+        check_transition(person, becomes)
 
 
 @transaction.atomic
@@ -150,20 +161,20 @@ def fact_record(
 
 
 def _apply_to_register(person: SponsoredPerson, fact: Fact) -> None:
+    """Copy what the fact changes onto the register; its status move was checked in ``_check_fact``."""
     fields = []
+    if fact.kind in FACT_STATUS:
+        person.status = FACT_STATUS[fact.kind]
+        fields.append("status")
     if fact.kind == Kind.START_CONFIRMED:
-        person.confirmed_start, person.status = fact.start_date, SponsoredPerson.Status.ACTIVE
-        fields += ["confirmed_start", "status"]
+        person.confirmed_start = fact.start_date
+        fields.append("confirmed_start")
     elif fact.kind == Kind.ENROLLED:
-        person.enrolled_on, person.confirmed_start, person.status = (
-            fact.start_date,
-            fact.start_date,
-            SponsoredPerson.Status.ACTIVE,
-        )
-        fields += ["enrolled_on", "confirmed_start", "status"]
+        person.enrolled_on, person.confirmed_start = fact.start_date, fact.start_date
+        fields += ["enrolled_on", "confirmed_start"]
     elif fact.kind in (Kind.EMPLOYMENT_ENDED, Kind.STUDENT_WITHDRAWN, Kind.STUDENT_COMPLETED_EARLY):
-        person.left_on, person.status = fact.start_date, SponsoredPerson.Status.LEFT
-        fields += ["left_on", "status"]
+        person.left_on = fact.start_date
+        fields.append("left_on")
     elif fact.kind == Kind.SALARY_CHANGE:
         person.salary_pence = fact.new_salary_pence
         fields.append("salary_pence")

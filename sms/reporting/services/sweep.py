@@ -1,4 +1,4 @@
-"""The daily sweep: set-based, idempotent opening of time-based obligations and overdue marking."""
+"""The daily sweep: set-based, idempotent opening of time-based obligations, and the count of overdue ones."""
 
 from datetime import date
 
@@ -23,7 +23,7 @@ Kind = Fact.Kind
 
 @transaction.atomic
 def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
-    """Open every obligation whose trigger has passed and mark overdue ones. Set-based: each rule is
+    """Open every obligation whose trigger has passed and count the overdue ones. Set-based: each rule is
     one query for what is due and has no obligation yet, then one bulk insert; running it twice
     changes nothing."""
     today = today or timezone.localdate()
@@ -70,10 +70,8 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
          for change in changes.select_related("sponsor")]
     )  # fmt: skip
 
-    opened["marked_overdue"] = Obligation.objects.filter(
-        status=Obligation.Status.OPEN, legal_deadline__lt=today, overdue=False
-    ).update(overdue=True)
-    return opened
+    counts = {**opened, "overdue": Obligation.objects.overdue(today).count()}
+    return counts
 
 
 def _bulk_open(rows) -> int:

@@ -15,6 +15,7 @@ from sms.core.imports import ImportRefused
 from sms.reporting import imports
 from sms.reporting.models import Fact, Obligation
 from sms.reporting.services.facts import person_register_from_certificate
+from tests.factories import SponsorFactory, make_sponsor_user
 
 
 @pytest.fixture
@@ -71,8 +72,47 @@ def test_a_bad_file_records_nothing_and_names_rows_and_columns(sponsor, level_1,
     messages = [str(error) for error in refused.value.errors]
     assert "Row 3, column certificate_reference: no one on your worker register has this certificate" in messages
     assert any(message.startswith("Row 3, column fact: must be one of") for message in messages)
-    assert "Row 3, column start_date: must be a date like 2026-11-02" in messages
-    assert "Row 4, column authorised: must be yes or no" in messages
+    assert "Row 3, column start_date: Date must be a real date, like 27/3/2026" in messages
+    assert "Row 4, column authorised: Select a valid choice. maybe is not one of the available choices." in messages
+    assert not Fact.objects.exists()
+
+
+def test_every_problem_in_a_file_is_named_in_one_pass(sponsor, level_1, person):
+    """Cell errors, unknown people and the service's refusals all come back together."""
+    reference = person.certificate.reference
+    rows = [
+        {"certificate_reference": reference, "fact": "absence", "start_date": "2026-02-30", "authorised": "no",
+         "paid": "no"},
+        {"certificate_reference": "CNOTREAL000", "fact": "start_confirmed", "start_date": "2026-11-02"},
+        {"certificate_reference": reference, "fact": "salary_change", "start_date": "2026-11-02",
+         "new_salary_gbp": "lots"},
+        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01"},
+    ]  # fmt: skip
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload(rows))
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 2, column start_date: First day of absence must be a real date, like 27/3/2026",
+        "Row 3, column certificate_reference: no one on your worker register has this certificate",
+        "Row 4, column new_salary_gbp: New gross annual salary (£) must be an amount in pounds, like 41700",
+        "Row 5, column fact: The date must be today or in the past",
+    ]
+    assert not Fact.objects.exists()
+
+
+def test_a_student_cannot_be_recorded_as_started(db, time_machine):
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    college = SponsorFactory(licence=["student"])
+    user = make_sponsor_user(sponsor=college, level="level_1", email="l1@college.example")
+    give_allocation(college, category="student")
+    cas = draft(college, user, route="student", soc_code="", job_summary="", salary_pence=None)
+    student = person_register_from_certificate(certificate=certificate_assign(certificate=cas, actor=user), actor=user)
+    reference = student.certificate.reference
+    rows = [{"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2026-11-02"}]
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(sponsor=college, actor=user, upload=upload(rows))
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 2, column fact: start_confirmed cannot be recorded about a student"
+    ]
     assert not Fact.objects.exists()
 
 

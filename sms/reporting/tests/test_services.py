@@ -11,6 +11,7 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.core.exceptions import DomainError, IllegalTransition
 from sms.licensing.models import ReportableChange
 from sms.licensing.services.personnel import reportable_change_record
+from sms.reporting import selectors
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services import facts, obligations, sweep
 from tests.factories import SponsorFactory, make_sponsor_user
@@ -137,11 +138,17 @@ def test_a_confirmed_start_stops_the_did_not_start_duty(worker, level_1):
     assert sweep.obligations_sweep(today=date(2027, 1, 30))["worker_did_not_start"] == 0
 
 
-def test_the_sweep_marks_overdue_obligations_once(worker, level_1):
+def test_overdue_is_computed_from_the_deadline_for_pages_and_the_sweep_alike(worker, level_1):
     facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 2))
-    assert sweep.obligations_sweep(today=date(2026, 11, 16))["marked_overdue"] == 0
-    assert sweep.obligations_sweep(today=date(2026, 11, 17))["marked_overdue"] == 1
-    assert sweep.obligations_sweep(today=date(2026, 11, 17))["marked_overdue"] == 0
+    obligation = Obligation.objects.get()
+    assert obligation.legal_deadline == date(2026, 11, 16)
+    assert sweep.obligations_sweep(today=date(2026, 11, 16))["overdue"] == 0
+    assert sweep.obligations_sweep(today=date(2026, 11, 17))["overdue"] == 1
+    assert sweep.obligations_sweep(today=date(2026, 11, 17))["overdue"] == 1  # still overdue, nothing stored
+    assert not hasattr(obligation, "overdue")
+    assert list(Obligation.objects.overdue(date(2026, 11, 17))) == [obligation]
+    assert selectors.flags(obligation, date(2026, 11, 17))["overdue"]
+    assert not selectors.flags(obligation, date(2026, 11, 16))["overdue"]
 
 
 def test_organisation_changes_open_obligations_with_their_own_deadlines(sponsor, level_1, today):
@@ -199,9 +206,7 @@ def test_level_2_cannot_report_organisation_changes(sponsor, level_1, level_2, t
 
 def test_another_sponsors_user_cannot_record_or_report(worker, other_level_1):
     with pytest.raises(PermissionDenied):
-        facts.fact_record(
-            person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20)
-        )
+        facts.fact_record(person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20))
 
 
 def test_a_reported_obligation_cannot_be_reported_or_cancelled_again(worker, level_1):
@@ -252,6 +257,23 @@ def test_leaving_updates_the_register(worker, level_1):
     facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
     worker.refresh_from_db()
     assert (worker.status, worker.left_on) == (SponsoredPerson.Status.LEFT, date(2026, 11, 20))
+
+
+def test_a_person_who_has_left_cannot_become_active_again(worker, level_1):
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    worker.refresh_from_db()
+    with pytest.raises(IllegalTransition, match="left cannot become started"):
+        facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 21))
+    worker.refresh_from_db()
+    assert worker.status == SponsoredPerson.Status.LEFT
+    assert not worker.facts.filter(kind=Kind.START_CONFIRMED).exists()
+
+
+def test_a_second_confirmed_start_keeps_the_person_active(worker, level_1):
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20))
+    facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 21))
+    worker.refresh_from_db()
+    assert (worker.status, worker.confirmed_start) == (SponsoredPerson.Status.ACTIVE, date(2026, 11, 21))
 
 
 def test_a_student_not_enrolled_by_the_deadline_is_opened_by_the_sweep(db, today):

@@ -14,6 +14,7 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates.selectors import certificate_for_user
 from sms.core.exceptions import DomainError
+from sms.core.lifecycle import allowed
 from sms.reporting import forms, imports, selectors
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
@@ -109,9 +110,7 @@ class FactRecordView(ServiceFormView):
 
     def perform(self, data):
         before = self.person.obligations.count()
-        facts.fact_record(
-            person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values()
-        )
+        facts.fact_record(person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values())
         opened = self.person.obligations.count() - before
         return "Saved" + (f". {opened} reporting obligation{'s' if opened != 1 else ''} opened" if opened else "")
 
@@ -158,9 +157,9 @@ class ObligationView(PolicyMixin, TemplateView):
             "obligation": self.obligation,
             "flags": selectors.flags(self.obligation),
             "event": EVENTS[self.obligation.event],
-            "may_report": self.obligation.status == Obligation.Status.OPEN
+            "may_report": allowed(self.obligation, Obligation.Status.REPORTED_ON_TIME)
             and obligations.may_report(user, self.obligation),
-            "may_cancel": self.obligation.status == Obligation.Status.OPEN and can(user, Action.CANCEL_OBLIGATION),
+            "may_cancel": allowed(self.obligation, Obligation.Status.CANCELLED) and can(user, Action.CANCEL_OBLIGATION),
         }
 
 

@@ -24,11 +24,11 @@ class Command(BaseCommand):
         expired = licences_expire(today=today)
         certificates, lapsed = certificates_expire(today=today)
         obligations = obligations_sweep(today=today)
-        opened = sum(count for key, count in obligations.items() if key != "marked_overdue")
+        opened = sum(count for key, count in obligations.items() if key != "overdue")
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
             f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed, "
             f"{opened} obligation{'s' if opened != 1 else ''} opened, "
-            f"{obligations['marked_overdue']} marked overdue"
+            f"{obligations['overdue']} overdue"
         )
