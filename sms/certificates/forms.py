@@ -53,7 +53,12 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
     end_date = uk_date_field("End date", example="3/1/2030")
     salary_pence = PoundsField(label="Gross annual salary (£)", required=False)
     allowances_pence = PoundsField(label="Allowances per year (£, optional)", required=False)
-    route = forms.ChoiceField(label="Route", required=False, choices=[("", "Select a route"), *Route.choices])
+    route = forms.ChoiceField(
+        label="Route",
+        required=False,
+        choices=[("", "Select a route"), *Route.choices],
+        error_messages={"invalid_choice": "Route must be one of the routes listed, like skilled_worker"},
+    )
 
     class Meta:
         model = Certificate

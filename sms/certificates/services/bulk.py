@@ -8,8 +8,7 @@ access off, size-bounded, and validated against the schema the project ships.
 import csv
 import io
 import zipfile
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -20,11 +19,11 @@ from sms.accounts.models import Sponsor
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates import rules
+from sms.certificates.forms import CertificateForm
 from sms.certificates.models import Certificate
 from sms.certificates.services.certificates import assignment_context, certificate_save_draft
 from sms.core.csv_export import neutralise
 from sms.core.imports import FileError, ImportRefused
-from sms.licensing.models import Route
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -32,36 +31,37 @@ MAX_XML_BYTES = 5 * 1024 * 1024
 CAS_NAMESPACE = "urn:sponsor-management-system:cas-batch:1"
 CAS_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "data" / "cas_batch.xsd"
 
-# Template columns: (column, certificate field, kind, required)
+# Template columns: (column, certificate form field, required in a file). Each cell is checked by
+# the certificate page's own form (CertificateForm), so a field rule is written once.
 CSV_COLUMNS = [
-    ("family_name", "family_name", "text", True),
-    ("given_names", "given_names", "text", True),
-    ("nationality", "nationality", "text", True),
-    ("date_of_birth", "date_of_birth", "date", True),
-    ("place_of_birth", "place_of_birth", "text", False),
-    ("country_of_birth", "country_of_birth", "text", False),
-    ("gender", "gender", "text", False),
-    ("country_of_residence", "country_of_residence", "text", False),
-    ("passport_number", "passport_number", "text", True),
-    ("passport_issue_date", "passport_issue_date", "date", False),
-    ("passport_expiry_date", "passport_expiry_date", "date", False),
-    ("home_address", "home_address", "text", False),
-    ("ni_number", "ni_number", "text", False),
-    ("employee_number", "employee_number", "text", False),
-    ("route", "route", "route", True),
-    ("is_extension", "is_extension", "yes_no", False),
-    ("job_title", "job_title", "text", True),
-    ("soc_code", "soc_code", "soc", True),
-    ("job_summary", "job_summary", "text", True),
-    ("salary_gbp", "salary_pence", "pounds", True),
-    ("allowances_gbp", "allowances_pence", "pounds", False),
-    ("weekly_hours", "weekly_hours", "hours", True),
-    ("start_date", "start_date", "date", True),
-    ("end_date", "end_date", "date", True),
-    ("work_address", "work_address", "text", True),
-    ("other_work_sites", "other_work_sites", "text", False),
+    ("family_name", "family_name", True),
+    ("given_names", "given_names", True),
+    ("nationality", "nationality", True),
+    ("date_of_birth", "date_of_birth", True),
+    ("place_of_birth", "place_of_birth", False),
+    ("country_of_birth", "country_of_birth", False),
+    ("gender", "gender", False),
+    ("country_of_residence", "country_of_residence", False),
+    ("passport_number", "passport_number", True),
+    ("passport_issue_date", "passport_issue_date", False),
+    ("passport_expiry_date", "passport_expiry_date", False),
+    ("home_address", "home_address", False),
+    ("ni_number", "ni_number", False),
+    ("employee_number", "employee_number", False),
+    ("route", "route", True),
+    ("is_extension", "is_extension", False),
+    ("job_title", "job_title", True),
+    ("soc_code", "soc_code", True),
+    ("job_summary", "job_summary", True),
+    ("salary_gbp", "salary_pence", True),
+    ("allowances_gbp", "allowances_pence", False),
+    ("weekly_hours", "weekly_hours", True),
+    ("start_date", "start_date", True),
+    ("end_date", "end_date", True),
+    ("work_address", "work_address", True),
+    ("other_work_sites", "other_work_sites", False),
 ]
-COLUMN_FOR_FIELD = {field: column for column, field, _, _ in CSV_COLUMNS}
+COLUMN_FOR_FIELD = {field: column for column, field, _ in CSV_COLUMNS}
 
 
 def csv_template() -> str:
@@ -80,48 +80,20 @@ def csv_template() -> str:
     return out.getvalue()
 
 
-def _parse_value(kind: str, raw: str):
-    value = raw.strip()
-    if value == "":
-        return None
-    if kind == "text":
-        return value
-    if kind == "date":
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a calendar date, no time
-            except ValueError:
-                continue
-        raise ValueError("must be a date like 2027-01-04")
-    if kind == "route":
-        if value not in Route.values:
-            raise ValueError("must be a route code from the template's guidance, like skilled_worker")
-        return value
-    if kind == "yes_no":
-        if value.lower() not in ("yes", "no"):
-            raise ValueError("must be yes or no")
-        return value.lower() == "yes"
-    if kind == "soc":
-        if not (len(value) == 4 and value.isdigit()):
-            raise ValueError("must be a 4-digit SOC 2020 code")
-        return value
-    if kind == "pounds":
-        try:
-            amount = Decimal(value.replace(",", "").replace("£", ""))
-        except InvalidOperation:
-            raise ValueError("must be an amount in pounds, like 41700") from None
-        if amount < 0:
-            raise ValueError("must not be negative")
-        return int(amount * 100)
-    if kind == "hours":
-        try:
-            hours = Decimal(value)
-        except InvalidOperation:
-            raise ValueError("must be a number of hours, like 37.5") from None
-        if not 0 < hours <= 99:
-            raise ValueError("must be between 0 and 99")
-        return hours
-    raise AssertionError(kind)
+def _row_form(row: dict) -> tuple[CertificateForm, list[tuple[str, str]]]:
+    """The certificate form bound to one CSV row, and the row's own errors (empty required cells,
+    a yes/no column that is neither)."""
+    data, problems = {}, []
+    for column, field, required in CSV_COLUMNS:
+        value = (row.get(column) or "").strip()
+        if not value and required:
+            problems.append((column, "must not be empty"))
+        if field == "is_extension":
+            if value and value.lower() not in ("yes", "no"):
+                problems.append((column, "must be yes or no"))
+            value = "on" if value.lower() == "yes" else ""
+        data[field] = value
+    return CertificateForm(data=data), problems
 
 
 def _decode(upload, limit: int) -> bytes:
@@ -143,38 +115,37 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
     if reader.fieldnames is None or [name.strip() for name in reader.fieldnames] != expected:
         raise ImportRefused([FileError(None, "", "The first row must be the template's column names, in order")])
     errors: list[FileError] = []
-    parsed: list[tuple[int, dict]] = []
+    rows: list[dict] = []
+    today = timezone.localdate()
     for number, row in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} certificates")])
-        data, row_ok = {}, True
-        for column, field, kind, required in CSV_COLUMNS:
-            try:
-                value = _parse_value(kind, row.get(column) or "")
-            except ValueError as error:
-                errors.append(FileError(number, column, str(error)))
-                row_ok = False
-                continue
-            if value is None and required:
-                errors.append(FileError(number, column, "must not be empty"))
-                row_ok = False
-            data[field] = value if value is not None else ("" if kind in ("text", "soc", "route") else None)
-        if data.get("is_extension") is None:
-            data["is_extension"] = False
-        if row_ok:
-            parsed.append((number, data))
-    if not parsed and not errors:
+        form, problems = _row_form(row)
+        errors.extend(FileError(number, column, message) for column, message in problems)
+        valid = form.is_valid() and not problems
+        bad_fields = set(form.errors) | {field for column, field, _ in CSV_COLUMNS if column in dict(problems)}
+        errors.extend(
+            FileError(number, COLUMN_FOR_FIELD.get(field, field), message)
+            for field, messages in form.errors.items()
+            if COLUMN_FOR_FIELD.get(field, field) not in dict(problems)
+            for message in messages
+        )
+        data = {field: value for field, value in form.cleaned_data.items() if field not in bad_fields}
+        # The assignment rules run on what the form accepted, so one pass reports every error in the row.
+        candidate = Certificate(sponsor=sponsor, **data)
+        check = rules.check_assignment(candidate, assignment_context(candidate, today))
+        errors.extend(
+            FileError(number, COLUMN_FOR_FIELD.get(problem.field, problem.field), problem.message)
+            for problem in check.problems
+            if problem.field not in bad_fields
+        )
+        if valid:
+            rows.append(form.cleaned_data)
+    if not rows and not errors:
         raise ImportRefused([FileError(None, "", "The file has no certificates in it")])
-    created = []
-    today = timezone.localdate()
-    for number, data in parsed:
-        certificate = certificate_save_draft(sponsor=sponsor, actor=actor, data=data)
-        check = rules.check_assignment(certificate, assignment_context(certificate, today))
-        errors.extend(FileError(number, COLUMN_FOR_FIELD.get(p.field, p.field), p.message) for p in check.problems)
-        created.append(certificate)
     if errors:
-        # Nothing is kept: the transaction is rolled back by raising.
         raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
+    created = [certificate_save_draft(sponsor=sponsor, actor=actor, data=data) for data in rows]
     audit.record(
         actor=actor, verb=Verb.CERTIFICATES_IMPORTED, sponsor=sponsor, payload={"format": "csv", "count": len(created)}
     )

@@ -53,21 +53,26 @@ def test_a_valid_csv_creates_a_draft_per_row(sponsor, level_1):
     assert created[0].salary_pence == 5200000
 
 
-def test_every_error_names_its_row_and_column_and_nothing_is_created(sponsor, level_1):
+def test_every_error_in_the_file_is_named_with_its_row_and_column_in_one_pass_and_nothing_is_created(sponsor, level_1):
     rows = [
         good_row(),
         good_row(date_of_birth="17th May", salary_gbp="lots"),
         good_row(route="astronaut", family_name=""),
         good_row(salary_gbp="30000"),
+        # A cell the form refuses does not hide the row's rule errors: both come in one pass.
+        good_row(passport_expiry_date="31/02/2030", salary_gbp="30000"),
     ]
     with pytest.raises(bulk.ImportRefused) as refused:
         bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file(rows))
     assert [str(error) for error in refused.value.errors] == [
-        "Row 3, column date_of_birth: must be a date like 2027-01-04",
-        "Row 3, column salary_gbp: must be an amount in pounds, like 41700",
+        "Row 3, column date_of_birth: Date of birth must be a real date, like 17/5/1990",
+        "Row 3, column salary_gbp: Gross annual salary (£) must be an amount in pounds, like 41700",
         "Row 4, column family_name: must not be empty",
-        "Row 4, column route: must be a route code from the template's guidance, like skilled_worker",
+        "Row 4, column route: Route must be one of the routes listed, like skilled_worker",
         "Row 5, column salary_gbp: Salary must be at least £49,400 for this occupation "
+        "(the going rate for the occupation)",
+        "Row 6, column passport_expiry_date: Passport expiry date must be a real date, like 1/2/2030",
+        "Row 6, column salary_gbp: Salary must be at least £49,400 for this occupation "
         "(the going rate for the occupation)",
     ]
     assert not Certificate.objects.exists()
@@ -181,7 +186,7 @@ def test_the_upload_page_lists_each_problem(client, sponsor, level_1):
     )
     content = response.content.decode()
     assert "nothing was created" in content
-    assert "must be a 4-digit SOC 2020 code" in content
+    assert "SOC 2020 occupation code must be 4 digits, like 2134" in content
     ok = client.post(reverse("certificates:import"), {"file_format": "csv", "upload": csv_file([good_row()])})
     assert ok.url == reverse("certificates:list")
     assert Certificate.objects.count() == 1
