@@ -55,13 +55,10 @@ class CertificateListView(PolicyMixin, TemplateView):
         page = Paginator(selectors.certificate_list(user=self.request.user, filters=filters), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "may_create": can(self.request.user, Action.CREATE_CERTIFICATE),
         }
 

@@ -35,7 +35,6 @@ class ApplicationQueueView(PolicyMixin, TemplateView):
             "page": page,
             "status": status,
             "statuses": [(value, label) for value, label in LicenceApplication.Status.choices if value != "draft"],
-            "query": f"status={status}",
         }
 
 
@@ -128,7 +127,6 @@ class RequestQueueView(PolicyMixin, TemplateView):
             "kind": kind,
             "statuses": SponsorRequest.Status.choices,
             "kinds": SponsorRequest.Kind.choices,
-            "query": f"status={status}&kind={kind}",
         }
 
 
@@ -202,7 +200,7 @@ class SponsorListView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         search = self.request.GET.get("q", "").strip()[:100]
         page = Paginator(selectors.sponsor_list(search=search), PAGE_SIZE).get_page(self.request.GET.get("page"))
-        return {**super().get_context_data(**kwargs), "page": page, "search": search, "query": f"q={search}"}
+        return {**super().get_context_data(**kwargs), "page": page, "search": search}
 
 
 class SponsorDetailView(PolicyMixin, TemplateView):

@@ -199,9 +199,7 @@ def test_level_2_cannot_report_organisation_changes(sponsor, level_1, level_2, t
 
 def test_another_sponsors_user_cannot_record_or_report(worker, other_level_1):
     with pytest.raises(PermissionDenied):
-        facts.fact_record(
-            person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20)
-        )
+        facts.fact_record(person=worker, actor=other_level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 20))
 
 
 def test_a_reported_obligation_cannot_be_reported_or_cancelled_again(worker, level_1):

@@ -22,7 +22,6 @@ class ReceivedReportsView(PolicyMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "page": page,
             "late_only": late_only,
-            "query": f"late={int(late_only)}",
         }
 
 

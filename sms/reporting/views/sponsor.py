@@ -42,7 +42,6 @@ class RegisterView(PolicyMixin, TemplateView):
             "search": search,
             "status": status,
             "statuses": SponsoredPerson.Status.choices,
-            "query": f"q={search}&status={status}",
         }
 
 
@@ -109,9 +108,7 @@ class FactRecordView(ServiceFormView):
 
     def perform(self, data):
         before = self.person.obligations.count()
-        facts.fact_record(
-            person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values()
-        )
+        facts.fact_record(person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values())
         opened = self.person.obligations.count() - before
         return "Saved" + (f". {opened} reporting obligation{'s' if opened != 1 else ''} opened" if opened else "")
 
@@ -133,13 +130,10 @@ class ObligationListView(PolicyMixin, TemplateView):
         today = timezone.localdate()
         for obligation in page.object_list:
             obligation.flags = selectors.flags(obligation, today)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "may_open": can(self.request.user, Action.REPORT_ACTIVITY),
         }
 
