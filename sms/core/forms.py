@@ -3,6 +3,8 @@
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
+from sms.core.uploads import validate_upload
+
 
 class GovukFormMixin:
     """Render with the GOV.UK template pack; the page template owns the <form> tag and buttons."""
@@ -31,3 +33,9 @@ def uk_date_field(label: str, required_message: str = "", *, example: str = "27/
         widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         error_messages={"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
     )
+
+
+class DocumentField(forms.FileField):
+    """An evidence file, checked by size and content (``validate_upload``) when one is given."""
+
+    default_validators = [validate_upload]

@@ -3,7 +3,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
-from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
@@ -15,7 +14,6 @@ from sms.licensing.services import applications as application_services
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import requests as request_services
 from sms.licensing.views.apply import answer_rows
-from sms.web.documents import document_response
 from sms.web.formviews import ServiceFormView
 
 PAGE_SIZE = 25
@@ -53,17 +51,6 @@ class ApplicationDetailView(PolicyMixin, TemplateView):
             and application.status
             in (LicenceApplication.Status.SUBMITTED, LicenceApplication.Status.MORE_INFORMATION_REQUESTED),
         }
-
-
-class ApplicationDocumentView(PolicyMixin, View):
-    action = Action.VIEW_HOME_OFFICE_RECORDS
-
-    def get(self, request, reference, uuid):
-        application = selectors.application_for_staff(reference=reference)
-        document = application.documents.filter(uuid=uuid).first()
-        if document is None:
-            raise Http404
-        return document_response(request, document, sponsor=application.sponsor)
 
 
 class ApplicationDecisionView(ServiceFormView):
@@ -143,17 +130,6 @@ class RequestDetailView(PolicyMixin, TemplateView):
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
             and sponsor_request.status == SponsorRequest.Status.SUBMITTED,
         }
-
-
-class RequestDocumentView(PolicyMixin, View):
-    action = Action.VIEW_HOME_OFFICE_RECORDS
-
-    def get(self, request, reference, uuid):
-        sponsor_request = selectors.request_for_staff(reference=reference)
-        document = sponsor_request.documents.filter(uuid=uuid).first()
-        if document is None:
-            raise Http404
-        return document_response(request, document, sponsor=sponsor_request.sponsor)
 
 
 class RequestDecisionView(ServiceFormView):

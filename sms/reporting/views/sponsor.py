@@ -18,7 +18,6 @@ from sms.reporting import forms, imports, selectors
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services import facts, obligations
-from sms.web.documents import document_response
 from sms.web.formviews import ServiceFormView
 from sms.web.importviews import ImportFileView
 
@@ -244,17 +243,6 @@ class ObligationOpenView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("reporting:obligation", args=[self.created.uuid])
-
-
-class EvidenceView(PolicyMixin, View):
-    action = Action.VIEW_SPONSOR_RECORDS
-
-    def get(self, request, uuid, document):
-        obligation = selectors.obligation_for_user(user=request.user, uuid=uuid)
-        found = obligation.evidence.filter(uuid=document).first()
-        if found is None:
-            raise Http404
-        return document_response(request, found, sponsor=obligation.sponsor)
 
 
 class FactsImportView(ImportFileView):
