@@ -22,12 +22,14 @@ class PolicyMixin:
 
     @classmethod
     def as_view(cls, **initkwargs):
-        if cls.action is None:
+        # A generic view may be given its action in the URL conf: as_view(action=Action.X).
+        action = initkwargs.get("action", cls.action)
+        if action is None:
             raise ImproperlyConfigured(f"{cls.__name__} must declare the policy action it performs")
         view = super().as_view(**initkwargs)
-        view.policy_action = cls.action
+        view.policy_action = action
         view.mfa_step = cls.mfa_step
-        if cls.action == Action.PUBLIC:
+        if action == Action.PUBLIC:
             view.login_required = False
         return view
 

@@ -23,7 +23,7 @@ from sms.accounts.tokens import activation_token_generator, password_reset_token
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
-from sms.notifications.services import email_enqueue
+from sms.notifications.services import email_enqueue_template
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -81,14 +81,10 @@ def activation_link_send(*, user: User, actor: User | None) -> str:
     """Email the user a single-use link to set their first password; returns the link."""
     link = _link("accounts:activate", user, activation_token_generator.make_token(user))
     hours = settings.ACCOUNT_ACTIVATION_TIMEOUT // 3600
-    email_enqueue(
+    email_enqueue_template(
         to=user.email,
-        subject=f"Activate your {settings.SERVICE_NAME} account",
-        body=(
-            f"Your {settings.SERVICE_NAME} user ID is {user.user_id}.\n\n"
-            f"Set your password to activate your account:\n{link}\n\n"
-            f"The link works once and expires in {hours} hours."
-        ),
+        template="account_activation",
+        context={"service_name": settings.SERVICE_NAME, "user": user, "link": link, "hours": hours},
     )
     audit.record(actor=actor, verb=Verb.ACTIVATION_LINK_SENT, target=user, sponsor=user.sponsor)
     return link
@@ -117,15 +113,10 @@ def password_reset_request(*, email: str) -> None:
         return
     link = _link("accounts:password_reset_confirm", user, password_reset_token_generator.make_token(user))
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
-    email_enqueue(
+    email_enqueue_template(
         to=user.email,
-        subject=f"Reset your {settings.SERVICE_NAME} password",
-        body=(
-            f"Someone asked to reset the password for user ID {user.user_id}.\n\n"
-            f"Reset your password:\n{link}\n\n"
-            f"The link works once and expires in {minutes} minutes. "
-            "If you did not ask for this, you can ignore this email."
-        ),
+        template="password_reset",
+        context={"service_name": settings.SERVICE_NAME, "user": user, "link": link, "minutes": minutes},
     )
     audit.record(actor=user, verb=Verb.PASSWORD_RESET_REQUESTED, target=user)
 

@@ -219,27 +219,6 @@ class MarkUsedForm(GovukForm):
     permission_end = uk_date_field("Permission valid until")
 
 
-class CertificateSearchForm(forms.Form):
-    """Search and filters for the certificate list (plain GET form)."""
-
-    q = forms.CharField(label="Reference or worker name", required=False, max_length=100)
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Certificate.Status.choices]
-    )
-    route = forms.ChoiceField(label="Route", required=False, choices=[("", "Any route"), *Route.choices])
-    created_from = uk_date_field("Created from")
-    created_to = uk_date_field("Created to")
-    created_by = forms.ChoiceField(label="Created by", required=False)
-    mine = forms.BooleanField(label="Only certificates I created", required=False)
-
-    def __init__(self, *args, creators=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["created_by"].choices = [
-            ("", "Anyone"),
-            *[(user.user_id, user.full_name or user.email) for user in creators],
-        ]
-
-
 class ImportForm(GovukForm):
     file_format = forms.ChoiceField(
         label="What are you uploading?",

@@ -3,6 +3,8 @@
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
+from sms.core.uploads import validate_upload
+
 
 class GovukFormMixin:
     """Render with the GOV.UK template pack; the page template owns the <form> tag and buttons."""
@@ -23,11 +25,22 @@ def uk_date_field(label: str, required_message: str = "", *, example: str = "27/
 
     Without ``required_message`` the field is optional.
     """
-    return forms.DateField(
-        label=label,
-        required=bool(required_message),
-        help_text=f"For example, {example}",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
-    )
+    return forms.DateField(**uk_date_options(label, required_message, example=example))
+
+
+def uk_date_options(label: str, required_message: str = "", *, example: str = "27/3/2026") -> dict:
+    """The arguments of ``uk_date_field``, for a django-filter DateFilter to build the same field."""
+    return {
+        "label": label,
+        "required": bool(required_message),
+        "help_text": f"For example, {example}",
+        "input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
+        "widget": forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        "error_messages": {"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
+    }
+
+
+class DocumentField(forms.FileField):
+    """An evidence file, checked by size and content (``validate_upload``) when one is given."""
+
+    default_validators = [validate_upload]

@@ -60,6 +60,27 @@ def safe_display_name(name: str) -> str:
     return cleaned[:200] or "document"
 
 
+def documents_store(documents, uploads, *, description: str = "") -> list:
+    """Check each upload (size and content) and create its row through ``documents``.
+
+    ``documents`` is the related manager of what the files belong to (``request.documents``,
+    ``obligation.evidence``), so the row is tied to its owner. The one way every app stores uploads.
+    """
+    stored = []
+    for upload in uploads:
+        content_type = validate_upload(upload)
+        stored.append(
+            documents.create(
+                file=upload,
+                original_name=safe_display_name(upload.name),
+                content_type=content_type,
+                size=upload.size,
+                description=description.strip()[:255],
+            )
+        )
+    return stored
+
+
 class UploadedDocument(models.Model):
     """Fields every uploaded document has. Concrete models add what the document belongs to."""
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
-from sms.core.forms import GovukForm, uk_date_field
-from sms.core.uploads import validate_upload
+from sms.core.forms import DocumentField, GovukForm, uk_date_field
 from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
@@ -122,7 +121,7 @@ class SamePersonForm(GovukForm):
 
 
 class DocumentUploadForm(GovukForm):
-    document = forms.FileField(
+    document = DocumentField(
         label="Upload a file",
         help_text="A PDF, PNG, JPG or Word (DOCX) file, smaller than 10MB.",
         error_messages={"required": "Select a file to upload"},
@@ -133,11 +132,6 @@ class DocumentUploadForm(GovukForm):
         required=False,
         help_text="For example, latest audited accounts",
     )
-
-    def clean_document(self):
-        upload = self.cleaned_data["document"]
-        validate_upload(upload)
-        return upload
 
 
 class DeclarationForm(GovukForm):
@@ -152,13 +146,7 @@ class InformationReplyForm(GovukForm):
     reply = forms.CharField(
         label="Your reply", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
-    document = forms.FileField(label="Upload a document (optional)", required=False)
-
-    def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            validate_upload(upload)
-        return upload
+    document = DocumentField(label="Upload a document (optional)", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -258,17 +246,11 @@ class VariationForm(GovukForm):
         help_text="Explain the change and why. There is no 2,000 character limit here.",
         error_messages={"required": "Enter details of the change"},
     )
-    documents = forms.FileField(
+    documents = DocumentField(
         label="Evidence (optional)",
         required=False,
         help_text="A PDF, PNG, JPG or Word (DOCX) file, smaller than 10MB.",
     )
-
-    def clean_documents(self):
-        upload = self.cleaned_data.get("documents")
-        if upload:
-            validate_upload(upload)
-        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,10 @@
 from django.urls import path
 
+from sms.accounts.policy import Action
+from sms.licensing import selectors
+from sms.licensing.models import ApplicationDocument, RequestDocument
 from sms.licensing.views import apply, homeoffice, sponsor
+from sms.web.documents import DocumentDownloadView
 
 app_name = "licensing"
 
@@ -40,7 +44,14 @@ urlpatterns = [
     ),
     path(
         "licence/requests/<str:reference>/documents/<uuid:uuid>/",
-        sponsor.SponsorRequestDocumentView.as_view(),
+        DocumentDownloadView.as_view(
+            action=Action.VIEW_SPONSOR_RECORDS,
+            model=RequestDocument,
+            owner_field="request",
+            owner=lambda request, reference, **_: selectors.sponsor_request_for_user(
+                user=request.user, reference=reference
+            ),
+        ),
         name="request_document",
     ),
     # Home Office.
@@ -60,7 +71,12 @@ urlpatterns = [
     ),
     path(
         "home-office/applications/<str:reference>/documents/<uuid:uuid>/",
-        homeoffice.ApplicationDocumentView.as_view(),
+        DocumentDownloadView.as_view(
+            action=Action.VIEW_HOME_OFFICE_RECORDS,
+            model=ApplicationDocument,
+            owner_field="application",
+            owner=lambda request, reference, **_: selectors.application_for_staff(reference=reference),
+        ),
         name="ho_application_document",
     ),
     path("home-office/requests/", homeoffice.RequestQueueView.as_view(), name="ho_requests"),
@@ -71,7 +87,12 @@ urlpatterns = [
     ),
     path(
         "home-office/requests/<str:reference>/documents/<uuid:uuid>/",
-        homeoffice.RequestDocumentView.as_view(),
+        DocumentDownloadView.as_view(
+            action=Action.VIEW_HOME_OFFICE_RECORDS,
+            model=RequestDocument,
+            owner_field="request",
+            owner=lambda request, reference, **_: selectors.request_for_staff(reference=reference),
+        ),
         name="ho_request_document",
     ),
     path("home-office/sponsors/", homeoffice.SponsorListView.as_view(), name="ho_sponsors"),

@@ -1,6 +1,7 @@
 """Writing to the email outbox."""
 
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from sms.notifications.models import OutboundEmail
 from sms.notifications.tasks import deliver_email
@@ -14,3 +15,24 @@ def email_enqueue(*, to: str, subject: str, body: str) -> OutboundEmail:
     email = OutboundEmail.objects.create(to=to, subject=subject, body=body)
     transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
     return email
+
+
+def email_render(template: str, context: dict) -> tuple[str, str]:
+    """The subject and body of ``templates/emails/<template>.txt``.
+
+    The file's first line is the subject, then a blank line, then the body (plain text: the
+    template turns autoescaping off).
+    """
+    text = render_to_string(f"emails/{template}.txt", context)
+    if text.endswith("\n"):
+        text = text[:-1]
+    subject, blank, body = text.split("\n", 2)
+    if blank:
+        raise ValueError(f"emails/{template}.txt: the subject line must be followed by a blank line")
+    return subject, body
+
+
+def email_enqueue_template(*, to: str, template: str, context: dict) -> OutboundEmail:
+    """Queue an email whose subject and body come from ``templates/emails/<template>.txt``."""
+    subject, body = email_render(template, context)
+    return email_enqueue(to=to, subject=subject, body=body)

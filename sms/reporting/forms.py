@@ -3,8 +3,7 @@
 from django import forms
 
 from sms.certificates.forms import PoundsField
-from sms.core.forms import GovukForm, uk_date_field
-from sms.core.uploads import validate_upload
+from sms.core.forms import DocumentField, GovukForm, uk_date_field
 from sms.reporting.catalogue import EVENT_CHOICES, EventType
 from sms.reporting.models import Fact, Obligation, SponsoredPerson, fact_kinds_for
 
@@ -118,7 +117,7 @@ class ReportForm(GovukForm):
                 field = forms.CharField(label=spec.label, required=spec.required, widget=widget)
             field.error_messages["required"] = f"Enter {spec.label[0].lower() + spec.label[1:]}"
             self.fields[spec.name] = field
-        self.fields["evidence"] = forms.FileField(
+        self.fields["evidence"] = DocumentField(
             label="Evidence (optional)",
             required=False,
             help_text="A PDF, PNG, JPG or Word (DOCX) file, smaller than 10MB.",
@@ -127,12 +126,6 @@ class ReportForm(GovukForm):
             label="I confirm this report is true and complete",
             error_messages={"required": "Confirm the declaration to send the report"},
         )
-
-    def clean_evidence(self):
-        upload = self.cleaned_data.get("evidence")
-        if upload:
-            validate_upload(upload)
-        return upload
 
     def report(self) -> dict:
         """The structured fields as stored on the obligation (dates as ISO text)."""

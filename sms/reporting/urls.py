@@ -1,6 +1,10 @@
 from django.urls import path
 
+from sms.accounts.policy import Action
+from sms.reporting import selectors
+from sms.reporting.models import ObligationEvidence
 from sms.reporting.views import homeoffice, sponsor
+from sms.web.documents import DocumentDownloadView
 
 app_name = "reporting"
 
@@ -20,12 +24,28 @@ urlpatterns = [
     path("obligations/<uuid:uuid>/", sponsor.ObligationView.as_view(), name="obligation"),
     path("obligations/<uuid:uuid>/report/", sponsor.ObligationReportView.as_view(), name="report"),
     path("obligations/<uuid:uuid>/cancel/", sponsor.ObligationCancelView.as_view(), name="cancel"),
-    path("obligations/<uuid:uuid>/evidence/<uuid:document>/", sponsor.EvidenceView.as_view(), name="evidence"),
+    path(
+        "obligations/<uuid:uuid>/evidence/<uuid:document>/",
+        DocumentDownloadView.as_view(
+            action=Action.VIEW_SPONSOR_RECORDS,
+            model=ObligationEvidence,
+            owner_field="obligation",
+            owner=lambda request, uuid, **_: selectors.obligation_for_user(user=request.user, uuid=uuid),
+            document_kwarg="document",
+        ),
+        name="evidence",
+    ),
     path("home-office/reports/", homeoffice.ReceivedReportsView.as_view(), name="ho_reports"),
     path("home-office/reports/<uuid:uuid>/", homeoffice.ReceivedReportView.as_view(), name="ho_report"),
     path(
         "home-office/reports/<uuid:uuid>/evidence/<uuid:document>/",
-        homeoffice.ReceivedEvidenceView.as_view(),
+        DocumentDownloadView.as_view(
+            action=Action.VIEW_HOME_OFFICE_RECORDS,
+            model=ObligationEvidence,
+            owner_field="obligation",
+            owner=lambda request, uuid, **_: selectors.received_report(uuid=uuid),
+            document_kwarg="document",
+        ),
         name="ho_evidence",
     ),
 ]

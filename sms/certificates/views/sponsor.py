@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from sms.accounts.models import User
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates import forms, selectors
@@ -35,34 +34,12 @@ class CertificateListView(PolicyMixin, TemplateView):
     template_name = "certificates/list.html"
 
     def get_context_data(self, **kwargs):
-        creators = User.objects.filter(sponsor_id=self.request.user.sponsor_id).order_by("family_name", "given_name")
-        form = forms.CertificateSearchForm(self.request.GET or None, creators=creators)
-        filters = selectors.CertificateFilters()
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            created_by_id = None
-            if data["mine"]:
-                created_by_id = self.request.user.pk
-            elif data["created_by"]:
-                created_by_id = creators.filter(user_id=data["created_by"]).values_list("pk", flat=True).first()
-            filters = selectors.CertificateFilters(
-                q=data["q"],
-                status=data["status"],
-                route=data["route"],
-                created_from=data["created_from"],
-                created_to=data["created_to"],
-                created_by_id=created_by_id,
-            )
-        page = Paginator(selectors.certificate_list(user=self.request.user, filters=filters), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        search = selectors.certificate_search(user=self.request.user, data=self.request.GET)
+        page = Paginator(search.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return {
             **super().get_context_data(**kwargs),
-            "form": form,
+            "form": search.form,
             "page": page,
-            "query": query.urlencode(),
             "may_create": can(self.request.user, Action.CREATE_CERTIFICATE),
         }
 

@@ -22,11 +22,11 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
-from sms.core.uploads import safe_display_name, validate_upload
+from sms.core.uploads import documents_store
 from sms.licensing.models import KeyPersonRole, LicenceApplication, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
-from sms.notifications.services import email_enqueue
+from sms.notifications.services import email_enqueue_template
 
 Status = LicenceApplication.Status
 # The sections a complete application has (see the journey in views/apply.py).
@@ -75,14 +75,8 @@ def application_add_document(*, application: LicenceApplication, upload, descrip
     """Attach a supporting document, checked by size and content."""
     if application.status not in (Status.DRAFT, Status.MORE_INFORMATION_REQUESTED):
         raise DomainError("Documents can no longer be added to this application")
-    content_type = validate_upload(upload)
-    return application.documents.create(
-        file=upload,
-        original_name=safe_display_name(upload.name),
-        content_type=content_type,
-        size=upload.size,
-        description=description.strip()[:255],
-    )
+    [document] = documents_store(application.documents, [upload], description=description)
+    return document
 
 
 def missing_sections(application: LicenceApplication) -> list[str]:
@@ -115,13 +109,10 @@ def application_submit(*, application: LicenceApplication, declaration_confirmed
         sponsor=None,
         payload={"reference": application.reference, "fee_pence": application.fee_pence},
     )
-    email_enqueue(
+    email_enqueue_template(
         to=person_for(application.answers, "authorising_officer")["email"],
-        subject=f"Sponsor licence application {application.reference} received",
-        body=(
-            f"We have received the sponsor licence application for {application.organisation_name}.\n\n"
-            f"Your reference is {application.reference}. Keep it: you will need it if you contact us."
-        ),
+        template="application_received",
+        context={"application": application},
     )
     return application
 
@@ -144,10 +135,10 @@ def application_request_information(*, application: LicenceApplication, actor: U
     link = settings.SITE_URL.rstrip("/") + reverse(
         "licensing:apply_more_information", kwargs={"reference": application.reference, "token": token}
     )
-    email_enqueue(
+    email_enqueue_template(
         to=person_for(application.answers, "authorising_officer")["email"],
-        subject=f"More information needed for application {application.reference}",
-        body=f"We need more information to decide your application:\n\n{request_text.strip()}\n\nSend it here:\n{link}",
+        template="application_information_requested",
+        context={"application": application, "request_text": request_text.strip(), "link": link},
     )
     audit.record(
         actor=actor,
@@ -265,17 +256,16 @@ def application_grant(
     application.first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
     transition(application, Status.GRANTED, extra_fields=("sponsor", "decided_at", "decided_by", "first_allocation"))
     authorising_officer = person_for(answers, "authorising_officer")
-    email_enqueue(
+    email_enqueue_template(
         to=authorising_officer["email"],
-        subject=f"Sponsor licence granted: {licence.number}",
-        body=(
-            f"The sponsor licence application {application.reference} for {sponsor.name} has been granted.\n\n"
-            f"Licence number: {licence.number}\n"
-            f"Routes: {', '.join(Route(route).label for route in sorted(routes))}\n"
-            f"Valid until: {licence.expiry_date:%d %B %Y}\n\n"
-            f"The Level 1 user, {level_1.full_name}, has user ID {level_1.user_id}. "
-            "They have been sent a link to set their password."
-        ),
+        template="application_granted",
+        context={
+            "application": application,
+            "sponsor": sponsor,
+            "licence": licence,
+            "route_labels": [Route(route).label for route in sorted(routes)],
+            "level_1": level_1,
+        },
     )
     audit.record(
         actor=actor,
@@ -302,13 +292,10 @@ def application_refuse(*, application: LicenceApplication, actor: User, reasons:
         Status.REFUSED,
         extra_fields=("refusal_reasons", "decided_at", "decided_by", "applicant_token_hash"),
     )
-    email_enqueue(
+    email_enqueue_template(
         to=person_for(application.answers, "authorising_officer")["email"],
-        subject=f"Sponsor licence application {application.reference} refused",
-        body=(
-            f"The sponsor licence application {application.reference} for {application.organisation_name} "
-            f"has been refused.\n\nReasons:\n{application.refusal_reasons}"
-        ),
+        template="application_refused",
+        context={"application": application},
     )
     audit.record(
         actor=actor,

@@ -7,7 +7,7 @@ from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.lifecycle import lock, transition
 from sms.licensing.models import SponsorRequest
-from sms.notifications.services import email_enqueue
+from sms.notifications.services import email_enqueue_template
 
 VERB_FOR_STATUS = {
     SponsorRequest.Status.GRANTED: Verb.REQUEST_GRANTED,
@@ -34,12 +34,9 @@ def request_decision_record(*, request: SponsorRequest, to_status: str, actor, r
     )
     if to_status != SponsorRequest.Status.WITHDRAWN:
         outcome = request.get_status_display().lower()
-        email_enqueue(
+        email_enqueue_template(
             to=request.created_by.email,
-            subject=f"Your request {request.reference} has been {outcome}",
-            body=(
-                f"Your request ({request.get_kind_display()}, reference {request.reference}) has been {outcome}."
-                + (f"\n\nReasons: {request.decision_reason}" if request.decision_reason else "")
-            ),
+            template="request_decided",
+            context={"sponsor_request": request, "outcome": outcome},
         )
     return request

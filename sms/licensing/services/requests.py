@@ -11,7 +11,7 @@ from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
-from sms.core.uploads import safe_display_name, validate_upload
+from sms.core.uploads import documents_store
 from sms.licensing.models import Route, SponsorRequest
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services.decisions import request_decision_record
@@ -22,11 +22,7 @@ Kind = SponsorRequest.Kind
 
 def documents_attach(*, request: SponsorRequest, uploads: list) -> None:
     """Store evidence files on a request, each checked by size and content."""
-    for upload in uploads:
-        content_type = validate_upload(upload)
-        request.documents.create(
-            file=upload, original_name=safe_display_name(upload.name), content_type=content_type, size=upload.size
-        )
+    documents_store(request.documents, uploads)
 
 
 def _pending(sponsor: Sponsor, kinds) -> bool:

@@ -160,7 +160,7 @@ def test_a_grant_that_fails_half_way_leaves_nothing_behind(submitted, caseworker
     def fail(**kwargs):
         raise RuntimeError("email store unavailable")
 
-    monkeypatch.setattr(services, "email_enqueue", fail)
+    monkeypatch.setattr(services, "email_enqueue_template", fail)
     with pytest.raises(RuntimeError):
         services.application_grant(application=submitted, actor=caseworker, routes=[Route.SKILLED_WORKER])
     submitted.refresh_from_db()

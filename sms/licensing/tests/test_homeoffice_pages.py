@@ -94,3 +94,22 @@ def test_home_office_home_shows_queue_sizes(client, caseworker, variation):
         "1 renewals, changes and Level 1 requests waiting"
         in client.get(reverse("portal:home_office_home")).content.decode()
     )
+
+
+def test_a_search_with_an_ampersand_and_a_space_survives_to_page_2(client, compliance_officer):
+    from html import unescape
+
+    from sms.licensing.views.homeoffice import PAGE_SIZE
+    from tests.factories import SponsorFactory
+
+    for number in range(PAGE_SIZE + 1):
+        SponsorFactory(name=f"Smith & Jones {number:02d}")
+    SponsorFactory(name="Smith Jones Unrelated")
+    sign_in(client, compliance_officer)
+    first = client.get(reverse("licensing:ho_sponsors"), {"q": "Smith & Jones"}).content.decode()
+    assert 'href="?q=Smith+%26+Jones&amp;page=2"' in first
+    second = client.get(reverse("licensing:ho_sponsors") + unescape("?q=Smith+%26+Jones&amp;page=2")).content.decode()
+    assert "Page 2 of 2" in second
+    assert "Smith &amp; Jones 25" in second
+    assert "Unrelated" not in second
+    assert 'href="?q=Smith+%26+Jones&amp;page=1"' in second

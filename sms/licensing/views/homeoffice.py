@@ -3,7 +3,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
-from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
@@ -16,7 +15,6 @@ from sms.licensing.services import applications as application_services
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import requests as request_services
 from sms.licensing.views.apply import answer_rows
-from sms.web.documents import document_response
 from sms.web.formviews import ServiceFormView
 
 PAGE_SIZE = 25
@@ -36,7 +34,6 @@ class ApplicationQueueView(PolicyMixin, TemplateView):
             "page": page,
             "status": status,
             "statuses": [(value, label) for value, label in LicenceApplication.Status.choices if value != "draft"],
-            "query": f"status={status}",
         }
 
 
@@ -54,17 +51,6 @@ class ApplicationDetailView(PolicyMixin, TemplateView):
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
             and allowed(application, LicenceApplication.Status.REFUSED),
         }
-
-
-class ApplicationDocumentView(PolicyMixin, View):
-    action = Action.VIEW_HOME_OFFICE_RECORDS
-
-    def get(self, request, reference, uuid):
-        application = selectors.application_for_staff(reference=reference)
-        document = application.documents.filter(uuid=uuid).first()
-        if document is None:
-            raise Http404
-        return document_response(request, document, sponsor=application.sponsor)
 
 
 class ApplicationDecisionView(ServiceFormView):
@@ -128,7 +114,6 @@ class RequestQueueView(PolicyMixin, TemplateView):
             "kind": kind,
             "statuses": SponsorRequest.Status.choices,
             "kinds": SponsorRequest.Kind.choices,
-            "query": f"status={status}&kind={kind}",
         }
 
 
@@ -145,17 +130,6 @@ class RequestDetailView(PolicyMixin, TemplateView):
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
             and allowed(sponsor_request, SponsorRequest.Status.GRANTED),
         }
-
-
-class RequestDocumentView(PolicyMixin, View):
-    action = Action.VIEW_HOME_OFFICE_RECORDS
-
-    def get(self, request, reference, uuid):
-        sponsor_request = selectors.request_for_staff(reference=reference)
-        document = sponsor_request.documents.filter(uuid=uuid).first()
-        if document is None:
-            raise Http404
-        return document_response(request, document, sponsor=sponsor_request.sponsor)
 
 
 class RequestDecisionView(ServiceFormView):
@@ -202,7 +176,7 @@ class SponsorListView(PolicyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         search = self.request.GET.get("q", "").strip()[:100]
         page = Paginator(selectors.sponsor_list(search=search), PAGE_SIZE).get_page(self.request.GET.get("page"))
-        return {**super().get_context_data(**kwargs), "page": page, "search": search, "query": f"q={search}"}
+        return {**super().get_context_data(**kwargs), "page": page, "search": search}
 
 
 class SponsorDetailView(PolicyMixin, TemplateView):

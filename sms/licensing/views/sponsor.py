@@ -20,7 +20,6 @@ from sms.licensing.models import KeyPersonRole, SponsorRequest
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import personnel, users
 from sms.licensing.services import requests as request_services
-from sms.web.documents import document_response
 from sms.web.formviews import ServiceFormView
 
 
@@ -308,19 +307,6 @@ class SponsorRequestWithdrawView(PolicyMixin, View):
         sponsor_request = selectors.sponsor_request_for_user(user=request.user, reference=reference)
         request_services.request_withdraw(request=sponsor_request, actor=request.user)
         return redirect("licensing:request_detail", reference)
-
-
-class SponsorRequestDocumentView(PolicyMixin, View):
-    """A request's evidence file, for users of the same sponsor only."""
-
-    action = Action.VIEW_SPONSOR_RECORDS
-
-    def get(self, request, reference, uuid):
-        sponsor_request = selectors.sponsor_request_for_user(user=request.user, reference=reference)
-        document = sponsor_request.documents.filter(uuid=uuid).first()
-        if document is None:
-            raise Http404
-        return document_response(request, document, sponsor=sponsor_request.sponsor)
 
 
 class ReportingSettingsView(SponsorFormView):

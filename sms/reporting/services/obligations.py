@@ -14,10 +14,10 @@ from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
 from sms.core.selectors import closure_days
-from sms.core.uploads import safe_display_name, validate_upload
+from sms.core.uploads import documents_store
 from sms.licensing.models import Licence, ReportableChange
 from sms.licensing.signals import reportable_change_recorded
-from sms.notifications.services import email_enqueue
+from sms.notifications.services import email_enqueue_template
 from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
@@ -115,18 +115,8 @@ def obligation_notify(obligation: Obligation, *, level_1: set[str] | None = None
         and certificate.created_by.sponsor_id == obligation.sponsor_id
     ):
         recipients.add(certificate.created_by.email)
-    about = f" about {obligation.person.full_name}" if obligation.person_id else ""
     for email in sorted(recipients):
-        email_enqueue(
-            to=email,
-            subject=f"Report to the Home Office by {obligation.legal_deadline:%-d %B %Y}",
-            body=(
-                f"A change{about} must be reported: {obligation.get_event_display()}.\n\n"
-                f"It happened on {obligation.trigger_date:%-d %B %Y}. The legal deadline is "
-                f"{obligation.legal_deadline:%-d %B %Y}; your own target is {obligation.target_date:%-d %B %Y}.\n\n"
-                "Sign in to the Sponsor Management System and open Obligations to report it."
-            ),
-        )
+        email_enqueue_template(to=email, template="obligation_opened", context={"obligation": obligation})
 
 
 @transaction.atomic
@@ -164,11 +154,7 @@ def obligation_report(
     status = (
         Obligation.Status.REPORTED_ON_TIME if today <= obligation.legal_deadline else Obligation.Status.REPORTED_LATE
     )
-    for upload in uploads:
-        content_type = validate_upload(upload)
-        obligation.evidence.create(
-            file=upload, original_name=safe_display_name(upload.name), content_type=content_type, size=upload.size
-        )
+    documents_store(obligation.evidence, uploads)
     obligation.report = {**obligation.report, **report}
     obligation.reported_by = actor
     obligation.reported_at = timezone.now()

@@ -1,14 +1,11 @@
 """Home Office: reports received from sponsors, late ones flagged."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
 from sms.reporting import selectors
-from sms.web.documents import document_response
 
 
 class ReceivedReportsView(PolicyMixin, TemplateView):
@@ -22,7 +19,6 @@ class ReceivedReportsView(PolicyMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "page": page,
             "late_only": late_only,
-            "query": f"late={int(late_only)}",
         }
 
 
@@ -32,14 +28,3 @@ class ReceivedReportView(PolicyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "obligation": selectors.received_report(uuid=kwargs["uuid"])}
-
-
-class ReceivedEvidenceView(PolicyMixin, View):
-    action = Action.VIEW_HOME_OFFICE_RECORDS
-
-    def get(self, request, uuid, document):
-        obligation = selectors.received_report(uuid=uuid)
-        found = obligation.evidence.filter(uuid=document).first()
-        if found is None:
-            raise Http404
-        return document_response(request, found, sponsor=obligation.sponsor)

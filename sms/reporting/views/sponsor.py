@@ -19,7 +19,6 @@ from sms.reporting import forms, imports, selectors
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services import facts, obligations
-from sms.web.documents import document_response
 from sms.web.formviews import ServiceFormView
 from sms.web.importviews import ImportFileView
 
@@ -43,7 +42,6 @@ class RegisterView(PolicyMixin, TemplateView):
             "search": search,
             "status": status,
             "statuses": SponsoredPerson.Status.choices,
-            "query": f"q={search}&status={status}",
         }
 
 
@@ -132,13 +130,10 @@ class ObligationListView(PolicyMixin, TemplateView):
         today = timezone.localdate()
         for obligation in page.object_list:
             obligation.flags = selectors.flags(obligation, today)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "may_open": can(self.request.user, Action.REPORT_ACTIVITY),
         }
 
@@ -249,17 +244,6 @@ class ObligationOpenView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("reporting:obligation", args=[self.created.uuid])
-
-
-class EvidenceView(PolicyMixin, View):
-    action = Action.VIEW_SPONSOR_RECORDS
-
-    def get(self, request, uuid, document):
-        obligation = selectors.obligation_for_user(user=request.user, uuid=uuid)
-        found = obligation.evidence.filter(uuid=document).first()
-        if found is None:
-            raise Http404
-        return document_response(request, found, sponsor=obligation.sponsor)
 
 
 class FactsImportView(ImportFileView):

@@ -42,13 +42,10 @@ class AuditTrailView(PolicyMixin, TemplateView):
         if filters is not None:
             events = audit_event_list(user=self.request.user, filters=filters)
             page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "export_url_name": self.export_url_name,
             "is_home_office": self.request.user.is_home_office,
         }
