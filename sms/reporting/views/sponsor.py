@@ -79,7 +79,7 @@ class PersonView(PolicyMixin, TemplateView):
             "facts": self.person.facts.select_related("recorded_by")[:100],
             "obligations": self.person.obligations.order_by("legal_deadline")[:50],
             "fact_kinds": [(kind, Fact.Kind(kind).label) for kind in forms.facts_for(self.person)],
-            "may_record": can(self.request.user, Action.REPORT_ACTIVITY),
+            "may_record": can(self.request.user, Action.REPORT_ACTIVITY, self.person),
         }
 
 
@@ -92,6 +92,8 @@ class FactRecordView(ServiceFormView):
         self.person = selectors.person_for_user(user=request.user, uuid=kwargs["uuid"])
         if kwargs["kind"] not in forms.facts_for(self.person):
             raise Http404
+        if not can(request.user, Action.REPORT_ACTIVITY, self.person):
+            raise PermissionDenied
 
     @property
     def title(self):
@@ -109,9 +111,7 @@ class FactRecordView(ServiceFormView):
 
     def perform(self, data):
         before = self.person.obligations.count()
-        facts.fact_record(
-            person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values()
-        )
+        facts.fact_record(person=self.person, actor=self.request.user, kind=self.kwargs["kind"], **self.form.values())
         opened = self.person.obligations.count() - before
         return "Saved" + (f". {opened} reporting obligation{'s' if opened != 1 else ''} opened" if opened else "")
 
@@ -159,7 +159,7 @@ class ObligationView(PolicyMixin, TemplateView):
             "flags": selectors.flags(self.obligation),
             "event": EVENTS[self.obligation.event],
             "may_report": self.obligation.status == Obligation.Status.OPEN
-            and obligations.may_report(user, self.obligation),
+            and can(user, Action.REPORT_ACTIVITY, self.obligation),
             "may_cancel": self.obligation.status == Obligation.Status.OPEN and can(user, Action.CANCEL_OBLIGATION),
         }
 
@@ -173,7 +173,7 @@ class ObligationReportView(ServiceFormView):
 
     def load(self, request, *args, **kwargs):
         self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
-        if not obligations.may_report(request.user, self.obligation):
+        if not can(request.user, Action.REPORT_ACTIVITY, self.obligation):
             raise PermissionDenied
 
     @property
