@@ -75,11 +75,13 @@ ARGUMENTS = {
 }
 
 
-# Routes whose permission depends on the object (Level 2: only certificates they created).
+# Routes whose permission depends on the object (Level 2: only certificates they created, and for
+# reporting, assigned).
 OBJECT_OF_ROUTE = {
     "certificates:withdraw": lambda w: w["certificate"],
     "certificates:add_note": lambda w: w["certificate"],
     "reporting:report": lambda w: w["open_obligation"],
+    "reporting:record_fact": lambda w: w["person"],
 }
 
 

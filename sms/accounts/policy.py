@@ -1,16 +1,45 @@
-"""Who may do what: the one permission policy that views and the API ask.
+"""Who may do what: the one permission policy that views, services and the API ask.
 
 Its first content is the sponsor-side table in domain.md section 1 ("this table is the policy"),
 followed by the Home Office staff roles of section 6. A role either may do an action on anything in
-its scope (ALL), only on objects it created (OWN: the object's ``created_by`` is the user), or not
-at all. Tenancy (an object of another sponsor) is not decided here: access helpers answer 404 for
-those before the policy is asked.
+its scope (ALL), only on objects that are its own (OWN), or not at all.
+
+Two questions, two answers:
+
+- ``can(user, action, obj=None)`` answers True or False (pages use it to show or hide a button).
+- ``require(actor, action, obj=None)`` is what every service that takes an ``actor`` calls first.
+  It raises ``Http404`` when ``obj`` belongs to another sponsor than a sponsor user's (tenancy,
+  checked first, so another sponsor's object is "not found" whatever the role), then
+  ``PermissionDenied`` when the role may not do the action, or, for an OWN permission, when the
+  object is not theirs. ``actor=None`` is the system itself (the daily sweep, demo data, automatic
+  approvals): it is not asked. A request always has a user (``AnonymousUser`` is refused).
+
+Tenancy: an object's sponsor is ``obj.sponsor_id``, or the object itself when it is the tenant
+(``getattr(obj, "is_tenant", False)``, i.e. a ``Sponsor``). Home Office staff are not
+tenancy-limited. An object with a ``sponsor_id`` of None (a Home Office user, an application not
+yet granted) is no sponsor user's.
+
+OWN is decided here, on the object it is about. An object may name that object as
+``policy_subject`` (an obligation and a worker name the certificate behind them; None when there is
+none, e.g. an obligation about the organisation, which is then no Level 2 user's). The subject is
+theirs when, for the action:
+
+- ``WITHDRAW_CERTIFICATE`` (withdraw, add a sponsor note): they created it (``created_by_id``);
+- ``REPORT_ACTIVITY`` (report on, record facts about a worker or student): they created it and
+  assigned it (``created_by_id`` and ``assigned_by_id``, seed 000);
+- any other OWN action: they created it.
+
+Without an object, or with the tenant itself (starting something new in the sponsor, e.g. an
+import whose rows are then checked one by one), an OWN permission answers yes: the user may do it
+to something.
 """
 
 import enum
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 
 from sms.accounts.models import User
 
@@ -124,15 +153,57 @@ def scope(user: Any, action: str) -> Scope:
     return POLICY.get(action, {}).get(role, Scope.NONE)
 
 
-def can(user: Any, action: str, obj: Any = None) -> bool:
-    """True when `user` may do `action` (on `obj`, when the permission is limited to their own).
+def _subject(obj: Any) -> Any:
+    """The object an OWN permission is decided on (see the module docstring)."""
+    return getattr(obj, "policy_subject", obj)
 
-    Without an object, an OWN permission answers True: the user may do it to something. With an
-    object, OWN needs ``obj.created_by_id == user.pk``.
+
+def _is_own(user: Any, action: str, obj: Any) -> bool:
+    if obj is None or getattr(obj, "is_tenant", False):
+        return True
+    subject = _subject(obj)
+    if subject is None:
+        return False
+    created = getattr(subject, "created_by_id", None) == user.pk
+    if action == Action.REPORT_ACTIVITY:
+        return created and getattr(subject, "assigned_by_id", None) == user.pk
+    return created
+
+
+def sponsor_id_of(obj: Any) -> Any:
+    """The tenant an object belongs to: its ``sponsor_id``, or its own pk when it is the tenant."""
+    return obj.pk if getattr(obj, "is_tenant", False) else getattr(obj, "sponsor_id", None)
+
+
+def in_tenancy(user: Any, obj: Any) -> bool:
+    """False when `obj` belongs to another sponsor than a sponsor user's; staff see every sponsor."""
+    if obj is None or not getattr(user, "is_sponsor_user", False):
+        return True
+    return sponsor_id_of(obj) == user.sponsor_id
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """True when `user` may do `action` (on `obj`: in their tenancy, and theirs for an OWN permission).
+
+    Without an object, an OWN permission answers True: the user may do it to something.
     """
+    if obj is not None and not in_tenancy(user, obj):
+        return False
     granted = scope(user, action)
     if granted is Scope.ALL:
         return True
     if granted is Scope.OWN:
-        return obj is None or getattr(obj, "created_by_id", None) == user.pk
+        return _is_own(user, action, obj)
     return False
+
+
+def require(actor: Any, action: str, obj: Any = None) -> None:
+    """Raise unless `actor` may do `action` (on `obj`): ``Http404`` for another sponsor's object,
+    ``PermissionDenied`` for a role without the action or an object not theirs. ``actor=None`` is the
+    system and passes."""
+    if actor is None:
+        return
+    if obj is not None and not in_tenancy(actor, obj):
+        raise Http404
+    if not can(actor, action, obj):
+        raise PermissionDenied

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sms.accounts.access import sign_in_refusal
 from sms.accounts.models import User
+from sms.accounts.policy import Action, require
 from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -72,12 +73,12 @@ def user_create(
         payload={"email": user.email, "role": user.role_label, "user_id": user.user_id},
     )
     if send_activation:
-        activation_link_send(user=user, actor=created_by)
+        _activation_link_send(user=user, actor=created_by)
     return user
 
 
 @transaction.atomic
-def activation_link_send(*, user: User, actor: User | None) -> str:
+def _activation_link_send(*, user: User, actor: User | None) -> str:
     """Email the user a single-use link to set their first password; returns the link."""
     link = _link("accounts:activate", user, activation_token_generator.make_token(user))
     hours = settings.ACCOUNT_ACTIVATION_TIMEOUT // 3600
@@ -233,6 +234,7 @@ def mfa_verify(*, user: User, code: str):
 @transaction.atomic
 def account_unlock(*, actor: User, user: User) -> int:
     """Clear a locked account's failed attempts (Home Office helpdesk); returns how many."""
+    require(actor, Action.UNLOCK_ACCOUNT, user)
     cleared = axes_reset(username=user.email)
     audit.record(
         actor=actor,

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from sms.accounts.models import Sponsor, User
+from sms.accounts.policy import Action, require
 from sms.certificates.services.allocations import allocation_grant
 from sms.licensing.models import LicenceApplication
 from sms.licensing.services import applications
@@ -18,6 +19,7 @@ def application_grant(
     first_allocation: dict[str, int] | None = None,
 ) -> Sponsor:
     """Grant a licence application (licensing) and its first allocation (certificates) together."""
+    require(actor, Action.DECIDE_CASES, application)
     sponsor = applications.application_grant(
         application=application,
         actor=actor,

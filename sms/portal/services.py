@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.dates import Nation
@@ -17,6 +18,7 @@ def closure_day_add(*, actor, day: date, nation: str, reason: str) -> ClosureDay
 
     Deadlines computed from now on skip it; obligations already open keep their deadline.
     """
+    require(actor, Action.ADMINISTER_REFERENCE_DATA)
     if nation and nation not in Nation.values:
         raise DomainError("Select a nation")
     if not reason.strip():

@@ -11,6 +11,7 @@ import io
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -59,6 +60,7 @@ def _row_errors(number: int, form: FactForm) -> list[FileError]:
 @transaction.atomic
 def facts_import_csv(*, sponsor, actor, upload) -> int:
     """Record every row's fact, or none: any bad cell or refused fact names its row and column."""
+    require(actor, Action.REPORT_ACTIVITY, sponsor)
     if upload.size > MAX_BYTES:
         raise ImportRefused([FileError(None, "", "The file must be smaller than 2MB")])
     try:

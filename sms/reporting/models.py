@@ -75,6 +75,11 @@ class SponsoredPerson(TimeStampedModel):
         return self.full_name
 
     @property
+    def policy_subject(self):
+        """What the policy decides a Level 2 user's OWN rule on: the certificate behind this person."""
+        return self.certificate
+
+    @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
 
@@ -219,13 +224,13 @@ class Obligation(TimeStampedModel):
         return f"{self.get_event_display()} by {self.legal_deadline}"
 
     @property
-    def created_by_id(self):
-        """For the policy's own-object rule: a Level 2 user may report worker or student activity only on
-        certificates they both created and assigned (seed 000). Organisation events belong to no one."""
-        certificate = self.person.certificate if self.person_id else None
-        if not EVENTS[self.event].level_2_may_report or certificate is None:
+    def policy_subject(self):
+        """What the policy decides a Level 2 user's OWN rule on (``sms.accounts.policy``): the
+        certificate of the worker or student this obligation is about, or None for an event about
+        the organisation (``EventType.level_2_may_report``), which belongs to no one."""
+        if not EVENTS[self.event].level_2_may_report or not self.person_id:
             return None
-        return certificate.created_by_id if certificate.assigned_by_id == certificate.created_by_id else None
+        return self.person.certificate
 
     def is_overdue(self, today: date) -> bool:
         """The row-level form of ``Obligation.objects.overdue(today)``."""

@@ -3,9 +3,11 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from sms.accounts.models import User
-from sms.accounts.policy import POLICY, Action, Scope, can, scope
+from sms.accounts.policy import POLICY, Action, Scope, can, require, scope
 
 L1, L2 = "level_1", "level_2"
 CW, CO, HD, AD = "caseworker", "compliance_officer", "helpdesk", "administrator"
@@ -50,6 +52,7 @@ def person(role: str, pk: int = 1, active: bool = True):
         is_sponsor_user=sponsor_side,
         level=role if sponsor_side else "",
         staff_role="" if sponsor_side else role,
+        sponsor_id=1 if sponsor_side else None,
     )
 
 
@@ -67,12 +70,54 @@ def test_role_matrix(role, action):
     assert can(person(role), action) is (expected != "")
 
 
-@pytest.mark.parametrize("action", [Action.WITHDRAW_CERTIFICATE, Action.REPORT_ACTIVITY])
-def test_level_2_may_act_only_on_objects_they_created(action):
+def test_level_2_withdraws_only_certificates_they_created():
+    level_2, action = person(L2, pk=7), Action.WITHDRAW_CERTIFICATE
+    assert can(level_2, action, SimpleNamespace(sponsor_id=1, created_by_id=7))
+    assert not can(level_2, action, SimpleNamespace(sponsor_id=1, created_by_id=8))
+    assert can(person(L1, pk=1), action, SimpleNamespace(sponsor_id=1, created_by_id=8))
+
+
+def test_level_2_reports_only_on_certificates_they_created_and_assigned():
+    level_2, action = person(L2, pk=7), Action.REPORT_ACTIVITY
+    assert can(level_2, action, SimpleNamespace(sponsor_id=1, created_by_id=7, assigned_by_id=7))
+    assert not can(level_2, action, SimpleNamespace(sponsor_id=1, created_by_id=7, assigned_by_id=8))
+    assert not can(level_2, action, SimpleNamespace(sponsor_id=1, created_by_id=8, assigned_by_id=7))
+    # An object names the certificate it is about; none (the organisation) is no Level 2 user's.
+    mine = SimpleNamespace(sponsor_id=1, created_by_id=7, assigned_by_id=7)
+    assert can(level_2, action, SimpleNamespace(sponsor_id=1, policy_subject=mine))
+    assert not can(level_2, action, SimpleNamespace(sponsor_id=1, policy_subject=None))
+    assert can(person(L1, pk=1), action, SimpleNamespace(sponsor_id=1, policy_subject=None))
+
+
+def test_require_answers_404_for_another_sponsors_object_whatever_the_role():
+    level_1, level_2 = person(L1, pk=1), person(L2, pk=7)
+    theirs = SimpleNamespace(sponsor_id=99, created_by_id=7, assigned_by_id=7)
+    for actor, action in [
+        (level_1, Action.CHANGE_LICENCE),
+        (level_2, Action.CHANGE_LICENCE),
+        (level_2, Action.REPORT_ACTIVITY),
+    ]:
+        with pytest.raises(Http404):
+            require(actor, action, theirs)
+    tenant = SimpleNamespace(pk=99, is_tenant=True)
+    with pytest.raises(Http404):
+        require(level_1, Action.CHANGE_LICENCE, tenant)
+    # Home Office staff are not tenancy-limited.
+    require(person(User.StaffRole.CASEWORKER), Action.DECIDE_CASES, theirs)
+
+
+def test_require_refuses_a_role_without_the_action_or_an_object_not_theirs():
     level_2 = person(L2, pk=7)
-    assert can(level_2, action, SimpleNamespace(created_by_id=7))
-    assert not can(level_2, action, SimpleNamespace(created_by_id=8))
-    assert can(person(L1, pk=1), action, SimpleNamespace(created_by_id=8))
+    mine = SimpleNamespace(sponsor_id=1)
+    with pytest.raises(PermissionDenied):
+        require(level_2, Action.CHANGE_LICENCE, mine)
+    with pytest.raises(PermissionDenied):
+        require(level_2, Action.WITHDRAW_CERTIFICATE, SimpleNamespace(sponsor_id=1, created_by_id=8))
+    require(level_2, Action.WITHDRAW_CERTIFICATE, SimpleNamespace(sponsor_id=1, created_by_id=7))
+    require(level_2, Action.REPORT_ACTIVITY, SimpleNamespace(pk=1, is_tenant=True))
+    with pytest.raises(PermissionDenied):
+        require(SimpleNamespace(is_authenticated=False), Action.VIEW_SPONSOR_RECORDS)
+    require(None, Action.DECIDE_CASES, mine)  # the system
 
 
 def test_anonymous_and_deactivated_people_may_do_nothing_but_public_things():

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates.models import Allocation, AllocationChange, AllocationRequest, Category
@@ -30,6 +31,7 @@ def allocation_grant(
     *, sponsor: Sponsor, category: str, number: int, actor, reason: str, year_start: date | None = None, request=None
 ) -> Allocation:
     """Add ``number`` certificates to a sponsor's allocation for the year (the current one by default)."""
+    require(actor, Action.DECIDE_CASES, sponsor)
     if number < 0:
         raise DomainError("The number of certificates cannot be negative")
     year_start = year_start or allocation_year_start(timezone.localdate())
@@ -86,6 +88,7 @@ def allocation_request_submit(
     priority: bool = False,
 ) -> AllocationRequest:
     """A Level 1 user asks for more certificates this year (increase) or next year's (renewal)."""
+    require(actor, Action.REQUEST_ALLOCATION, sponsor)
     requested = {category: int(number) for category, number in requested.items() if int(number or 0) > 0}
     if not requested:
         raise DomainError("Enter how many certificates you need in at least one category")
@@ -123,6 +126,7 @@ def allocation_request_submit(
 @transaction.atomic
 def allocation_request_withdraw(*, request: AllocationRequest, actor) -> AllocationRequest:
     """Withdraw a request still waiting for a decision."""
+    require(actor, Action.REQUEST_ALLOCATION, request)
     request = lock(AllocationRequest, request.pk)
     transition(request, Status.WITHDRAWN)
     audit.record(actor=actor, verb=Verb.ALLOCATION_REQUEST_WITHDRAWN, target=request, sponsor=request.sponsor)
@@ -134,6 +138,7 @@ def allocation_request_decide(
     *, request: AllocationRequest, actor, granted: dict[str, int], reason: str
 ) -> AllocationRequest:
     """Grant all, part or none of a request (none is a refusal, which needs reasons)."""
+    require(actor, Action.DECIDE_CASES, request)
     request = lock(AllocationRequest, request.pk)
     granted = {category: int(granted.get(category) or 0) for category in request.requested}
     for category, number in granted.items():

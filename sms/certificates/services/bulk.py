@@ -16,6 +16,7 @@ from django.utils import timezone
 from lxml import etree
 
 from sms.accounts.models import Sponsor
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates import rules
@@ -106,6 +107,7 @@ def _decode(upload, limit: int) -> bytes:
 def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
     """Create a draft CoS for every row, or none: every row must be well formed and pass the
     assignment rules (apart from the allocation, checked when each is assigned)."""
+    require(actor, Action.CREATE_CERTIFICATE, sponsor)
     try:
         text = _decode(upload, MAX_CSV_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -176,6 +178,7 @@ def _text(element, name: str) -> str:
 @transaction.atomic
 def cas_import_xml(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
     """Create a draft CAS for every <CAS> element of a batch file valid against the shipped schema."""
+    require(actor, Action.CREATE_CERTIFICATE, sponsor)
     data = _decode(upload, MAX_XML_BYTES)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ImportRefused([FileError(None, "", "The file must not contain a DOCTYPE or entity declarations")])

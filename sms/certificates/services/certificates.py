@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
-from sms.accounts.policy import Action, can
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates import rules
@@ -52,6 +52,7 @@ def certificate_save_draft(
 ) -> Certificate:
     """Create or update a draft. A draft can be saved once the family name is entered; drafts
     survive sign-out (they are rows, not session data)."""
+    require(actor, Action.CREATE_CERTIFICATE, certificate or sponsor)
     if not (data.get("family_name") or "").strip():
         raise DomainError("Enter the worker's family name to save a draft")
     if certificate is None:
@@ -161,9 +162,8 @@ def _new_reference() -> str:
 def certificate_assign(*, certificate: Certificate, actor) -> Certificate:
     """Assign a draft: check every rule, use one certificate from the allocation (undefined CoS and
     CAS), give it a reference number, record the fee and Skills Charge, start the validity clock."""
+    require(actor, Action.CREATE_CERTIFICATE, certificate)
     certificate = lock(Certificate, certificate.pk)
-    if not can(actor, Action.CREATE_CERTIFICATE) or actor.sponsor_id != certificate.sponsor_id:
-        raise PermissionDenied
     today = timezone.localdate()
     check_transition(certificate, Status.ASSIGNED)
     check = rules.check_assignment(certificate, assignment_context(certificate, today))
@@ -221,9 +221,8 @@ def certificate_assign(*, certificate: Certificate, actor) -> Certificate:
 def certificate_withdraw(*, certificate: Certificate, actor, reason: str) -> Certificate:
     """Withdraw an assigned certificate (Level 1: any; Level 2: only ones they created). It cannot be
     reused and does not go back to the allocation."""
+    require(actor, Action.WITHDRAW_CERTIFICATE, certificate)
     certificate = lock(Certificate, certificate.pk)
-    if actor.sponsor_id != certificate.sponsor_id or not can(actor, Action.WITHDRAW_CERTIFICATE, certificate):
-        raise PermissionDenied
     if not reason.strip():
         raise DomainError("Enter why you are withdrawing the certificate")
     certificate.withdrawal_reason = reason.strip()
@@ -241,9 +240,8 @@ def certificate_withdraw(*, certificate: Certificate, actor, reason: str) -> Cer
 @transaction.atomic
 def certificate_add_note(*, certificate: Certificate, actor, note: str) -> Certificate:
     """Add a sponsor note, allowed only while the certificate is assigned (domain.md section 3)."""
+    require(actor, Action.WITHDRAW_CERTIFICATE, certificate)
     certificate = lock(Certificate, certificate.pk)
-    if actor.sponsor_id != certificate.sponsor_id or not can(actor, Action.WITHDRAW_CERTIFICATE, certificate):
-        raise PermissionDenied
     if certificate.status != Status.ASSIGNED:
         raise DomainError("A sponsor note can be added only while the certificate is assigned")
     if not note.strip():
@@ -265,6 +263,7 @@ def certificate_mark_used(
 
     A granted visa's permission end date is what the worker register later tracks.
     """
+    require(actor, Action.DECIDE_CASES, certificate)
     certificate = lock(Certificate, certificate.pk)
     if visa_decision == Certificate.VisaDecision.GRANTED:
         if not (permission_start and permission_end):
@@ -294,6 +293,7 @@ def certificate_mark_used(
 @transaction.atomic
 def certificate_cancel(*, certificate: Certificate, actor, reason: str) -> Certificate:
     """The Home Office cancels an assigned certificate."""
+    require(actor, Action.DECIDE_CASES, certificate)
     if not reason.strip():
         raise DomainError("Enter why the certificate is cancelled")
     certificate = lock(Certificate, certificate.pk)
@@ -353,8 +353,7 @@ def defined_cos_request_submit(*, sponsor: Sponsor, actor, data: dict) -> Define
 
     The details must already pass the assignment rules (apart from the Home Office's decision).
     """
-    if not can(actor, Action.CREATE_CERTIFICATE):
-        raise PermissionDenied
+    require(actor, Action.CREATE_CERTIFICATE, sponsor)
     data = {**data, "route": "skilled_worker", "is_extension": False}
     certificate = certificate_save_draft(sponsor=sponsor, actor=actor, data=data)
     certificate.sponsorship = Certificate.Sponsorship.DEFINED
@@ -376,6 +375,7 @@ def defined_cos_request_submit(*, sponsor: Sponsor, actor, data: dict) -> Define
 @transaction.atomic
 def defined_cos_decide(*, request: DefinedCosRequest, actor, grant: bool, reason: str) -> DefinedCosRequest:
     """Grant (the sponsor then has 3 months to assign) or refuse with reasons."""
+    require(actor, Action.DECIDE_CASES, request)
     request = lock(DefinedCosRequest, request.pk)
     if not grant and not reason.strip():
         raise DomainError("Enter the reasons for refusing the request")

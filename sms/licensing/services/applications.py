@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sms.accounts import services as accounts
 from sms.accounts.models import Sponsor, User
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -123,6 +124,7 @@ def application_request_information(*, application: LicenceApplication, actor: U
 
     Returns the link (it is also emailed to the Authorising Officer).
     """
+    require(actor, Action.DECIDE_CASES, application)
     if not request_text.strip():
         raise DomainError("Enter what information or documents the applicant must send")
     application = lock(LicenceApplication, application.pk)
@@ -213,6 +215,7 @@ def application_grant(
     The Level 1 user receives a single-use activation link; the Authorising Officer is told the
     Level 1 user's ID (the real SMS posts it).
     """
+    require(actor, Action.DECIDE_CASES, application)
     application = lock(LicenceApplication, application.pk)
     if not routes:
         raise DomainError("Select at least one route to grant")
@@ -280,6 +283,7 @@ def application_grant(
 @transaction.atomic
 def application_refuse(*, application: LicenceApplication, actor: User, reasons: str) -> LicenceApplication:
     """Refuse, with reasons that the applicant is told."""
+    require(actor, Action.DECIDE_CASES, application)
     if not reasons.strip():
         raise DomainError("Enter the reasons for refusing the application")
     application = lock(LicenceApplication, application.pk)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.lifecycle import lock, transition
@@ -20,6 +21,8 @@ VERB_FOR_STATUS = {
 def request_decision_record(*, request: SponsorRequest, to_status: str, actor, reason: str) -> SponsorRequest:
     """Move a request to granted, refused or withdrawn (checked against its table), audit it, and
     tell the person who made it (except when they withdrew it themselves)."""
+    withdrawing = to_status == SponsorRequest.Status.WITHDRAWN
+    require(actor, Action.CHANGE_LICENCE if withdrawing else Action.DECIDE_CASES, request)
     request = lock(SponsorRequest, request.pk)
     request.decided_at = timezone.now()
     request.decided_by = actor if getattr(actor, "pk", None) else None

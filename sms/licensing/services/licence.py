@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.dates import Nation
@@ -33,6 +34,7 @@ def licence_issue(
     *, sponsor: Sponsor, routes: list[str], actor, start_date: date | None = None, validity_years: int | None = None
 ) -> Licence:
     """Issue a licence to a sponsor: a new number, the routes rated, valid for ``validity_years``."""
+    require(actor, Action.DECIDE_CASES, sponsor)
     if not routes:
         raise DomainError("Select at least one route")
     start = start_date or timezone.localdate()
@@ -83,6 +85,7 @@ def _change_status(
 def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = None) -> Licence:
     """Suspend: no certificates can be assigned while suspended; reporting duties continue. The
     sponsor has 20 working days to respond (domain.md section 6)."""
+    require(actor, Action.ENFORCE_LICENCE, licence)
     if not reason.strip():
         raise DomainError("Enter the reasons for suspending the licence")
     licence = _change_status(
@@ -103,6 +106,7 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
 @transaction.atomic
 def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
     """Lift a suspension. (The table's applied -> active move is issuing, not reinstating.)"""
+    require(actor, Action.ENFORCE_LICENCE, licence)
     return _change_status(
         licence=licence,
         to_status=Licence.Status.ACTIVE,
@@ -117,6 +121,7 @@ def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
 @transaction.atomic
 def licence_revoke(*, licence: Licence, actor, reason: str, on: date | None = None) -> Licence:
     """Revoke: sponsor users can no longer sign in; the records stay."""
+    require(actor, Action.ENFORCE_LICENCE, licence)
     if not reason.strip():
         raise DomainError("Enter the reasons for revoking the licence")
     return _change_status(
@@ -127,6 +132,7 @@ def licence_revoke(*, licence: Licence, actor, reason: str, on: date | None = No
 @transaction.atomic
 def licence_surrender(*, licence: Licence, actor, reason: str) -> Licence:
     """The sponsor gives up its licence (a granted surrender request)."""
+    require(actor, Action.DECIDE_CASES, licence)
     return _change_status(
         licence=licence,
         to_status=Licence.Status.SURRENDERED,
@@ -181,6 +187,7 @@ def renewal_allowed(licence: Licence, today: date) -> bool:
 @transaction.atomic
 def licence_renew(*, licence: Licence, actor, validity_years: int | None = None) -> Licence:
     """Extend the licence from its current expiry date (a granted renewal)."""
+    require(actor, Action.DECIDE_CASES, licence)
     licence = lock(Licence, licence.pk)
     if licence.status != Licence.Status.ACTIVE:
         raise DomainError("Only an active licence can be renewed")
@@ -201,6 +208,7 @@ def licence_renew(*, licence: Licence, actor, validity_years: int | None = None)
 @transaction.atomic
 def licence_route_add(*, licence: Licence, route: str, actor) -> LicenceRoute:
     """Add a route (a granted variation). It starts A-rated, or provisional for UK Expansion."""
+    require(actor, Action.DECIDE_CASES, licence)
     if licence.routes.filter(route=route, removed_on__isnull=True).exists():
         raise DomainError(f"The licence already holds the {Route(route).label} route")
     held = LicenceRoute.objects.create(
@@ -213,6 +221,7 @@ def licence_route_add(*, licence: Licence, route: str, actor) -> LicenceRoute:
 @transaction.atomic
 def licence_route_remove(*, licence: Licence, route: str, actor) -> LicenceRoute:
     """Remove a route (a granted variation). The last route cannot go: that is a surrender."""
+    require(actor, Action.DECIDE_CASES, licence)
     current = licence.routes.select_for_update().filter(removed_on__isnull=True)
     held = current.filter(route=route).first()
     if held is None:
@@ -230,6 +239,7 @@ def licence_route_remove(*, licence: Licence, route: str, actor) -> LicenceRoute
 @transaction.atomic
 def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reason: str) -> LicenceRoute:
     """Change a route's rating (Home Office compliance): a downgrade to B or a restored A."""
+    require(actor, Action.ENFORCE_LICENCE, licence_route.licence)
     held = LicenceRoute.objects.select_for_update().select_related("licence__sponsor").get(pk=licence_route.pk)
     if held.removed_on is not None:
         raise DomainError("This route has been removed from the licence")
@@ -254,6 +264,7 @@ def reporting_settings_update(*, sponsor: Sponsor, actor, nation: str, internal_
 
     Deadlines of obligations opened from now on use the new settings; open ones keep theirs.
     """
+    require(actor, Action.MANAGE_SETTINGS, sponsor)
     if nation not in Nation.values:
         raise DomainError("Select the nation whose bank holidays apply")
     if not 1 <= internal_target_working_days <= 20:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -50,6 +51,7 @@ def reportable_change_record(
 ) -> ReportableChange:
     """Record a change the sponsor must report; reporting opens its obligation, with the deadline
     derived from its date, in the same transaction (``reportable_change_recorded``)."""
+    require(actor, Action.CHANGE_KEY_PERSONNEL, sponsor)
     change = ReportableChange.objects.create(
         sponsor=sponsor,
         event=event,
@@ -79,6 +81,8 @@ def key_person_appoint(
     in the same transaction. A replacement is a reportable change (``reportable=False`` only for the
     first appointments made when the licence is granted).
     """
+    # The first appointments are part of granting the licence; a replacement is the sponsor's.
+    require(actor, Action.CHANGE_KEY_PERSONNEL if reportable else Action.DECIDE_CASES, sponsor)
     person.check_suitable(role)
     start = effective_date or timezone.localdate()
     if start > timezone.localdate():
@@ -114,6 +118,7 @@ def organisation_details_change(
     *, sponsor: Sponsor, actor, name: str, registered_address: str, trading_address: str, effective_date: date
 ) -> list[ReportableChange]:
     """Change the organisation's name or addresses; each changed item is a reportable change (20 WD)."""
+    require(actor, Action.CHANGE_KEY_PERSONNEL, sponsor)
     if effective_date > timezone.localdate():
         raise DomainError("The date the change takes effect must be today or in the past")
     sponsor = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
@@ -166,6 +171,7 @@ def organisation_details_change(
 @transaction.atomic
 def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor) -> WorkSite:
     """A new address where sponsored workers work: a reportable change (20 WD)."""
+    require(actor, Action.CHANGE_KEY_PERSONNEL, sponsor)
     if not address.strip():
         raise DomainError("Enter the work site's address")
     site = WorkSite.objects.create(sponsor=sponsor, address=address.strip(), opened_on=opened_on)
@@ -186,6 +192,7 @@ def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor) -> 
 @transaction.atomic
 def work_site_close(*, site: WorkSite, closed_on: date, actor) -> WorkSite:
     """Sponsored workers no longer work at this address: a reportable change (20 WD)."""
+    require(actor, Action.CHANGE_KEY_PERSONNEL, site)
     site = WorkSite.objects.select_for_update().get(pk=site.pk)
     if site.closed_on is not None:
         raise DomainError("This work site is already closed")

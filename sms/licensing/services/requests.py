@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -34,6 +35,7 @@ def _pending(sponsor: Sponsor, kinds) -> bool:
 @transaction.atomic
 def renewal_request_submit(*, sponsor: Sponsor, actor, declaration_confirmed: bool) -> SponsorRequest:
     """Apply to renew: only inside the renewal window, with the declaration, paying the fee in force."""
+    require(actor, Action.CHANGE_LICENCE, sponsor)
     licence = sponsor.licence
     today = timezone.localdate()
     if not licence_services.renewal_allowed(licence, today):
@@ -62,6 +64,7 @@ def variation_request_submit(
     *, sponsor: Sponsor, actor, kind: str, details: str, route: str = "", uploads: list | None = None
 ) -> SponsorRequest:
     """Ask for a change to the licence, with an explanation and evidence files."""
+    require(actor, Action.CHANGE_LICENCE, sponsor)
     if kind not in SponsorRequest.VARIATION_KINDS:
         raise DomainError("Select what you want to change")
     if not details.strip():
@@ -102,6 +105,7 @@ def variation_request_submit(
 @transaction.atomic
 def request_withdraw(*, request: SponsorRequest, actor) -> SponsorRequest:
     """The sponsor withdraws a request still waiting for a decision."""
+    require(actor, Action.CHANGE_LICENCE, request)
     return request_decision_record(request=request, to_status=SponsorRequest.Status.WITHDRAWN, actor=actor, reason="")
 
 
@@ -112,6 +116,7 @@ def request_grant(*, request: SponsorRequest, actor, reason: str = "") -> Sponso
     Changes of ownership and linked entities change nothing structural here: the granted request,
     with its details and evidence, is the record.
     """
+    require(actor, Action.DECIDE_CASES, request)
     request = request_decision_record(
         request=request, to_status=SponsorRequest.Status.GRANTED, actor=actor, reason=reason
     )
@@ -132,6 +137,7 @@ def request_grant(*, request: SponsorRequest, actor, reason: str = "") -> Sponso
 @transaction.atomic
 def request_refuse(*, request: SponsorRequest, actor, reason: str) -> SponsorRequest:
     """Refuse a request, with reasons the sponsor will see."""
+    require(actor, Action.DECIDE_CASES, request)
     if not reason.strip():
         raise DomainError("Enter the reasons for refusing the request")
     return request_decision_record(request=request, to_status=SponsorRequest.Status.REFUSED, actor=actor, reason=reason)

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from sms.accounts import services as accounts
 from sms.accounts.models import Sponsor, User
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -18,6 +19,7 @@ from sms.licensing.services.decisions import request_decision_record
 @transaction.atomic
 def level_2_user_add(*, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str) -> User:
     """A Level 1 user adds a Level 2 user directly; the new user gets an activation link."""
+    require(actor, Action.MANAGE_LEVEL_2_USERS, sponsor)
     return accounts.user_create(
         email=email,
         given_name=given_name,
@@ -31,6 +33,7 @@ def level_2_user_add(*, sponsor: Sponsor, actor: User, email: str, given_name: s
 @transaction.atomic
 def sponsor_user_edit(*, user: User, actor: User, given_name: str, family_name: str, email: str) -> User:
     """Correct a Level 2 user's name or email address."""
+    require(actor, Action.MANAGE_LEVEL_2_USERS, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.level != User.Level.LEVEL_2:
         raise DomainError("Only Level 2 users' details can be changed here")
@@ -52,6 +55,7 @@ def sponsor_user_deactivate(*, user: User, actor: User) -> User:
 
     The account and its history stay; the person can no longer sign in.
     """
+    require(actor, Action.DEACTIVATE_USER, user)
     # Lock every active Level 1 user of the sponsor so two deactivations cannot both pass the check.
     level_1_ids = list(
         User.objects.select_for_update()
@@ -85,6 +89,7 @@ def additional_level_1_request_submit(
     *, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str
 ) -> SponsorRequest:
     """Ask for another Level 1 user. Approved at once where ``auto_approves_level_1`` says so."""
+    require(actor, Action.REQUEST_ADDITIONAL_LEVEL_1, sponsor)
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError("A user with this email address already exists")
@@ -129,6 +134,7 @@ def requested_level_1_create(*, request: SponsorRequest) -> User:
 @transaction.atomic
 def access_review_complete(*, sponsor: Sponsor, actor: User, notes: str) -> AccessReview:
     """A Level 1 user confirms they have reviewed who has access (quarterly, seed 002)."""
+    require(actor, Action.REVIEW_ACCESS, sponsor)
     count = User.objects.filter(sponsor=sponsor, is_active=True).count()
     review = AccessReview.objects.create(sponsor=sponsor, reviewed_by=actor, users_reviewed=count, notes=notes.strip())
     audit.record(

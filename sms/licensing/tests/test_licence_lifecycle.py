@@ -5,12 +5,13 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from sms.accounts.models import User
 from sms.accounts.tests.helpers import sign_in
 from sms.audit.models import AuditEvent, Verb
 from sms.core.exceptions import DomainError, IllegalTransition
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route
 from sms.licensing.services import licence as services
-from tests.factories import SponsorFactory
+from tests.factories import SponsorFactory, make_staff_user
 
 Status = Licence.Status
 
@@ -49,18 +50,20 @@ CHANGES = {
 
 @pytest.mark.parametrize("change", CHANGES)
 @pytest.mark.parametrize("source", Status.values)
-def test_each_change_is_allowed_only_from_the_statuses_in_the_table(db, caseworker, change, source):
+def test_each_change_is_allowed_only_from_the_statuses_in_the_table(db, change, source):
     service, target, verb, allowed_sources = CHANGES[change]
+    # An administrator both enforces (suspend, reinstate, revoke) and decides cases (a surrender).
+    administrator = make_staff_user(role=User.StaffRole.ADMINISTRATOR, email="admin@ho.example")
     licence = set_status(SponsorFactory().licence, source)
     if source in allowed_sources:
-        service(licence=licence, actor=caseworker, reason="Compliance findings")
+        service(licence=licence, actor=administrator, reason="Compliance findings")
         licence.refresh_from_db()
         assert licence.status == target
         event = AuditEvent.objects.get(verb=verb, sponsor=licence.sponsor)
         assert event.payload == {"from": source, "to": target, "reason": "Compliance findings"}
     else:
         with pytest.raises(IllegalTransition):
-            service(licence=licence, actor=caseworker, reason="Compliance findings")
+            service(licence=licence, actor=administrator, reason="Compliance findings")
         licence.refresh_from_db()
         assert licence.status == source
         assert not AuditEvent.objects.filter(verb=verb).exists()
@@ -71,10 +74,10 @@ def test_ended_licences_can_never_change_status_again():
 
 
 @pytest.mark.parametrize("service", [services.licence_suspend, services.licence_revoke])
-def test_suspension_and_revocation_need_reasons(db, caseworker, service):
+def test_suspension_and_revocation_need_reasons(db, compliance_officer, service):
     licence = SponsorFactory().licence
     with pytest.raises(DomainError, match="Enter the reasons"):
-        service(licence=licence, actor=caseworker, reason="  ")
+        service(licence=licence, actor=compliance_officer, reason="  ")
 
 
 def test_expiry_sweep_expires_due_licences_once(db):
@@ -116,18 +119,18 @@ def test_renew_extends_from_the_current_expiry(db, caseworker):
     assert licence.expiry_date == date(2037, 6, 30)
 
 
-def test_routes_can_be_added_removed_and_rated_but_never_the_last_removed(db, compliance_officer):
+def test_routes_can_be_added_removed_and_rated_but_never_the_last_removed(db, caseworker, compliance_officer):
     licence = SponsorFactory().licence
-    services.licence_route_add(licence=licence, route=Route.SCALE_UP, actor=compliance_officer)
+    services.licence_route_add(licence=licence, route=Route.SCALE_UP, actor=caseworker)
     with pytest.raises(DomainError, match="already holds"):
-        services.licence_route_add(licence=licence, route=Route.SCALE_UP, actor=compliance_officer)
+        services.licence_route_add(licence=licence, route=Route.SCALE_UP, actor=caseworker)
     held = licence.routes.get(route=Route.SCALE_UP)
     services.licence_route_rate(licence_route=held, rating=Rating.B, actor=compliance_officer, reason="Audit findings")
     held.refresh_from_db()
     assert held.rating == Rating.B
-    services.licence_route_remove(licence=licence, route=Route.SCALE_UP, actor=compliance_officer)
+    services.licence_route_remove(licence=licence, route=Route.SCALE_UP, actor=caseworker)
     with pytest.raises(DomainError, match="at least one route"):
-        services.licence_route_remove(licence=licence, route=Route.SKILLED_WORKER, actor=compliance_officer)
+        services.licence_route_remove(licence=licence, route=Route.SKILLED_WORKER, actor=caseworker)
     assert list(
         LicenceRoute.objects.filter(licence=licence, removed_on__isnull=True).values_list("route", flat=True)
     ) == [Route.SKILLED_WORKER]
@@ -147,17 +150,17 @@ def test_users_of_an_ended_licence_cannot_sign_in_and_are_told_why(client, level
     assert AuditEvent.objects.filter(verb=Verb.SIGN_IN_REFUSED, actor=level_1).exists()
 
 
-def test_a_signed_in_user_is_signed_out_when_the_licence_is_revoked(client, level_1, caseworker):
+def test_a_signed_in_user_is_signed_out_when_the_licence_is_revoked(client, level_1, compliance_officer):
     sign_in(client, level_1)
     assert client.get(reverse("portal:sponsor_home")).status_code == 200
-    services.licence_revoke(licence=level_1.sponsor.licence, actor=caseworker, reason="Serious breaches")
+    services.licence_revoke(licence=level_1.sponsor.licence, actor=compliance_officer, reason="Serious breaches")
     response = client.get(reverse("portal:sponsor_home"), follow=True)
     assert response.request["PATH_INFO"] == reverse("accounts:sign_in")
     assert "sponsor licence was revoked" in response.content.decode()
 
 
-def test_suspended_sponsors_users_can_still_sign_in(client, level_1, caseworker):
-    services.licence_suspend(licence=level_1.sponsor.licence, actor=caseworker, reason="Investigation")
+def test_suspended_sponsors_users_can_still_sign_in(client, level_1, compliance_officer):
+    services.licence_suspend(licence=level_1.sponsor.licence, actor=compliance_officer, reason="Investigation")
     assert sign_in(client, level_1).status_code == 302
 
 

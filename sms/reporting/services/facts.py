@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from sms.accounts.models import User
-from sms.accounts.policy import Action, can
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates.models import Certificate, SalaryThreshold
@@ -27,8 +26,7 @@ Kind = Fact.Kind
 @transaction.atomic
 def person_register_from_certificate(*, certificate: Certificate, actor: User) -> SponsoredPerson:
     """Add the worker or student a certificate was assigned to, to the register."""
-    if actor.sponsor_id != certificate.sponsor_id or not can(actor, Action.CREATE_CERTIFICATE):
-        raise PermissionDenied
+    require(actor, Action.CREATE_CERTIFICATE, certificate)
     if certificate.status not in (Certificate.Status.ASSIGNED, Certificate.Status.USED):
         raise DomainError("Only an assigned or used certificate's holder can be added to the register")
     if SponsoredPerson.objects.filter(certificate=certificate).exists():
@@ -120,8 +118,7 @@ def fact_record(
 ) -> Fact:
     """Record something that happened to a sponsored person, update the register, and open any
     obligation it makes reportable now."""
-    if actor.sponsor_id != person.sponsor_id or not can(actor, Action.REPORT_ACTIVITY):
-        raise PermissionDenied
+    require(actor, Action.REPORT_ACTIVITY, person)
     _check_fact(person, kind, start_date, end_date, values)
     nation = sponsor_nation(person.sponsor_id)
     closures = closure_days(nation=nation)

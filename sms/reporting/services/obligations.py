@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor, User
-from sms.accounts.policy import Action, can
+from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -29,11 +29,6 @@ def sponsor_nation(sponsor_id) -> str:
 
 
 # Obligations.
-
-
-def may_report(user: User, obligation: Obligation) -> bool:
-    """The policy decides: Level 1 any; Level 2 only their own (see ``Obligation.created_by_id``)."""
-    return user.sponsor_id == obligation.sponsor_id and can(user, Action.REPORT_ACTIVITY, obligation)
 
 
 def _deadline_pair(*, sponsor: Sponsor, event_code: str, trigger: date, closures=None) -> tuple[date, date]:
@@ -62,6 +57,7 @@ def obligation_open(
 
     Returns the new obligation, or None when it was already open (detection runs again safely).
     """
+    require(actor, Action.REPORT_ACTIVITY, sponsor)
     if event not in EVENTS:
         raise DomainError("Select an event from the list")
     if Obligation.objects.filter(sponsor=sponsor, source_key=source_key).exists():
@@ -124,8 +120,7 @@ def obligation_open_by_hand(
     *, sponsor: Sponsor, actor: User, event: str, trigger_date: date, person=None, details: str = ""
 ) -> Obligation:
     """A user opens an obligation for any catalogue event (e.g. a breach of conditions)."""
-    if not can(actor, Action.REPORT_ACTIVITY) or actor.sponsor_id != sponsor.pk:
-        raise PermissionDenied
+    require(actor, Action.REPORT_ACTIVITY, sponsor)
     if trigger_date > timezone.localdate():
         raise DomainError("The date of the event must be today or in the past")
     if person is not None and person.sponsor_id != sponsor.pk:
@@ -145,9 +140,8 @@ def obligation_report(
     *, obligation: Obligation, actor: User, report: dict, uploads: list, declaration: bool
 ) -> Obligation:
     """Submit the report: who and when are recorded, and it is on time or late against the legal deadline."""
+    require(actor, Action.REPORT_ACTIVITY, obligation)
     obligation = lock(Obligation, obligation.pk)
-    if not may_report(actor, obligation):
-        raise PermissionDenied
     if not declaration:
         raise DomainError("Confirm the declaration to send the report")
     today = timezone.localdate()
@@ -171,9 +165,8 @@ def obligation_report(
 @transaction.atomic
 def obligation_cancel(*, obligation: Obligation, actor: User, reason: str) -> Obligation:
     """Cancel an obligation opened in error, with the reason (Level 1 users)."""
+    require(actor, Action.CANCEL_OBLIGATION, obligation)
     obligation = lock(Obligation, obligation.pk)
-    if actor.sponsor_id != obligation.sponsor_id or not can(actor, Action.CANCEL_OBLIGATION):
-        raise PermissionDenied
     if not reason.strip():
         raise DomainError("Enter why the obligation is cancelled")
     obligation.cancel_reason = reason.strip()
@@ -187,6 +180,7 @@ def obligation_cancel(*, obligation: Obligation, actor: User, reason: str) -> Ob
 @receiver(reportable_change_recorded)
 def reportable_change_open_obligation(*, change: ReportableChange, actor=None, **kwargs) -> Obligation | None:
     """An organisation change opens its obligation (sent by licensing when it records the change)."""
+    require(actor, Action.REPORT_ACTIVITY, change.sponsor)
     return obligation_open(
         sponsor=change.sponsor,
         event=change.event,

@@ -78,7 +78,7 @@ class PersonView(PolicyMixin, TemplateView):
             "facts": self.person.facts.select_related("recorded_by")[:100],
             "obligations": self.person.obligations.order_by("legal_deadline")[:50],
             "fact_kinds": [(kind, Fact.Kind(kind).label) for kind in forms.facts_for(self.person)],
-            "may_record": can(self.request.user, Action.REPORT_ACTIVITY),
+            "may_record": can(self.request.user, Action.REPORT_ACTIVITY, self.person),
         }
 
 
@@ -91,6 +91,8 @@ class FactRecordView(ServiceFormView):
         self.person = selectors.person_for_user(user=request.user, uuid=kwargs["uuid"])
         if kwargs["kind"] not in forms.facts_for(self.person):
             raise Http404
+        if not can(request.user, Action.REPORT_ACTIVITY, self.person):
+            raise PermissionDenied
 
     @property
     def title(self):
@@ -153,7 +155,7 @@ class ObligationView(PolicyMixin, TemplateView):
             "flags": selectors.flags(self.obligation),
             "event": EVENTS[self.obligation.event],
             "may_report": allowed(self.obligation, Obligation.Status.REPORTED_ON_TIME)
-            and obligations.may_report(user, self.obligation),
+            and can(user, Action.REPORT_ACTIVITY, self.obligation),
             "may_cancel": allowed(self.obligation, Obligation.Status.CANCELLED) and can(user, Action.CANCEL_OBLIGATION),
         }
 
@@ -167,7 +169,7 @@ class ObligationReportView(ServiceFormView):
 
     def load(self, request, *args, **kwargs):
         self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
-        if not obligations.may_report(request.user, self.obligation):
+        if not can(request.user, Action.REPORT_ACTIVITY, self.obligation):
             raise PermissionDenied
 
     @property

@@ -1,0 +1,231 @@
+"""Every service that takes an ``actor`` asks the policy itself, so pages, commands and the API get
+the same answer: another sponsor's user is refused (404, or 403 where the service names no object),
+a role without the action is refused (403), and nothing is written either way.
+
+The table below must name every public function with an ``actor`` keyword in the ``sms.*.services``
+modules, ``sms.portal.decisions`` and ``sms.reporting.imports``: a new one fails the first test until
+it is added here with the action it asks for and the object it is about.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+import sms
+from sms.accounts.policy import HOME_OFFICE_ACTIONS, Action, Scope, scope
+from sms.audit.models import AuditEvent
+from sms.licensing.models import ReportableChange
+from tests.worlds import build_world
+
+# Functions with an ``actor`` that are not services a person calls, and why.
+EXEMPT = {
+    # The audit writer records who acted; the services that call it have asked the policy first.
+    "sms.audit.services.record",
+}
+
+# "module.function" -> (the action it requires, the keyword argument -> world object it is about).
+# Other required arguments get None: the policy is asked before anything else is read.
+TABLE = {
+    "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.portal.services.closure_day_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.portal.decisions.application_grant": (Action.DECIDE_CASES, {"application": "application"}),
+    "sms.certificates.services.allocations.allocation_grant": (Action.DECIDE_CASES, {"sponsor": "sponsor"}),
+    "sms.certificates.services.allocations.allocation_request_submit": (
+        Action.REQUEST_ALLOCATION,
+        {"sponsor": "sponsor"},
+    ),
+    "sms.certificates.services.allocations.allocation_request_withdraw": (
+        Action.REQUEST_ALLOCATION,
+        {"request": "allocation_request"},
+    ),
+    "sms.certificates.services.allocations.allocation_request_decide": (
+        Action.DECIDE_CASES,
+        {"request": "allocation_request"},
+    ),
+    "sms.certificates.services.bulk.certificates_import_csv": (Action.CREATE_CERTIFICATE, {"sponsor": "sponsor"}),
+    "sms.certificates.services.bulk.cas_import_xml": (Action.CREATE_CERTIFICATE, {"sponsor": "sponsor"}),
+    "sms.certificates.services.certificates.certificate_save_draft": (
+        Action.CREATE_CERTIFICATE,
+        {"sponsor": "sponsor", "certificate": "draft"},
+    ),
+    "sms.certificates.services.certificates.certificate_assign": (
+        Action.CREATE_CERTIFICATE,
+        {"certificate": "draft"},
+    ),
+    "sms.certificates.services.certificates.certificate_withdraw": (
+        Action.WITHDRAW_CERTIFICATE,
+        {"certificate": "certificate"},
+    ),
+    "sms.certificates.services.certificates.certificate_add_note": (
+        Action.WITHDRAW_CERTIFICATE,
+        {"certificate": "certificate"},
+    ),
+    "sms.certificates.services.certificates.certificate_mark_used": (
+        Action.DECIDE_CASES,
+        {"certificate": "certificate"},
+    ),
+    "sms.certificates.services.certificates.certificate_cancel": (Action.DECIDE_CASES, {"certificate": "certificate"}),
+    "sms.certificates.services.certificates.defined_cos_request_submit": (
+        Action.CREATE_CERTIFICATE,
+        {"sponsor": "sponsor"},
+    ),
+    "sms.certificates.services.certificates.defined_cos_decide": (
+        Action.DECIDE_CASES,
+        {"request": "defined_request"},
+    ),
+    "sms.licensing.services.applications.application_request_information": (
+        Action.DECIDE_CASES,
+        {"application": "application"},
+    ),
+    "sms.licensing.services.applications.application_grant": (Action.DECIDE_CASES, {"application": "application"}),
+    "sms.licensing.services.applications.application_refuse": (Action.DECIDE_CASES, {"application": "application"}),
+    "sms.licensing.services.decisions.request_decision_record": (
+        Action.DECIDE_CASES,
+        {"request": "request", "to_status": "granted"},
+    ),
+    "sms.licensing.services.licence.licence_issue": (Action.DECIDE_CASES, {"sponsor": "sponsor"}),
+    "sms.licensing.services.licence.licence_suspend": (Action.ENFORCE_LICENCE, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_reinstate": (Action.ENFORCE_LICENCE, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_revoke": (Action.ENFORCE_LICENCE, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_surrender": (Action.DECIDE_CASES, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_renew": (Action.DECIDE_CASES, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_route_add": (Action.DECIDE_CASES, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_route_remove": (Action.DECIDE_CASES, {"licence": "licence"}),
+    "sms.licensing.services.licence.licence_route_rate": (Action.ENFORCE_LICENCE, {"licence_route": "licence_route"}),
+    "sms.licensing.services.licence.reporting_settings_update": (Action.MANAGE_SETTINGS, {"sponsor": "sponsor"}),
+    "sms.licensing.services.personnel.reportable_change_record": (
+        Action.CHANGE_KEY_PERSONNEL,
+        {"sponsor": "sponsor"},
+    ),
+    "sms.licensing.services.personnel.key_person_appoint": (Action.CHANGE_KEY_PERSONNEL, {"sponsor": "sponsor"}),
+    "sms.licensing.services.personnel.organisation_details_change": (
+        Action.CHANGE_KEY_PERSONNEL,
+        {"sponsor": "sponsor"},
+    ),
+    "sms.licensing.services.personnel.work_site_add": (Action.CHANGE_KEY_PERSONNEL, {"sponsor": "sponsor"}),
+    "sms.licensing.services.personnel.work_site_close": (Action.CHANGE_KEY_PERSONNEL, {"site": "site"}),
+    "sms.licensing.services.requests.renewal_request_submit": (Action.CHANGE_LICENCE, {"sponsor": "sponsor"}),
+    "sms.licensing.services.requests.variation_request_submit": (Action.CHANGE_LICENCE, {"sponsor": "sponsor"}),
+    "sms.licensing.services.requests.request_withdraw": (Action.CHANGE_LICENCE, {"request": "request"}),
+    "sms.licensing.services.requests.request_grant": (Action.DECIDE_CASES, {"request": "request"}),
+    "sms.licensing.services.requests.request_refuse": (Action.DECIDE_CASES, {"request": "request"}),
+    "sms.licensing.services.users.level_2_user_add": (Action.MANAGE_LEVEL_2_USERS, {"sponsor": "sponsor"}),
+    "sms.licensing.services.users.sponsor_user_edit": (Action.MANAGE_LEVEL_2_USERS, {"user": "level_2"}),
+    "sms.licensing.services.users.sponsor_user_deactivate": (Action.DEACTIVATE_USER, {"user": "level_2"}),
+    "sms.licensing.services.users.additional_level_1_request_submit": (
+        Action.REQUEST_ADDITIONAL_LEVEL_1,
+        {"sponsor": "sponsor"},
+    ),
+    "sms.licensing.services.users.access_review_complete": (Action.REVIEW_ACCESS, {"sponsor": "sponsor"}),
+    "sms.reporting.services.facts.person_register_from_certificate": (
+        Action.CREATE_CERTIFICATE,
+        {"certificate": "certificate"},
+    ),
+    "sms.reporting.services.facts.fact_record": (Action.REPORT_ACTIVITY, {"person": "person"}),
+    "sms.reporting.services.obligations.obligation_open": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.reporting.services.obligations.obligation_open_by_hand": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.reporting.services.obligations.obligation_report": (
+        Action.REPORT_ACTIVITY,
+        {"obligation": "open_obligation"},
+    ),
+    "sms.reporting.services.obligations.obligation_cancel": (
+        Action.CANCEL_OBLIGATION,
+        {"obligation": "open_obligation"},
+    ),
+    "sms.reporting.services.obligations.reportable_change_open_obligation": (
+        Action.REPORT_ACTIVITY,
+        {"change": "change"},
+    ),
+    "sms.reporting.imports.facts_import_csv": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+}
+
+
+def service_modules():
+    names = ["sms.portal.decisions", "sms.reporting.imports"]
+    for app in pkgutil.iter_modules(sms.__path__):
+        name = f"sms.{app.name}.services"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        names.append(name)
+        if hasattr(module, "__path__"):
+            names += [f"{name}.{sub.name}" for sub in pkgutil.iter_modules(module.__path__)]
+    return [importlib.import_module(name) for name in names]
+
+
+def services_with_an_actor() -> dict:
+    found = {}
+    for module in service_modules():
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            parameter = inspect.signature(function).parameters.get("actor")
+            if parameter is not None and parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+                found[f"{module.__name__}.{name}"] = function
+    return found
+
+
+def test_every_service_with_an_actor_is_in_the_table():
+    found = set(services_with_an_actor()) - EXEMPT
+    assert sorted(found - set(TABLE)) == [], "add these to TABLE"
+    assert sorted(set(TABLE) - found) == [], "these are no longer services with an actor"
+
+
+def refused_role(world: dict, action: str):
+    """A person of the same sponsor (or the Home Office) whose role may not do `action`."""
+    people = world["people"]
+    staff = ["helpdesk", "caseworker", "compliance_officer", "administrator"]
+    # For a Home Office action a sponsor user could meet tenancy (404) first, e.g. on an application.
+    order = staff if action in HOME_OFFICE_ACTIONS else ["level_2", "level_1", *staff]
+    for role in order:
+        if scope(people[role], action) is Scope.NONE:
+            return people[role]
+    raise AssertionError(f"every role may {action}")
+
+
+def call(function, objects: dict, world: dict, actor):
+    kwargs = {}
+    for name, parameter in inspect.signature(function).parameters.items():
+        if parameter.kind is parameter.VAR_KEYWORD or name == "actor":
+            continue
+        if name in objects:
+            value = objects[name]
+            kwargs[name] = world[value] if isinstance(value, str) and value in world else value
+        elif parameter.default is inspect.Parameter.empty:
+            kwargs[name] = None
+    return function(actor=actor, **kwargs)
+
+
+@pytest.fixture
+def world(sponsor, level_1, level_2, other_level_1):
+    built = build_world(sponsor, level_1, level_2)
+    built["people"] = {**built["people"], "other_level_1": other_level_1}
+    built["licence"] = sponsor.licence
+    built["licence_route"] = sponsor.licence.routes.first()
+    built["change"] = ReportableChange.objects.filter(sponsor=sponsor).first()
+    return built
+
+
+@pytest.mark.parametrize("qualified", sorted(TABLE))
+def test_another_sponsors_user_and_a_role_without_the_action_are_refused_and_nothing_is_written(world, qualified):
+    function = services_with_an_actor()[qualified]
+    action, objects = TABLE[qualified]
+    assert world["change"] is not None
+    assert world["licence_route"] is not None
+    before = AuditEvent.objects.count()
+
+    with pytest.raises((Http404, PermissionDenied)):
+        call(function, objects, world, world["people"]["other_level_1"])
+    if objects:  # with an object of the sponsor, tenancy answers first: not found
+        with pytest.raises(Http404):
+            call(function, objects, world, world["people"]["other_level_1"])
+
+    with pytest.raises(PermissionDenied):
+        call(function, objects, world, refused_role(world, action))
+
+    assert AuditEvent.objects.count() == before
