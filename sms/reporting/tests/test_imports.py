@@ -173,3 +173,20 @@ def test_the_upload_page_and_template(client, level_1, person):
     assert good.url == reverse("reporting:obligations")
     person.refresh_from_db()
     assert person.confirmed_start == date(2026, 11, 2)
+
+
+def test_a_level_2_user_cannot_import_facts_about_a_worker_whose_certificate_they_did_not_create(
+    sponsor, level_2, person
+):
+    """Reporting activity is Level 2's only on certificates they created and assigned (seed 000)."""
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(
+            sponsor=sponsor,
+            actor=level_2,
+            upload=upload(
+                [{"certificate_reference": person.certificate.reference, "fact": "start_confirmed",
+                  "start_date": "2026-11-02"}]
+            ),
+        )  # fmt: skip
+    assert [error.row for error in refused.value.errors] == [2]
+    assert not Fact.objects.exists()
