@@ -48,6 +48,7 @@ OBJECT_ROUTES: dict[str, object] = {
     "reporting:register_certificate": lambda world: {"uuid": world["certificate"].uuid},
     "reporting:person": lambda world: {"uuid": world["person"].uuid},
     "reporting:record_fact": lambda world: {"uuid": world["person"].uuid, "kind": "absence"},
+    "reporting:person_details": lambda world: {"uuid": world["person"].uuid},
     "reporting:obligation": lambda world: {"uuid": world["open_obligation"].uuid},
     "reporting:report": lambda world: {"uuid": world["open_obligation"].uuid},
     "reporting:cancel": lambda world: {"uuid": world["open_obligation"].uuid},
@@ -102,7 +103,9 @@ def world(sponsor, level_1, level_2):
     )
     person = person_register_from_certificate(certificate=certificate, actor=level_1)
     fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="ACME-NEW-ROLE")
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date.today())
+    fact_record(
+        person=person, actor=level_1, kind="employment_ended", start_date=date.today(), end_reason="resignation"
+    )
     open_obligation = person.obligations.get(event="role_change")
     reported_obligation = obligation_report(
         obligation=person.obligations.get(event="employment_ended"),

@@ -126,6 +126,7 @@ TABLE = {
         {"certificate": "certificate"},
     ),
     "sms.reporting.services.facts.fact_record": (Action.REPORT_ACTIVITY, {"person": "person"}),
+    "sms.reporting.services.facts.person_details_update": (Action.REPORT_ACTIVITY, {"person": "person"}),
     "sms.reporting.services.obligations.obligation_open": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
     "sms.reporting.services.obligations.obligation_open_by_hand": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
     "sms.reporting.services.obligations.obligation_report": (

@@ -46,6 +46,7 @@ ARGUMENTS = {
     "reporting:register_certificate": lambda w: {"uuid": w["certificate"].uuid},
     "reporting:person": lambda w: {"uuid": w["person"].uuid},
     "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
+    "reporting:person_details": lambda w: {"uuid": w["person"].uuid},
     "reporting:obligation": lambda w: {"uuid": w["open_obligation"].uuid},
     "reporting:report": lambda w: {"uuid": w["open_obligation"].uuid},
     "reporting:cancel": lambda w: {"uuid": w["open_obligation"].uuid},
@@ -82,6 +83,7 @@ OBJECT_OF_ROUTE = {
     "certificates:add_note": lambda w: w["certificate"],
     "reporting:report": lambda w: w["open_obligation"],
     "reporting:record_fact": lambda w: w["person"],
+    "reporting:person_details": lambda w: w["person"],
 }
 
 
@@ -122,7 +124,9 @@ def build_world(sponsor, level_1, level_2) -> dict:
     certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Assigned"), actor=level_1)
     person = person_register_from_certificate(certificate=certificate, actor=level_1)
     fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="Lead")
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date.today())
+    fact_record(
+        person=person, actor=level_1, kind="employment_ended", start_date=date.today(), end_reason="resignation"
+    )
     reported = obligation_report(
         obligation=person.obligations.get(event="employment_ended"),
         actor=level_1,

@@ -73,6 +73,7 @@ class Verb(models.TextChoices):
     DEFINED_COS_DECIDED = "defined_cos_decided", "Defined CoS request decided"
     CERTIFICATES_IMPORTED = "certificates_imported", "Certificates imported"
     PERSON_REGISTERED = "person_registered", "Added to the worker register"
+    PERSON_UPDATED = "person_updated", "Worker details changed"
     FACT_RECORDED = "fact_recorded", "Fact recorded"
     OBLIGATION_OPENED = "obligation_opened", "Reporting obligation opened"
     OBLIGATION_REPORTED = "obligation_reported", "Reported to the Home Office"

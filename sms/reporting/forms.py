@@ -5,19 +5,20 @@ from django import forms
 from sms.certificates.forms import PoundsField
 from sms.core.forms import DocumentField, GovukForm, uk_date_field
 from sms.reporting.catalogue import EVENT_CHOICES, EventType
-from sms.reporting.models import Fact, Obligation, SponsoredPerson, fact_kinds_for
+from sms.reporting.models import Fact, SponsoredPerson, fact_kinds_for
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+UK_DATE_INPUT = "%d/%m/%Y"
 Kind = Fact.Kind
 
 # The fields each kind of fact asks for, beyond its date.
 FACT_FIELDS = {
     Kind.START_CONFIRMED: (),
-    Kind.ABSENCE: ("end_date", "authorised", "paid", "leave_reason"),
+    Kind.ABSENCE: ("end_date", "authorised", "pay", "leave_reason"),
     Kind.SALARY_CHANGE: ("new_salary",),
     Kind.ROLE_CHANGE: ("new_value",),
     Kind.LOCATION_CHANGE: ("new_value",),
-    Kind.EMPLOYMENT_ENDED: (),
+    Kind.EMPLOYMENT_ENDED: ("end_reason",),
     Kind.ENROLLED: (),
     Kind.STUDENT_WITHDRAWN: (),
     Kind.STUDENT_SUSPENDED: ("end_date",),
@@ -57,15 +58,28 @@ class FactForm(GovukForm):
                 label="Did you give permission for the absence?", choices=YES_NO, widget=forms.RadioSelect,
                 error_messages={"required": "Select whether the absence was authorised"},
             )  # fmt: skip
-        if "paid" in wanted:
-            self.fields["paid"] = forms.ChoiceField(
-                label="Was it paid?", choices=YES_NO, widget=forms.RadioSelect,
-                error_messages={"required": "Select whether the absence was paid"},
+        if kind == Kind.EMPLOYMENT_ENDED:
+            self.fields[
+                "start_date"
+            ].help_text = "It can be in the future, for someone working their notice. For example, 27/3/2026"
+        if "pay" in wanted:
+            self.fields["pay"] = forms.ChoiceField(
+                label="How was it paid?", choices=Fact.Pay.choices, widget=forms.RadioSelect,
+                help_text="Unpaid and reduced-pay leave count towards the 4 weeks a year that must be reported.",
+                error_messages={"required": "Select how the absence was paid"},
             )  # fmt: skip
         if "leave_reason" in wanted:
             self.fields["leave_reason"] = forms.ChoiceField(
-                label="Reason for the leave (optional)", choices=Fact.LeaveReason.choices, required=False
+                label="Reason for the leave",
+                choices=Fact.LeaveReason.choices,
+                required=False,
+                help_text="Leave for any of these reasons is never reported as unpaid leave.",
             )
+        if "end_reason" in wanted:
+            self.fields["end_reason"] = forms.ChoiceField(
+                label="Why did the employment end?", choices=Fact.EndReason.choices, widget=forms.RadioSelect,
+                error_messages={"required": "Select why the employment ended"},
+            )  # fmt: skip
         if "new_salary" in wanted:
             self.fields["new_salary"] = PoundsField(
                 label="New gross annual salary (£)", error_messages={"required": "Enter the new salary"}
@@ -94,8 +108,9 @@ class FactForm(GovukForm):
             "start_date": data["start_date"],
             "end_date": data.get("end_date"),
             "authorised": {"yes": True, "no": False}.get(data.get("authorised")),
-            "paid": {"yes": True, "no": False}.get(data.get("paid")),
+            "pay": data.get("pay") or "",
             "leave_reason": data.get("leave_reason") or "",
+            "end_reason": data.get("end_reason") or "",
             "new_salary_pence": data.get("new_salary"),
             "new_value": data.get("new_value") or "",
             "notes": data.get("notes") or "",
@@ -110,6 +125,7 @@ class ReportForm(GovukForm):
         for spec in event.fields:
             if spec.kind == "date":
                 field = uk_date_field(spec.label, f"Enter the {spec.label.lower()}" if spec.required else "")
+                field.widget.format = UK_DATE_INPUT  # a pre-filled date reads as it is typed
             elif spec.kind == "pounds":
                 field = PoundsField(label=spec.label, required=spec.required)
             else:
@@ -157,11 +173,22 @@ class CancelForm(GovukForm):
     )  # fmt: skip
 
 
-class ObligationFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Obligation.Status.choices])
-    event = forms.ChoiceField(label="Event", required=False, choices=[("", "Any event"), *EVENT_CHOICES])
-    q = forms.CharField(label="Worker or student name", required=False, max_length=100)
-    due_before = uk_date_field("Due on or before")
+class PersonDetailsForm(GovukForm):
+    """The worker's permission (visa) end date and working pattern."""
+
+    permission_end = uk_date_field("Permission (visa) end date (optional)", example="3/3/2027")
+    days_per_week = forms.TypedChoiceField(
+        label="Working days a week",
+        choices=[(number, str(number)) for number in range(5, 0, -1)],
+        coerce=int,
+        help_text="Unpaid leave is counted in this pattern: 4 weeks is 20 working days for a 5-day week, "
+        "12 for a 3-day week.",
+        error_messages={"required": "Select how many days a week they work"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permission_end"].widget.format = UK_DATE_INPUT
 
 
 class FactsImportForm(GovukForm):

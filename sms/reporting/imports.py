@@ -23,7 +23,7 @@ from sms.reporting.services.facts import fact_record
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10000
 COLUMNS = [
-    "certificate_reference", "fact", "start_date", "end_date", "authorised", "paid", "leave_reason",
+    "certificate_reference", "fact", "start_date", "end_date", "authorised", "pay", "leave_reason", "end_reason",
     "new_salary_gbp", "new_value", "notes",
 ]  # fmt: skip
 
@@ -32,7 +32,9 @@ def facts_template() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerow(["CACD3479KXY", "absence", "2026-11-02", "2026-11-13", "no", "no", "", "", "", "No contact"])
+    writer.writerow(
+        ["CACD3479KXY", "absence", "2026-11-02", "2026-11-16", "no", "unpaid", "", "", "", "", "No contact"]
+    )
     return out.getvalue()
 
 
@@ -44,7 +46,7 @@ COLUMN_FOR_FIELD = {field: column for column, field in FORM_FIELD.items()}
 def _row_form(row: dict, kind: str) -> FactForm:
     """The page's form for this kind of fact, bound to the row's cells (so each field rule is written once)."""
     data = {FORM_FIELD.get(column, column): (row.get(column) or "").strip() for column in COLUMNS[2:]}
-    for column in ("authorised", "paid"):
+    for column in ("authorised", "pay", "leave_reason", "end_reason"):
         data[column] = data[column].lower()
     return FactForm(data=data, kind=kind)
 
@@ -108,7 +110,7 @@ def facts_import_csv(*, sponsor, actor, upload) -> int:
             with transaction.atomic():
                 fact_record(person=person, actor=actor, kind=kind, **form.values())
         except DomainError as error:
-            errors.append(FileError(number, "fact", str(error)))
+            errors.append(FileError(number, getattr(error, "field", "") or "fact", str(error)))
             continue
         except PermissionDenied:
             errors.append(FileError(number, "certificate_reference", "you may not record facts about this person"))

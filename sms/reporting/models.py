@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from sms.accounts.models import Sponsor
@@ -55,6 +56,10 @@ class SponsoredPerson(TimeStampedModel):
     permission_start = models.DateField("visa valid from", null=True, blank=True)
     visa_granted_on = models.DateField(null=True, blank=True)
     permission_end = models.DateField("permission (visa) end date", null=True, blank=True)
+    # The working pattern unpaid leave is counted in (4 weeks = 4 x days a week; domain.md section 5).
+    days_per_week = models.PositiveSmallIntegerField(
+        "working days a week", default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     enrolment_deadline = models.DateField(null=True, blank=True)
     enrolled_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
@@ -99,16 +104,38 @@ class Fact(TimeStampedModel):
         STUDENT_SUSPENDED = "student_suspended", "Suspended studies"
         STUDENT_COMPLETED_EARLY = "student_completed_early", "Completed the course early"
 
-    class LeaveReason(models.TextChoices):
-        """Reasons for leave that make unpaid leave exempt from reporting (domain.md section 5)."""
+    class Pay(models.TextChoices):
+        """How an absence was paid: unpaid and reduced-pay leave count towards the 4 weeks."""
 
-        NONE = "", "Not given"
-        MATERNITY = "maternity", "Maternity"
-        PATERNITY = "paternity", "Paternity"
-        ADOPTION = "adoption", "Adoption"
+        FULL = "full", "Full pay"
+        REDUCED = "reduced", "Reduced pay"
+        UNPAID = "unpaid", "Unpaid"
+
+    class LeaveReason(models.TextChoices):
+        """Why the leave was taken. Every reason but "another reason" makes unpaid or reduced-pay
+        leave exempt from reporting (domain.md section 5)."""
+
+        NONE = "", "Another reason, or not given"
+        MATERNITY = "maternity", "Maternity leave"
+        PATERNITY = "paternity", "Paternity leave"
+        ADOPTION = "adoption", "Adoption leave"
+        SHARED_PARENTAL = "shared_parental", "Shared parental leave"
+        NEONATAL = "neonatal", "Neonatal care leave"
         SICKNESS = "sickness", "Sickness"
         JURY_SERVICE = "jury_service", "Jury service"
+        COURT_ATTENDANCE = "court_attendance", "Attending court"
+        HUMANITARIAN = "humanitarian", "Humanitarian work"
         INDUSTRIAL_ACTION = "industrial_action", "Industrial action"
+
+    class EndReason(models.TextChoices):
+        """Why employment ended (domain.md section 5, ``employment_ended``)."""
+
+        RESIGNATION = "resignation", "Resignation"
+        DISMISSAL = "dismissal", "Dismissal"
+        REDUNDANCY = "redundancy", "Redundancy"
+        END_OF_CONTRACT = "end_of_contract", "End of contract"
+        SPONSORSHIP_NOT_NEEDED = "sponsorship_not_needed", "Sponsorship no longer needed"
+        OTHER = "other", "Another reason"
 
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(SponsoredPerson, on_delete=models.CASCADE, related_name="facts")
@@ -116,12 +143,14 @@ class Fact(TimeStampedModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Last day, for periods such as absences")
     authorised = models.BooleanField(null=True, blank=True)
-    paid = models.BooleanField(null=True, blank=True)
+    pay = models.CharField(max_length=10, choices=Pay.choices, blank=True)
     leave_reason = models.CharField(max_length=20, choices=LeaveReason.choices, blank=True)
+    end_reason = models.CharField("why employment ended", max_length=30, choices=EndReason.choices, blank=True)
     new_salary_pence = models.PositiveIntegerField(null=True, blank=True)
     new_value = models.TextField(blank=True, help_text="New job title, SOC code or address")
     notes = models.TextField(blank=True)
-    # For an unauthorised absence: its 10th working day, when it becomes reportable.
+    # For an unauthorised absence: its 11th working day, when it has lasted more than 10 and becomes
+    # reportable (the deadline still counts from its 10th).
     reportable_from = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -134,6 +163,10 @@ class Fact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date}"
+
+    @property
+    def is_unpaid_leave(self) -> bool:
+        return self.kind == self.Kind.ABSENCE and self.pay in (self.Pay.UNPAID, self.Pay.REDUCED)
 
 
 # Which kinds of person each kind of fact is about: the form's choices, the service's check and the

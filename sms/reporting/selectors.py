@@ -1,12 +1,14 @@
 """Reads of the register and obligations, scoped to the acting user's sponsor."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from sms.accounts.policy import Action, Scope, can, scope
+from sms.reporting.catalogue import CATALOGUE
+from sms.reporting.filters import ObligationFilterSet
 from sms.reporting.models import Obligation, SponsoredPerson
 
 DUE_SOON_DAYS = 7
@@ -30,34 +32,54 @@ def person_for_user(*, user, uuid) -> SponsoredPerson:
     return found
 
 
-@dataclass(frozen=True)
-class ObligationFilters:
-    status: str = ""
-    event: str = ""
-    q: str = ""
-    due_before: date | None = None
+def obligations_for_user(user) -> QuerySet[Obligation]:
+    """The obligations a user is told about: their sponsor's (tenancy first). A Level 2 user is told
+    only about those they may report: worker and student events on certificates they created and
+    assigned (the policy's own rule for ``REPORT_ACTIVITY``)."""
+    obligations = Obligation.objects.filter(sponsor_id=user.sponsor_id)
+    if scope(user, Action.REPORT_ACTIVITY) is not Scope.ALL:
+        obligations = obligations.filter(
+            event__in=[event.code for event in CATALOGUE if event.level_2_may_report],
+            person__certificate__created_by=user,
+            person__certificate__assigned_by=user,
+        )
+    return obligations
 
 
-def obligation_list(*, user, filters: ObligationFilters) -> QuerySet[Obligation]:
-    """The sponsor's obligations, most urgent first: open ones by deadline, then the rest, newest first."""
-    obligations = Obligation.objects.filter(sponsor_id=user.sponsor_id).select_related("person__certificate")
-    if filters.status:
-        obligations = obligations.filter(status=filters.status)
-    if filters.event:
-        obligations = obligations.filter(event=filters.event)
-    if filters.q:
-        obligations = obligations.filter(person__family_name__istartswith=filters.q.strip())
-    if filters.due_before:
-        obligations = obligations.filter(legal_deadline__lte=filters.due_before)
-    return obligations.annotate(
-        closed=Case(When(status=Obligation.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("closed", "legal_deadline", "-reported_at", "id")
+def obligation_search(*, user, data=None) -> ObligationFilterSet:
+    """The user's obligations, most urgent first (open ones by deadline, then the rest, newest first),
+    narrowed by the filters in ``data``; ``.form`` is the filter form, ``.qs`` the obligations."""
+    obligations = (
+        obligations_for_user(user)
+        .select_related("person__certificate")
+        .annotate(
+            closed=Case(
+                When(status=Obligation.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("closed", "legal_deadline", "-reported_at", "id")
+    )
+    return ObligationFilterSet(data or None, queryset=obligations)
+
+
+def who_may_report(obligation: Obligation) -> str:
+    """Who may report an obligation, in words: Level 1 users, and the Level 2 user whose certificate it is."""
+    certificate = obligation.person.certificate if obligation.person_id else None
+    creator = certificate.created_by if certificate is not None else None
+    if (
+        creator is not None
+        and creator.level == creator.Level.LEVEL_2
+        and can(creator, Action.REPORT_ACTIVITY, obligation)
+    ):
+        name = creator.full_name or creator.email
+        return f"Level 1 users, and {name} (the Level 2 user who created and assigned the certificate)"
+    return "Level 1 users"
 
 
 def obligation_for_user(*, user, uuid) -> Obligation:
     found = (
         Obligation.objects.filter(sponsor_id=user.sponsor_id, uuid=uuid)
-        .select_related("person__certificate", "reported_by", "reportable_change")
+        .select_related("person__certificate__created_by", "reported_by", "reportable_change", "fact")
         .prefetch_related("evidence")
         .first()
     )

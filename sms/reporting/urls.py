@@ -18,6 +18,7 @@ urlpatterns = [
     path("workers/import/", sponsor.FactsImportView.as_view(), name="import_facts"),
     path("workers/import/template.csv", sponsor.FactsTemplateView.as_view(), name="facts_template"),
     path("workers/<uuid:uuid>/", sponsor.PersonView.as_view(), name="person"),
+    path("workers/<uuid:uuid>/details/", sponsor.PersonDetailsView.as_view(), name="person_details"),
     path("workers/<uuid:uuid>/facts/<slug:kind>/", sponsor.FactRecordView.as_view(), name="record_fact"),
     path("obligations/", sponsor.ObligationListView.as_view(), name="obligations"),
     path("obligations/new/", sponsor.ObligationOpenView.as_view(), name="open_obligation"),

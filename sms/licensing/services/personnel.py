@@ -113,6 +113,11 @@ def key_person_appoint(
     return appointed
 
 
+def _plain_text(text: str) -> str:
+    """Text compared by what it says: browsers send a textarea's lines with CRLF, stored text has LF."""
+    return "\n".join(line.strip() for line in (text or "").strip().splitlines())
+
+
 @transaction.atomic
 def organisation_details_change(
     *, sponsor: Sponsor, actor, name: str, registered_address: str, trading_address: str, effective_date: date
@@ -129,13 +134,13 @@ def organisation_details_change(
         "trading_address": sponsor.trading_address,
     }
     after = {
-        "name": name.strip(),
-        "registered_address": registered_address.strip(),
-        "trading_address": trading_address.strip(),
+        "name": _plain_text(name),
+        "registered_address": _plain_text(registered_address),
+        "trading_address": _plain_text(trading_address),
     }
     for field, new in after.items():
-        if new == before[field]:
-            continue
+        if new == _plain_text(before[field]):
+            continue  # the same text, whatever line endings a browser sent: not a change
         event = ReportableChange.Event.NAME_CHANGE if field == "name" else ReportableChange.Event.ADDRESS_CHANGE
         label = {
             "name": "Name",

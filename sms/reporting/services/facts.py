@@ -20,6 +20,13 @@ from sms.reporting.services.obligations import obligation_open, sponsor_nation
 
 Kind = Fact.Kind
 
+
+class FactDatesRefused(DomainError):
+    """The fact's dates clash with what is already known (a CSV row names its start_date column)."""
+
+    field = "start_date"
+
+
 # The register.
 
 
@@ -82,6 +89,8 @@ FACT_EVENT = {
 }
 
 
+LEAVING = (Kind.EMPLOYMENT_ENDED, Kind.STUDENT_WITHDRAWN, Kind.STUDENT_COMPLETED_EARLY)
+
 # The register status a fact moves its person to, checked against SponsoredPerson.TRANSITIONS.
 FACT_STATUS = {
     Kind.START_CONFIRMED: SponsoredPerson.Status.ACTIVE,
@@ -94,12 +103,14 @@ FACT_STATUS = {
 
 def _check_fact(person: SponsoredPerson, kind: str, start: date, end: date | None, values: dict) -> None:
     today = timezone.localdate()
-    if start > today:
+    if start > today and kind != Kind.EMPLOYMENT_ENDED:
         raise DomainError("The date must be today or in the past")
     if end and end < start:
         raise DomainError("The end date must be on or after the start date")
-    if kind == Kind.ABSENCE and (values.get("authorised") is None or values.get("paid") is None):
-        raise DomainError("Say whether the absence was authorised and whether it was paid")
+    if kind == Kind.ABSENCE and (values.get("authorised") is None or not values.get("pay")):
+        raise DomainError("Say whether the absence was authorised and how it was paid")
+    if kind == Kind.EMPLOYMENT_ENDED and not values.get("end_reason"):
+        raise DomainError("Select why the employment ended")
     if kind == Kind.SALARY_CHANGE and not values.get("new_salary_pence"):
         raise DomainError("Enter the new gross annual salary")
     if kind in (Kind.ROLE_CHANGE, Kind.LOCATION_CHANGE) and not (values.get("new_value") or "").strip():
@@ -107,9 +118,36 @@ def _check_fact(person: SponsoredPerson, kind: str, start: date, end: date | Non
     if not fact_applies(kind, person.kind):
         about = "students" if person.kind == SponsoredPerson.Kind.WORKER else "workers"
         raise DomainError(f"That fact is about {about}")
+    if kind in LEAVING and person.left_on:
+        raise DomainError(f"{person.full_name} is already recorded as leaving on {person.left_on:%-d %B %Y}")
+    if kind == Kind.ABSENCE:
+        _check_absence_dates(person, start, end)
     becomes = FACT_STATUS.get(kind)
     if becomes is not None and becomes != person.status:
         check_transition(person, becomes)
+
+
+def _check_absence_dates(person: SponsoredPerson, start: date, end: date | None) -> None:
+    """An absence starts once the person has started (or, before a confirmed start, once their
+    certificate exists), and never overlaps an absence already recorded: the same days cannot be
+    reported twice."""
+    if person.confirmed_start and start < person.confirmed_start:
+        raise FactDatesRefused(
+            f"The absence starts before {person.full_name} started on {person.confirmed_start:%-d %B %Y}"
+        )
+    if not person.confirmed_start and person.certificate is not None:
+        created = timezone.localdate(person.certificate.created_at)
+        if start < created:
+            raise FactDatesRefused(f"The absence starts before their certificate was created on {created:%-d %B %Y}")
+    overlapping = person.facts.filter(kind=Kind.ABSENCE).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if end is not None:
+        overlapping = overlapping.filter(start_date__lte=end)
+    other = overlapping.order_by("start_date").first()
+    if other is not None:
+        until = f"to {other.end_date:%-d %B %Y}" if other.end_date else "that has not ended"
+        raise FactDatesRefused(
+            f"These days overlap the absence from {other.start_date:%-d %B %Y} {until}, already recorded"
+        )
 
 
 @transaction.atomic
@@ -129,8 +167,9 @@ def fact_record(
         start_date=start_date,
         end_date=end_date,
         authorised=values.get("authorised"),
-        paid=values.get("paid"),
+        pay=values.get("pay") or "",
         leave_reason=values.get("leave_reason") or "",
+        end_reason=values.get("end_reason") or "",
         new_salary_pence=values.get("new_salary_pence"),
         new_value=(values.get("new_value") or "").strip(),
         notes=(values.get("notes") or "").strip(),
@@ -158,9 +197,11 @@ def fact_record(
 
 
 def _apply_to_register(person: SponsoredPerson, fact: Fact) -> None:
-    """Copy what the fact changes onto the register; its status move was checked in ``_check_fact``."""
+    """Copy what the fact changes onto the register; its status move was checked in ``_check_fact``.
+    A future last day (a resignation with notice) is recorded now; the daily sweep moves the person
+    to "left" when the day comes."""
     fields = []
-    if fact.kind in FACT_STATUS:
+    if fact.kind in FACT_STATUS and fact.start_date <= timezone.localdate():
         person.status = FACT_STATUS[fact.kind]
         fields.append("status")
     if fact.kind == Kind.START_CONFIRMED:
@@ -169,7 +210,7 @@ def _apply_to_register(person: SponsoredPerson, fact: Fact) -> None:
     elif fact.kind == Kind.ENROLLED:
         person.enrolled_on, person.confirmed_start = fact.start_date, fact.start_date
         fields += ["enrolled_on", "confirmed_start"]
-    elif fact.kind in (Kind.EMPLOYMENT_ENDED, Kind.STUDENT_WITHDRAWN, Kind.STUDENT_COMPLETED_EARLY):
+    elif fact.kind in LEAVING:
         person.left_on = fact.start_date
         fields.append("left_on")
     elif fact.kind == Kind.SALARY_CHANGE:
@@ -204,7 +245,7 @@ def _salary_floor(person: SponsoredPerson, on: date) -> int | None:
 def _detect_from_fact(fact: Fact, *, previous_salary, today: date, actor, closures, nation) -> None:
     person = fact.person
     sponsor = person.sponsor
-    if fact.kind in FACT_EVENT:
+    if fact.kind in FACT_EVENT and fact.start_date <= today:  # a future last day: the sweep opens it
         obligation_open(
             sponsor=sponsor, event=FACT_EVENT[fact.kind], trigger_date=fact.start_date,
             source_key=f"fact:{fact.pk}", person=person, fact=fact, actor=actor,
@@ -232,17 +273,52 @@ def _detect_from_fact(fact: Fact, *, previous_salary, today: date, actor, closur
                 fact=fact,
                 actor=actor,
             )
-    if fact.kind == Kind.ABSENCE and fact.paid is False and person.kind == SponsoredPerson.Kind.WORKER:
+    if fact.is_unpaid_leave and person.kind == SponsoredPerson.Kind.WORKER:
         year = fact.start_date.year
         leave = [
             detection.Leave(other.start_date, other.end_date, other.leave_reason)
-            for other in person.facts.filter(kind=Kind.ABSENCE, paid=False).filter(
+            for other in person.facts.filter(kind=Kind.ABSENCE, pay__in=UNPAID_PAY).filter(
                 Q(start_date__year=year) | Q(end_date__year=year) | Q(end_date__isnull=True)
             )
         ]
-        trigger = detection.unpaid_leave_trigger(leave, year=year, today=today)
+        trigger = detection.unpaid_leave_trigger(
+            leave, year=year, today=today, days_per_week=person.days_per_week, nation=nation, closures=closures
+        )
         if trigger:
             obligation_open(
                 sponsor=sponsor, event="unpaid_leave", trigger_date=trigger,
                 source_key=f"person:{person.pk}:unpaid_leave:{year}", person=person, actor=actor,
             )  # fmt: skip
+
+
+UNPAID_PAY = (Fact.Pay.UNPAID, Fact.Pay.REDUCED)
+
+
+@transaction.atomic
+def person_details_update(
+    *, person: SponsoredPerson, actor: User, permission_end: date | None, days_per_week: int
+) -> SponsoredPerson:
+    """Record the worker's permission (visa) end date and working pattern (days a week, 1 to 5)."""
+    require(actor, Action.REPORT_ACTIVITY, person)
+    if not 1 <= days_per_week <= 5:
+        raise DomainError("Working days a week must be between 1 and 5")
+    person = SponsoredPerson.objects.select_for_update().get(pk=person.pk)
+    before = {"permission_end": person.permission_end, "days_per_week": person.days_per_week}
+    after = {"permission_end": permission_end, "days_per_week": days_per_week}
+    changed = {field: value for field, value in after.items() if before[field] != value}
+    if not changed:
+        raise DomainError("You have not changed anything")
+    for field, value in changed.items():
+        setattr(person, field, value)
+    person.save(update_fields=[*changed, "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=Verb.PERSON_UPDATED,
+        target=person,
+        payload={field: {"from": _plain(before[field]), "to": _plain(value)} for field, value in changed.items()},
+    )
+    return person
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor, User
-from sms.accounts.policy import Action, require
+from sms.accounts.policy import Action, can, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
@@ -36,7 +36,7 @@ def _deadline_pair(*, sponsor: Sponsor, event_code: str, trigger: date, closures
     return detection.deadlines(
         trigger,
         working_days=EVENTS[event_code].working_days,
-        target_working_days=sponsor.internal_target_working_days,
+        target_working_days=EVENTS[event_code].target_working_days(sponsor.internal_target_working_days),
         nation=nation,
         closures=closure_days(nation=nation) if closures is None else closures,
     )
@@ -99,18 +99,16 @@ def level_1_emails(sponsor_id) -> set[str]:
 
 
 def obligation_notify(obligation: Obligation, *, level_1: set[str] | None = None) -> None:
-    """Email the sponsor's Level 1 users, and the Level 2 user whose certificate it is, that a report is due.
+    """Email the sponsor's Level 1 users that a report is due, and the Level 2 user whose certificate it
+    is when they may report it (created and assigned it; never an organisation change).
 
     ``level_1`` lets the sweep look the Level 1 users up once per sponsor.
     """
     recipients = set(level_1_emails(obligation.sponsor_id) if level_1 is None else level_1)
     certificate = obligation.person.certificate if obligation.person_id else None
-    if (
-        certificate is not None
-        and certificate.created_by.is_active
-        and certificate.created_by.sponsor_id == obligation.sponsor_id
-    ):
-        recipients.add(certificate.created_by.email)
+    creator = certificate.created_by if certificate is not None else None
+    if creator is not None and can(creator, Action.REPORT_ACTIVITY, obligation):
+        recipients.add(creator.email)
     for email in sorted(recipients):
         email_enqueue_template(to=email, template="obligation_opened", context={"obligation": obligation})
 

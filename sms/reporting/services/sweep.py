@@ -56,13 +56,32 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
         Fact.objects.filter(kind=Kind.ABSENCE, authorised=False, reportable_from__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=F("reportable_from")))
         .exclude(Exists(Obligation.objects.filter(fact_id=OuterRef("pk"))))
+        .select_related("person__sponsor")
     )
+    # The report is due 10 working days after the 10th working day of absence, in the sponsor's calendar.
+    calendars = _calendars({fact.sponsor_id for fact in absences})
     opened["absences"] = _bulk_open(
         [(fact.person.sponsor,
           "student_absence" if fact.person.kind == SponsoredPerson.Kind.STUDENT else "unauthorised_absence",
-          fact.reportable_from, f"fact:{fact.pk}", fact.person, fact, None)
-         for fact in absences.select_related("person__sponsor")]
+          detection.absence_deadline_anchor(fact.start_date, **calendars[fact.sponsor_id]),
+          f"fact:{fact.pk}", fact.person, fact, None)
+         for fact in absences]
     )  # fmt: skip
+
+    # A last day recorded in advance (a resignation with notice): the obligation opens on that day.
+    leavers = Fact.objects.filter(kind=Kind.EMPLOYMENT_ENDED, start_date__lte=today).exclude(
+        Exists(Obligation.objects.filter(fact_id=OuterRef("pk")))
+    )
+    opened["employment_ended"] = _bulk_open(
+        [(fact.person.sponsor, "employment_ended", fact.start_date, f"fact:{fact.pk}", fact.person, fact, None)
+         for fact in leavers.select_related("person__sponsor")]
+    )  # fmt: skip
+    leaving_from = [
+        status for status, moves in SponsoredPerson.TRANSITIONS.items() if SponsoredPerson.Status.LEFT in moves
+    ]
+    SponsoredPerson.objects.filter(left_on__lte=today, status__in=leaving_from).update(
+        status=SponsoredPerson.Status.LEFT, updated_at=timezone.now()
+    )
 
     changes = ReportableChange.objects.exclude(Exists(Obligation.objects.filter(reportable_change_id=OuterRef("pk"))))
     opened["organisation"] = _bulk_open(
@@ -72,6 +91,20 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
 
     counts = {**opened, "overdue": Obligation.objects.overdue(today).count()}
     return counts
+
+
+def _calendars(sponsor_ids) -> dict:
+    """Each sponsor's nation and closure days, as keyword arguments for the working-day rules."""
+    nations = dict(Licence.objects.filter(sponsor_id__in=sponsor_ids).values_list("sponsor_id", "nation"))
+    closures_by_nation: dict[str, frozenset] = {}
+    calendars = {}
+    for sponsor_id in sponsor_ids:
+        nation = nations.get(sponsor_id, "england-and-wales")
+        calendars[sponsor_id] = {
+            "nation": nation,
+            "closures": closures_by_nation.setdefault(nation, frozenset(closure_days(nation=nation))),
+        }
+    return calendars
 
 
 def _bulk_open(rows) -> int:
@@ -89,7 +122,7 @@ def _bulk_open(rows) -> int:
         legal, target = detection.deadlines(
             trigger,
             working_days=EVENTS[event].working_days,
-            target_working_days=sponsor.internal_target_working_days,
+            target_working_days=EVENTS[event].target_working_days(sponsor.internal_target_working_days),
             nation=nation,
             closures=closures,
         )

@@ -47,9 +47,9 @@ def test_a_good_file_records_each_fact_and_opens_obligations(sponsor, level_1, p
                     "certificate_reference": reference,
                     "fact": "absence",
                     "start_date": "2026-11-09",
-                    "end_date": "20/11/2026",
+                    "end_date": "23/11/2026",
                     "authorised": "no",
-                    "paid": "yes",
+                    "pay": "full",
                 },
             ]
         ),
@@ -65,8 +65,9 @@ def test_a_bad_file_records_nothing_and_names_rows_and_columns(sponsor, level_1,
         {"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2026-11-02"},
         {"certificate_reference": "CNOTREAL000", "fact": "holiday", "start_date": "tomorrow"},
         {"certificate_reference": reference, "fact": "absence", "start_date": "2026-11-09", "authorised": "maybe"},
-        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01"},
-    ]
+        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01",
+         "end_reason": "careless"},
+    ]  # fmt: skip
     with pytest.raises(ImportRefused) as refused:
         imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload(rows))
     messages = [str(error) for error in refused.value.errors]
@@ -82,11 +83,11 @@ def test_every_problem_in_a_file_is_named_in_one_pass(sponsor, level_1, person):
     reference = person.certificate.reference
     rows = [
         {"certificate_reference": reference, "fact": "absence", "start_date": "2026-02-30", "authorised": "no",
-         "paid": "no"},
+         "pay": "unpaid"},
         {"certificate_reference": "CNOTREAL000", "fact": "start_confirmed", "start_date": "2026-11-02"},
         {"certificate_reference": reference, "fact": "salary_change", "start_date": "2026-11-02",
          "new_salary_gbp": "lots"},
-        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01"},
+        {"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2027-01-01"},
     ]  # fmt: skip
     with pytest.raises(ImportRefused) as refused:
         imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload(rows))
@@ -120,8 +121,9 @@ def test_a_fact_the_service_refuses_rolls_back_the_whole_file(sponsor, level_1, 
     reference = person.certificate.reference
     rows = [
         {"certificate_reference": reference, "fact": "start_confirmed", "start_date": "2026-11-02"},
-        {"certificate_reference": reference, "fact": "employment_ended", "start_date": "2027-01-01"},
-    ]
+        {"certificate_reference": reference, "fact": "salary_change", "start_date": "2027-01-01",
+         "new_salary_gbp": "50000"},
+    ]  # fmt: skip
     with pytest.raises(ImportRefused) as refused:
         imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload(rows))
     assert [str(error) for error in refused.value.errors] == [

@@ -22,9 +22,12 @@ def today(time_machine):
 
 
 @pytest.fixture
-def certificate(sponsor, level_1, today):
+def certificate(sponsor, level_1, today, time_machine):
     give_allocation(sponsor)
-    return certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    time_machine.move_to("2026-08-03 10:00:00Z", tick=False)  # the certificate exists from August
+    saved = draft(sponsor, level_1, start_date=date(2026, 12, 1), end_date=date(2029, 11, 30))
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    return certificate_assign(certificate=saved, actor=level_1)
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def test_recording_an_absence_run_opens_the_obligation_with_its_deadline(client,
     content = client.post(url, {"start_date": "02/11/2026"}).content.decode()
     assert "Select whether the absence was authorised" in content
     response = client.post(
-        url, {"start_date": "02/11/2026", "end_date": "13/11/2026", "authorised": "no", "paid": "no"}
+        url, {"start_date": "02/11/2026", "end_date": "16/11/2026", "authorised": "no", "pay": "unpaid"}
     )
     assert response.url == reverse("reporting:person", args=[person.uuid])
     obligation = Obligation.objects.get()
@@ -62,7 +65,7 @@ def test_recording_an_absence_run_opens_the_obligation_with_its_deadline(client,
 def test_a_future_fact_is_refused_with_a_message(client, level_1, person):
     sign_in(client, level_1)
     content = client.post(
-        reverse("reporting:record_fact", args=[person.uuid, "employment_ended"]), {"start_date": "01/12/2026"}
+        reverse("reporting:record_fact", args=[person.uuid, "start_confirmed"]), {"start_date": "01/12/2026"}
     ).content.decode()
     assert "The date must be today or in the past" in content
 
@@ -73,7 +76,9 @@ def test_student_only_facts_are_not_offered_for_workers(client, level_1, person)
 
 
 def test_reporting_with_evidence_is_on_time_and_the_home_office_receives_it(client, level_1, person, caseworker):
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 20))
+    fact_record(
+        person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 20), end_reason="resignation"
+    )
     obligation = Obligation.objects.get()
     sign_in(client, level_1)
     url = reverse("reporting:report", args=[obligation.uuid])
@@ -101,7 +106,9 @@ def test_reporting_with_evidence_is_on_time_and_the_home_office_receives_it(clie
 
 
 def test_a_late_report_is_flagged_for_the_home_office(client, level_1, person, caseworker, time_machine):
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 2))
+    fact_record(
+        person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 2), end_reason="resignation"
+    )
     obligation = Obligation.objects.get()
     sign_in(client, level_1)
     listing = client.get(reverse("reporting:obligations")).content.decode()
@@ -118,7 +125,9 @@ def test_a_late_report_is_flagged_for_the_home_office(client, level_1, person, c
 
 
 def test_level_2_cannot_report_on_someone_elses_certificate(client, level_1, level_2, person):
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 20))
+    fact_record(
+        person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 20), end_reason="resignation"
+    )
     obligation = Obligation.objects.get()
     sign_in(client, level_2)
     assert "Report now" not in client.get(reverse("reporting:obligation", args=[obligation.uuid])).content.decode()
@@ -191,7 +200,9 @@ def test_an_administrator_adds_a_closure_day_and_deadlines_skip_it(client, db, l
     assert "Enter the date" in client.post(reverse("portal:closure_days"), {"reason": "x"}).content.decode()
     client.post(reverse("portal:closure_days"), {"day": "24/11/2026", "nation": "", "reason": "Royal occasion"})
     assert "Royal occasion" in client.get(reverse("portal:closure_days")).content.decode()
-    fact_record(person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 23))
+    fact_record(
+        person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 23), end_reason="resignation"
+    )
     # 10 working days after Mon 23 Nov, skipping the closure day on 24 Nov: 8 December.
     assert Obligation.objects.get().legal_deadline == date(2026, 12, 8)
 

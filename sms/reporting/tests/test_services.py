@@ -28,11 +28,12 @@ def today(time_machine):
 
 
 @pytest.fixture
-def worker(sponsor, level_2, today):
+def worker(sponsor, level_2, today, time_machine):
     give_allocation(sponsor)
-    certificate = certificate_assign(
-        certificate=draft(sponsor, level_2, start_date=date(2026, 12, 1), end_date=date(2029, 11, 30)), actor=level_2
-    )
+    time_machine.move_to("2026-08-03 10:00:00Z", tick=False)  # the certificate exists from August
+    saved = draft(sponsor, level_2, start_date=date(2026, 12, 1), end_date=date(2029, 11, 30))
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    certificate = certificate_assign(certificate=saved, actor=level_2)
     return facts.person_register_from_certificate(certificate=certificate, actor=level_2)
 
 
@@ -41,11 +42,11 @@ def test_registering_copies_the_certificate_and_sets_the_start_window(worker):
     assert worker.start_window_ends == date(2026, 12, 29)
 
 
-def test_an_unauthorised_absence_reaching_its_tenth_working_day_opens_an_obligation(worker, level_1):
-    # Absent from Monday 2 Nov to Friday 13 Nov: the 10th working day is 13 Nov.
+def test_an_unauthorised_absence_of_more_than_ten_working_days_opens_an_obligation(worker, level_1):
+    # Absent from Monday 2 Nov to Monday 16 Nov: 11 working days. The 10th (13 Nov) anchors the deadline.
     facts.fact_record(
-        person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 13),
-        authorised=False, paid=False,
+        person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 16),
+        authorised=False, pay="unpaid",
     )  # fmt: skip
     obligation = Obligation.objects.get(event="unauthorised_absence")
     assert (obligation.trigger_date, obligation.legal_deadline, obligation.target_date) == (
@@ -55,29 +56,32 @@ def test_an_unauthorised_absence_reaching_its_tenth_working_day_opens_an_obligat
     )
 
 
-def test_nine_working_days_of_absence_open_nothing(worker, level_1):
+def test_exactly_ten_working_days_of_absence_open_nothing(worker, level_1):
     facts.fact_record(
-        person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 12),
-        authorised=False, paid=True,
+        person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 13),
+        authorised=False, pay="full",
     )  # fmt: skip
     assert not Obligation.objects.exists()
+    assert sweep.obligations_sweep(today=date(2026, 11, 30))["absences"] == 0
 
 
 def test_an_ongoing_absence_is_opened_by_the_sweep_on_its_tenth_working_day(worker, level_1, time_machine):
     facts.fact_record(
-        person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 16), authorised=False, paid=True
+        person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 16), authorised=False, pay="full"
     )
     assert not Obligation.objects.exists()
-    assert sweep.obligations_sweep(today=date(2026, 11, 26))["absences"] == 0
-    assert sweep.obligations_sweep(today=date(2026, 11, 27))["absences"] == 1
+    # 27 Nov is the 10th working day: exactly 10 so far, not yet reportable. 30 Nov is the 11th.
     assert sweep.obligations_sweep(today=date(2026, 11, 27))["absences"] == 0
-    assert Obligation.objects.get().trigger_date == date(2026, 11, 27)
+    assert sweep.obligations_sweep(today=date(2026, 11, 30))["absences"] == 1
+    assert sweep.obligations_sweep(today=date(2026, 11, 30))["absences"] == 0
+    obligation = Obligation.objects.get()
+    assert (obligation.trigger_date, obligation.legal_deadline) == (date(2026, 11, 27), date(2026, 12, 11))
 
 
 def test_authorised_absence_is_not_reportable(worker, level_1):
     facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 10, 1), end_date=date(2026, 10, 30),
-        authorised=True, paid=True,
+        authorised=True, pay="full",
     )  # fmt: skip
     assert not Obligation.objects.exists()
 
@@ -85,12 +89,12 @@ def test_authorised_absence_is_not_reportable(worker, level_1):
 def test_unpaid_leave_passing_four_weeks_opens_an_obligation(worker, level_1):
     facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 9, 1), end_date=date(2026, 9, 28),
-        authorised=True, paid=False,
+        authorised=True, pay="unpaid",
     )  # fmt: skip
     assert not Obligation.objects.exists()
     facts.fact_record(
         person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 10, 5), end_date=date(2026, 10, 5),
-        authorised=True, paid=False,
+        authorised=True, pay="unpaid",
     )  # fmt: skip
     assert Obligation.objects.get(event="unpaid_leave").trigger_date == date(2026, 10, 5)
 
@@ -113,7 +117,7 @@ def test_a_salary_below_the_certificate_opens_an_obligation_but_a_rise_does_not(
     [
         (Kind.ROLE_CHANGE, {"new_value": "Lead developer"}, "role_change"),
         (Kind.LOCATION_CHANGE, {"new_value": "5 New Road, York"}, "work_location_change"),
-        (Kind.EMPLOYMENT_ENDED, {}, "employment_ended"),
+        (Kind.EMPLOYMENT_ENDED, {"end_reason": "resignation"}, "employment_ended"),
     ],
 )
 def test_changes_and_leaving_open_their_obligation_on_the_day(worker, level_1, kind, extra, event):
@@ -141,7 +145,9 @@ def test_a_confirmed_start_stops_the_did_not_start_duty(worker, level_1):
 
 
 def test_overdue_is_computed_from_the_deadline_for_pages_and_the_sweep_alike(worker, level_1):
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 2))
+    facts.fact_record(
+        person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 2), end_reason="resignation"
+    )
     obligation = Obligation.objects.get()
     assert obligation.legal_deadline == date(2026, 11, 16)
     assert sweep.obligations_sweep(today=date(2026, 11, 16))["overdue"] == 0
@@ -165,7 +171,13 @@ def test_organisation_changes_open_obligations_with_their_own_deadlines(sponsor,
 
 
 def test_reporting_before_the_deadline_is_on_time_and_after_is_late(worker, level_1, level_2, time_machine):
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=worker,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     obligation = Obligation.objects.get()
     evidence = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n")
     reported = obligations.obligation_report(
@@ -187,7 +199,13 @@ def test_reporting_before_the_deadline_is_on_time_and_after_is_late(worker, leve
 def test_level_2_reports_only_on_certificates_they_created_and_assigned(sponsor, level_1, level_2, worker, today):
     certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Bello"), actor=level_1)
     someone_else = facts.person_register_from_certificate(certificate=certificate, actor=level_1)
-    facts.fact_record(person=someone_else, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=someone_else,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     obligation = Obligation.objects.get(person=someone_else)
     assert not can(level_2, Action.REPORT_ACTIVITY, obligation)
     with pytest.raises(PermissionDenied):
@@ -212,7 +230,13 @@ def test_another_sponsors_user_cannot_record_or_report(worker, other_level_1):
 
 
 def test_a_reported_obligation_cannot_be_reported_or_cancelled_again(worker, level_1):
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=worker,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     obligation = Obligation.objects.get()
     obligations.obligation_report(obligation=obligation, actor=level_1, report={}, uploads=[], declaration=True)
     with pytest.raises(IllegalTransition):
@@ -222,7 +246,13 @@ def test_a_reported_obligation_cannot_be_reported_or_cancelled_again(worker, lev
 
 
 def test_cancelling_needs_a_reason_and_a_level_1_user(worker, level_1, level_2):
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=worker,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     obligation = Obligation.objects.get()
     with pytest.raises(PermissionDenied):
         obligations.obligation_cancel(obligation=obligation, actor=level_2, reason="Recorded in error")
@@ -251,18 +281,30 @@ def test_facts_are_checked(worker, level_1):
     with pytest.raises(DomainError, match="end date"):
         facts.fact_record(
             person=worker, actor=level_1, kind=Kind.ABSENCE, start_date=date(2026, 11, 2), end_date=date(2026, 11, 1),
-            authorised=False, paid=False,
+            authorised=False, pay="unpaid",
         )  # fmt: skip
 
 
 def test_leaving_updates_the_register(worker, level_1):
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=worker,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     worker.refresh_from_db()
     assert (worker.status, worker.left_on) == (SponsoredPerson.Status.LEFT, date(2026, 11, 20))
 
 
 def test_a_person_who_has_left_cannot_become_active_again(worker, level_1):
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=worker,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     worker.refresh_from_db()
     with pytest.raises(IllegalTransition, match="left cannot become started"):
         facts.fact_record(person=worker, actor=level_1, kind=Kind.START_CONFIRMED, start_date=date(2026, 11, 21))
@@ -297,7 +339,13 @@ def test_the_deadline_follows_the_sponsors_nation(worker, level_1, sponsor):
     sponsor.licence.nation = "scotland"
     sponsor.licence.save()
     # 10 working days after Fri 20 Nov 2026 in Scotland skip St Andrew's Day (Mon 30 Nov).
-    facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+    facts.fact_record(
+        person=worker,
+        actor=level_1,
+        kind=Kind.EMPLOYMENT_ENDED,
+        start_date=date(2026, 11, 20),
+        end_reason="resignation",
+    )
     assert Obligation.objects.get().legal_deadline == date(2026, 12, 7)
     assert date(2026, 12, 7) - date(2026, 11, 20) > timedelta(days=14)
 
@@ -306,7 +354,13 @@ def test_level_1_users_and_the_certificates_owner_are_told(
     worker, level_1, level_2, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        facts.fact_record(person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 11, 20))
+        facts.fact_record(
+            person=worker,
+            actor=level_1,
+            kind=Kind.EMPLOYMENT_ENDED,
+            start_date=date(2026, 11, 20),
+            end_reason="resignation",
+        )
     told = sorted(message.to[0] for message in mailoutbox)
     assert told == sorted([level_1.email, level_2.email])
     assert mailoutbox[0].subject == "Report to the Home Office by 4 December 2026"

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
-from sms.reporting import selectors
+from sms.reporting import reports, selectors
 
 
 class ReceivedReportsView(PolicyMixin, TemplateView):
@@ -27,4 +27,9 @@ class ReceivedReportView(PolicyMixin, TemplateView):
     template_name = "reporting/homeoffice/report.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "obligation": selectors.received_report(uuid=kwargs["uuid"])}
+        obligation = selectors.received_report(uuid=kwargs["uuid"])
+        return {
+            **super().get_context_data(**kwargs),
+            "obligation": obligation,
+            "report_rows": reports.report_rows(obligation),
+        }

@@ -11,11 +11,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
-from sms.accounts.policy import Action, can
+from sms.accounts.policy import Action, Scope, can, scope
 from sms.certificates.selectors import certificate_for_user
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import allowed
-from sms.reporting import forms, imports, selectors
+from sms.reporting import forms, imports, reports, selectors
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services import facts, obligations
@@ -82,6 +82,39 @@ class PersonView(PolicyMixin, TemplateView):
         }
 
 
+class PersonDetailsView(ServiceFormView):
+    """The worker's permission (visa) end date and working pattern."""
+
+    action = Action.REPORT_ACTIVITY
+    form_class = forms.PersonDetailsForm
+    title = "Permission and working pattern"
+    button_text = "Save"
+
+    def load(self, request, *args, **kwargs):
+        self.person = selectors.person_for_user(user=request.user, uuid=kwargs["uuid"])
+        if not can(request.user, Action.REPORT_ACTIVITY, self.person):
+            raise PermissionDenied
+
+    @property
+    def caption(self):
+        return self.person.full_name
+
+    def get_initial(self):
+        return {"permission_end": self.person.permission_end, "days_per_week": self.person.days_per_week}
+
+    def get_back_url(self):
+        return reverse("reporting:person", args=[self.person.uuid])
+
+    def perform(self, data):
+        facts.person_details_update(
+            person=self.person,
+            actor=self.request.user,
+            permission_end=data["permission_end"],
+            days_per_week=data["days_per_week"],
+        )
+        return "Saved"
+
+
 class FactRecordView(ServiceFormView):
     action = Action.REPORT_ACTIVITY
     form_class = forms.FactForm
@@ -122,21 +155,18 @@ class ObligationListView(PolicyMixin, TemplateView):
     template_name = "reporting/obligations.html"
 
     def get_context_data(self, **kwargs):
-        form = forms.ObligationFilterForm(self.request.GET or None)
-        filters = selectors.ObligationFilters()
-        if form.is_bound and form.is_valid():
-            filters = selectors.ObligationFilters(**form.cleaned_data)
-        page = Paginator(selectors.obligation_list(user=self.request.user, filters=filters), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        search = selectors.obligation_search(user=self.request.user, data=self.request.GET)
+        page = Paginator(search.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         today = timezone.localdate()
         for obligation in page.object_list:
             obligation.flags = selectors.flags(obligation, today)
+        user = self.request.user
         return {
             **super().get_context_data(**kwargs),
-            "form": form,
+            "form": search.form,
             "page": page,
-            "may_open": can(self.request.user, Action.REPORT_ACTIVITY),
+            "may_open": can(user, Action.REPORT_ACTIVITY),
+            "only_theirs": scope(user, Action.REPORT_ACTIVITY) is not Scope.ALL,
         }
 
 
@@ -154,6 +184,8 @@ class ObligationView(PolicyMixin, TemplateView):
             "obligation": self.obligation,
             "flags": selectors.flags(self.obligation),
             "event": EVENTS[self.obligation.event],
+            "report_rows": reports.report_rows(self.obligation),
+            "who_may_report": selectors.who_may_report(self.obligation),
             "may_report": allowed(self.obligation, Obligation.Status.REPORTED_ON_TIME)
             and can(user, Action.REPORT_ACTIVITY, self.obligation),
             "may_cancel": allowed(self.obligation, Obligation.Status.CANCELLED) and can(user, Action.CANCEL_OBLIGATION),
@@ -165,6 +197,7 @@ class ObligationReportView(ServiceFormView):
 
     action = Action.REPORT_ACTIVITY
     form_class = forms.ReportForm
+    template_name = "reporting/report_form.html"
     button_text = "Send report"
 
     def load(self, request, *args, **kwargs):
@@ -183,6 +216,12 @@ class ObligationReportView(ServiceFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "event": EVENTS[self.obligation.event]}
+
+    def get_initial(self):
+        return reports.report_initial(self.obligation)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "recorded": reports.recorded_rows(self.obligation)}
 
     def get_back_url(self):
         return reverse("reporting:obligation", args=[self.obligation.uuid])

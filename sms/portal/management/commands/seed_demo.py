@@ -103,15 +103,21 @@ class Command(BaseCommand):
                 sponsor=acme_l2.sponsor, actor=acme_l2, data=complete_worker(family_name="Okoro")
             )
             assigned = certificate_assign(certificate=assigned, actor=acme_l2)
-            # On the register, with an unauthorised absence that has reached its 10th working day.
+            # On the register, started, with an unauthorised absence of more than 10 working days.
             person = person_register_from_certificate(certificate=assigned, actor=acme_l2)
             fact_record(
                 person=person,
                 actor=acme_l2,
+                kind="start_confirmed",
+                start_date=timezone.localdate() - timedelta(days=30),
+            )
+            fact_record(
+                person=person,
+                actor=acme_l2,
                 kind="absence",
-                start_date=timezone.localdate() - timedelta(days=16),
+                start_date=timezone.localdate() - timedelta(days=18),
                 authorised=False,
-                paid=False,
+                pay="unpaid",
                 notes="No contact since the start of the absence",
             )
 
