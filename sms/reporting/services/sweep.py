@@ -14,6 +14,7 @@ from sms.licensing.models import Licence, ReportableChange
 from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
+from sms.reporting.services.facts import UNPAID_PAY
 from sms.reporting.services.obligations import level_1_emails, obligation_notify
 
 Kind = Fact.Kind
@@ -82,6 +83,39 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
     SponsoredPerson.objects.filter(left_on__lte=today, status__in=leaving_from).update(
         status=SponsoredPerson.Status.LEFT, updated_at=timezone.now()
     )
+
+    # Unpaid or reduced-pay leave still going on passes 4 weeks with the days, not with a new fact.
+    year = today.year
+    on_leave = (
+        SponsoredPerson.objects.filter(
+            kind=SponsoredPerson.Kind.WORKER,
+            facts__kind=Kind.ABSENCE,
+            facts__pay__in=UNPAID_PAY,
+            facts__end_date__isnull=True,
+        )
+        .exclude(
+            Exists(Obligation.objects.filter(person_id=OuterRef("pk"), event="unpaid_leave", trigger_date__year=year))
+        )
+        .distinct()
+        .select_related("sponsor")
+        .prefetch_related("facts")
+    )
+    calendars = _calendars({person.sponsor_id for person in on_leave})
+    rows = []
+    for person in on_leave:
+        leave = [
+            detection.Leave(fact.start_date, fact.end_date, fact.leave_reason)
+            for fact in person.facts.all()
+            if fact.is_unpaid_leave
+        ]
+        trigger = detection.unpaid_leave_trigger(
+            leave, year=year, today=today, days_per_week=person.days_per_week, **calendars[person.sponsor_id]
+        )
+        if trigger:
+            rows.append(
+                (person.sponsor, "unpaid_leave", trigger, f"person:{person.pk}:unpaid_leave:{year}", person, None, None)
+            )
+    opened["unpaid_leave"] = _bulk_open(rows)
 
     changes = ReportableChange.objects.exclude(Exists(Obligation.objects.filter(reportable_change_id=OuterRef("pk"))))
     opened["organisation"] = _bulk_open(

@@ -83,6 +83,15 @@ def test_a_three_day_week_reaches_four_weeks_at_twelve_days(worker, level_1):
     assert Obligation.objects.get(event="unpaid_leave").trigger_date == date(2026, 10, 12)
 
 
+def test_unpaid_leave_still_going_on_is_opened_by_the_sweep_when_it_passes_four_weeks(worker, level_1):
+    absence(worker, level_1, date(2026, 11, 2), authorised=True, pay="unpaid")  # 16 working days by today
+    assert not Obligation.objects.exists()
+    assert sweep.obligations_sweep(today=date(2026, 11, 27))["unpaid_leave"] == 0  # exactly 20
+    assert sweep.obligations_sweep(today=date(2026, 11, 30))["unpaid_leave"] == 1  # the 21st
+    assert sweep.obligations_sweep(today=date(2026, 12, 1))["unpaid_leave"] == 0
+    assert Obligation.objects.get(event="unpaid_leave").trigger_date == date(2026, 11, 30)
+
+
 @pytest.mark.parametrize("reason", ["shared_parental", "neonatal", "court_attendance", "humanitarian"])
 def test_newly_listed_exempt_reasons_are_never_reported(worker, level_1, reason):
     absence(worker, level_1, date(2026, 8, 3), date(2026, 10, 30), authorised=True, pay="unpaid", leave_reason=reason)
