@@ -19,6 +19,7 @@ from sms.licensing.models import KeyPersonRole, ReportableChange
 from sms.licensing.services import personnel
 from sms.reporting import imports, reports, selectors
 from sms.reporting.catalogue import CATALOGUE, EVENTS
+from sms.reporting.filters import ObligationFilterSet
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services import facts, obligations, sweep
 from tests.factories import suitable_person
@@ -489,6 +490,7 @@ def test_the_filters_keep_their_parameters_and_apply_after_the_sponsor_scope(
         person=stranger, actor=other_level_1, kind=Kind.ROLE_CHANGE, start_date=date(2026, 11, 20), new_value="Lead"
     )
     sign_in(client, level_1)
+    assert isinstance(selectors.obligation_search(user=level_1), ObligationFilterSet)
 
     def events(**params):
         response = client.get(reverse("reporting:obligations"), params)
