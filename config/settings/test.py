@@ -21,3 +21,12 @@ SITE_URL = "http://testserver"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Two keys, as after a rotation: the first signs, both verify.
+AUDIT_KEYS = {
+    "test-2": "test-audit-key-current-0123456789abcdefghij",
+    "test-1": "test-audit-key-retired-0123456789abcdefghij",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The test runner empties tables with TRUNCATE between transactional tests; the audit tables
+    # refuse it unless this session setting says so (test_audit_tampering checks the refusal).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c sms.audit_maintenance=on"  # noqa: F405
