@@ -30,3 +30,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # The test runner empties tables with TRUNCATE between transactional tests; the audit tables
     # refuse it unless this session setting says so (test_audit_tampering checks the refusal).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c sms.audit_maintenance=on"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server's threads then use their own connections with the
+    # locking `make run` has (WAL, busy timeout), so parallel-request tests prove what users get.
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
