@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, email kept in memory, tasks run at once."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
@@ -34,4 +36,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the live server's threads then use their own connections with the
     # locking `make run` has (WAL, busy timeout), so parallel-request tests prove what users get.
     (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs at once never share (or delete) each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
