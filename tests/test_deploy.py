@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+    "AUDIT_KEYS": "2026-11:a-long-random-audit-signing-secret-for-the-deploy-check-0123",
     "ALLOWED_HOSTS": "sponsor.example.gov.uk",
 }
 

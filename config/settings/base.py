@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE
 
+from sms.audit import keys as audit_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -17,6 +19,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me-0123456789abcdef")
+# The audit chain's signing keys (id:secret, newest first), kept outside the database: see
+# sms/audit/keys.py and docs/operations.md. Locally, a key derived from SECRET_KEY.
+AUDIT_KEYS = audit_keys.parse(env("AUDIT_KEYS", default="")) or {"local": f"audit-chain:{SECRET_KEY}"}
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sms.web.middleware.NoStoreWhenSignedInMiddleware",
     "sms.accounts.middleware.InactivityTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -102,6 +108,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serves a web server with several threads: readers never wait for the writer (WAL), a
+    # writer waits its turn instead of failing at once (busy timeout), and a write transaction takes
+    # the write lock when it begins (IMMEDIATE), so two transactions never both read and then
+    # deadlock upgrading to write ("database is locked"). More than a few writers at once: PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and sign-in

@@ -1,10 +1,12 @@
 """Production: secrets and hosts from the environment, HTTPS only, MFA for every account."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import audit_keys, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Required: the audit trail is signed with a key the database does not hold.
+AUDIT_KEYS = audit_keys.parse(env("AUDIT_KEYS"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 MFA_REQUIRED = True

@@ -1,10 +1,23 @@
-"""The hash chain over audit rows: pure functions, so the writer and the verifier agree."""
+"""The keyed hash chain over audit rows: pure functions, so the writer and the verifier agree.
+
+Each row's hash is HMAC-SHA256 over the previous row's hash in the same chain and the row's own
+content, keyed with a secret that is not in the database (``settings.AUDIT_KEYS``, see
+``sms.audit.keys``). Anyone with database access can change rows, but without the key they cannot
+recompute a hash that verifies: a forged, rewritten or re-hashed row shows.
+
+The message is a sequence of length-prefixed text fields (``<characters>:<text>``) in a fixed order,
+so it has one reading and can also be built by SQL from the stored columns.
+"""
 
 import hashlib
+import hmac
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+FORMAT = "sms-audit-v1"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def chain_key(sponsor_id: int | None) -> str:
@@ -12,21 +25,46 @@ def chain_key(sponsor_id: int | None) -> str:
     return f"sponsor:{sponsor_id}" if sponsor_id is not None else "home-office"
 
 
-def event_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous row's hash and this row's content, canonically serialised."""
-    canonical = json.dumps(
-        {"previous_hash": previous_hash, **fields},
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def canonical_payload(payload: dict | None) -> str:
+    """The one text form of an event's details: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(payload or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def epoch_microseconds(moment: datetime) -> int:
+    """A timestamp as whole microseconds since 1970 (UTC): exact on every database backend."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _field(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return f"{len(text)}:{text}"
+
+
+def event_message(*, previous_hash: str, fields: dict[str, Any]) -> bytes:
+    """What an event's hash covers, as bytes."""
+    parts = [FORMAT, previous_hash] + [fields[name] for name in HASHED_FIELDS]
+    return "".join(_field(part) for part in parts).encode("utf-8")
+
+
+HASHED_FIELDS = (
+    "key_id",
+    "sponsor_id",
+    "actor_id",
+    "actor_label",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_label",
+    "payload_json",
+    "occurred_us",
+    "ip_address",
+)
 
 
 def hashed_fields(row: Any) -> dict[str, Any]:
     """The content a row's hash covers, read the same way from a new or a stored row."""
     return {
+        "key_id": row.key_id,
         "sponsor_id": row.sponsor_id,
         "actor_id": row.actor_id,
         "actor_label": row.actor_label,
@@ -34,8 +72,29 @@ def hashed_fields(row: Any) -> dict[str, Any]:
         "target_type": row.target_type,
         "target_id": row.target_id,
         "target_label": row.target_label,
-        "payload": row.payload,
-        # Microsecond ISO format survives the round trip through every database backend.
-        "occurred_at": row.occurred_at.isoformat(timespec="microseconds"),
+        "payload_json": row.payload_json,
+        "occurred_us": epoch_microseconds(row.occurred_at),
         "ip_address": row.ip_address,
     }
+
+
+def sign(key: bytes, message: bytes) -> str:
+    """HMAC-SHA256 of `message` under `key`, as 64 hex characters."""
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def event_hash(*, key: bytes, previous_hash: str, fields: dict[str, Any]) -> str:
+    return sign(key, event_message(previous_hash=previous_hash, fields=fields))
+
+
+def head_message(*, chain: str, length: int, head_id: int, head_hash: str) -> bytes:
+    """What a chain head's signature covers: how long the chain is and where it ends."""
+    return "".join(_field(part) for part in (FORMAT, "head", chain, length, head_id, head_hash)).encode("utf-8")
+
+
+def checkpoint_message(*, previous_signature: str, created_us: int, chains: dict[str, list]) -> bytes:
+    """What a checkpoint's signature covers: every chain's length, last row and hash at that time."""
+    body = json.dumps(chains, sort_keys=True, separators=(",", ":"))
+    return "".join(_field(part) for part in (FORMAT, "checkpoint", previous_signature, created_us, body)).encode(
+        "utf-8"
+    )

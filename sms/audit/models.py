@@ -1,12 +1,36 @@
 """The append-only audit trail.
 
-Each row carries a SHA-256 hash over its own content and the previous row's hash in the same chain:
-one chain per sponsor, and one for Home Office events (rows with no sponsor). A PostgreSQL trigger
-refuses UPDATE and DELETE (migration 0002); `manage.py verify_audit` walks the chains.
+Each row carries a keyed hash (HMAC-SHA256, sms.audit.chain) over its own content and the previous
+row's hash in the same chain: one chain per sponsor, and one for Home Office events (rows with no
+sponsor). Each chain's signed head records its length and last row, so removing rows from the end
+shows; signed checkpoints of every head (written by ``verify_audit``) show a chain removed whole.
+On PostgreSQL, triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0002 and 0003); on every
+database the model and its querysets refuse them.
 """
+
+import json
 
 from django.conf import settings
 from django.db import models
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Queryset paths that would change stored rows raise instead."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("The audit trail is append-only")
+
+    def delete(self):
+        raise RuntimeError("The audit trail is append-only")
+
+    def bulk_update(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only")
+
+    def update_or_create(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only")
+
+    def _raw_delete(self, using):
+        raise RuntimeError("The audit trail is append-only")
 
 
 class Verb(models.TextChoices):
@@ -97,11 +121,15 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=255, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
+    # The details as canonical JSON text (chain.canonical_payload): the hash covers exactly this text.
+    payload_json = models.TextField(default="{}", blank=True)
     occurred_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    key_id = models.CharField(max_length=32, default="")
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -123,3 +151,62 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only")
+
+    @property
+    def payload(self) -> dict:
+        """The event's details as a dictionary."""
+        return json.loads(self.payload_json or "{}")
+
+
+class AuditChainHead(models.Model):
+    """Where each chain ends: its length and last row, signed with the audit key.
+
+    Advanced in the same transaction as every row it counts (its row lock also serialises the
+    chain's writers). A chain shorter than its head, or ending elsewhere, has lost rows.
+    """
+
+    chain = models.CharField(max_length=40, unique=True)
+    length = models.BigIntegerField(default=0)
+    head_id = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32, blank=True)
+    signature = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.length} rows"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed record of every chain's head at one moment, chained to the checkpoint before it.
+
+    ``verify_audit`` writes one after each successful check and prints it, so an operator can keep a
+    copy outside the database: a whole chain removed after a checkpoint still shows.
+    """
+
+    created_at = models.DateTimeField()
+    total_rows = models.BigIntegerField()
+    # {chain: [length, head_id, head_hash]} as canonical JSON text, exactly what the signature covers.
+    chains_json = models.TextField()
+    previous_signature = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Checkpoint {self.pk}: {self.total_rows} rows"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise RuntimeError("Audit checkpoints are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit checkpoints are append-only")
+
+    @property
+    def chains(self) -> dict[str, list]:
+        return json.loads(self.chains_json)

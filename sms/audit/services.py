@@ -3,26 +3,40 @@
 Import as ``from sms.audit import services as audit``.
 """
 
+import ipaddress
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from sms.audit.chain import GENESIS_HASH, chain_key, event_hash, hashed_fields
+from sms.audit import keys
+from sms.audit.chain import GENESIS_HASH, canonical_payload, chain_key, event_hash, hashed_fields, head_message, sign
 from sms.audit.context import current_ip
-from sms.audit.models import AuditEvent, Verb
+from sms.audit.models import AuditChainHead, AuditEvent, Verb
 
 _UNSET = object()
 
 
-def _lock_chain(key: str) -> None:
-    """Serialise writers of one chain so each row links to the true previous row.
+def _chain_head_locked(chain: str) -> AuditChainHead:
+    """The chain's head, locked for this transaction: writers of one chain take turns, so each row
+    links to the true previous row. (SQLite allows one writer at a time anyway.)"""
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain, length=0, head_id=0, head_hash=GENESIS_HASH)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    return head
 
-    PostgreSQL: a transaction-scoped advisory lock on the chain. SQLite allows one writer at a time.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{key}"])
+
+def _normalised_ip(value: str | None) -> str | None:
+    # The database stores addresses in their normal form; hash the same text it will give back.
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def record(
@@ -50,6 +64,7 @@ def record(
     actor_obj = actor if getattr(actor, "pk", None) else None
     if actor_label is None:
         actor_label = actor_obj.email if actor_obj is not None else "System"
+    key_id, secret = keys.current()
 
     event = AuditEvent(
         sponsor=sponsor,
@@ -59,20 +74,23 @@ def record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:255] if target is not None else "",
-        payload=payload or {},
+        payload_json=canonical_payload(payload),
+        # Whole microseconds in UTC: the value every database gives back unchanged.
         occurred_at=timezone.now(),
-        ip_address=ip_address,
+        ip_address=_normalised_ip(ip_address),
+        key_id=key_id,
     )
     with transaction.atomic():
-        key = chain_key(event.sponsor_id)
-        _lock_chain(key)
-        previous = (
-            AuditEvent.objects.filter(sponsor_id=event.sponsor_id)
-            .order_by("-id")
-            .values_list("hash", flat=True)
-            .first()
-        )
-        event.previous_hash = previous or GENESIS_HASH
-        event.hash = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
+        head = _chain_head_locked(chain_key(event.sponsor_id))
+        event.previous_hash = head.head_hash
+        event.hash = event_hash(key=secret, previous_hash=event.previous_hash, fields=hashed_fields(event))
         event.save(force_insert=True)
+        head.length += 1
+        head.head_id = event.pk
+        head.head_hash = event.hash
+        head.key_id = key_id
+        head.signature = sign(
+            secret, head_message(chain=head.chain, length=head.length, head_id=head.head_id, head_hash=head.head_hash)
+        )
+        head.save(update_fields=["length", "head_id", "head_hash", "key_id", "signature"])
     return event

@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -55,9 +55,21 @@ def document_path(instance, filename: str) -> str:
 
 
 def safe_display_name(name: str) -> str:
-    """The uploaded file's own name, reduced to safe characters, for showing and downloading."""
-    cleaned = get_valid_filename(PurePath(name).name) if name else ""
-    return cleaned[:200] or "document"
+    """The uploaded file's own name, reduced to safe characters, for showing and downloading.
+
+    A name with nothing safe left in it (only symbols, say) becomes "document", keeping a safe
+    extension if it had one.
+    """
+    try:
+        cleaned = get_valid_filename(PurePath(name).name) if name else ""
+    except SuspiciousFileOperation:  # nothing usable remained
+        cleaned = ""
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot:
+        stem, extension = cleaned, ""
+    if not stem.strip("._-"):
+        cleaned = f"document.{extension}" if extension else "document"
+    return cleaned[:200]
 
 
 def documents_store(documents, uploads, *, description: str = "") -> list:

@@ -63,7 +63,9 @@ def test_verify_audit_prints_ok_with_the_count(level_1):
     audit.record(actor=level_1, verb=Verb.SIGNED_IN, target=level_1)
     out = StringIO()
     call_command("verify_audit", stdout=out)
-    assert out.getvalue().strip() == f"OK: {AuditEvent.objects.count()} audit events verified"
+    ok, checkpoint = out.getvalue().strip().splitlines()
+    assert ok == f"OK: {AuditEvent.objects.count()} audit events verified"
+    assert checkpoint.startswith("Checkpoint 1: ")
 
 
 def test_audit_rows_cannot_be_updated_or_deleted_through_the_model(level_1):
