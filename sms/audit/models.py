@@ -108,6 +108,9 @@ class Verb(models.TextChoices):
     FACTS_IMPORTED = "facts_imported", "Facts imported"
 
 
+VERB_LABELS = dict(Verb.choices)
+
+
 class AuditEvent(models.Model):
     """One thing that happened: who did what to what, when and from where."""
 
@@ -117,7 +120,8 @@ class AuditEvent(models.Model):
     )
     # Kept as text too, so the row reads the same whatever later happens to the account.
     actor_label = models.CharField(max_length=320, blank=True)
-    verb = models.CharField(max_length=64, choices=Verb.choices)
+    # A Verb value. Not a database choice list: a new verb then needs no migration.
+    verb = models.CharField(max_length=64)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=255, blank=True)
@@ -151,6 +155,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only")
+
+    def get_verb_display(self) -> str:
+        """The verb's label ("Certificate assigned"); a stored value no longer known reads as itself."""
+        return VERB_LABELS.get(self.verb, self.verb)
 
     @property
     def payload(self) -> dict:

@@ -78,6 +78,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The verb is a Verb value without a database choice list: new verbs need no migration.
+        migrations.AlterField(model_name="auditevent", name="verb", field=models.CharField(max_length=64)),
         migrations.AddField(
             model_name="auditevent",
             name="payload_json",
