@@ -59,8 +59,16 @@ class RouteCategory(models.TextChoices):
     STUDENT = "student", "Student"
 
 
+# GOV.UK "UK visa sponsorship for employers: types of licence": the Global Business Mobility routes
+# other than Senior or Specialist Worker, and Scale-up, are Temporary Worker routes (GBP 55 CoS,
+# Temporary Worker allocation).
 TEMPORARY_WORKER_ROUTES = frozenset(
     {
+        Route.GBM_GRADUATE_TRAINEE,
+        Route.GBM_SECONDMENT,
+        Route.GBM_SERVICE_SUPPLIER,
+        Route.GBM_UK_EXPANSION,
+        Route.SCALE_UP,
         Route.CHARITY_WORKER,
         Route.CREATIVE_WORKER,
         Route.GOVERNMENT_AUTHORISED_EXCHANGE,
