@@ -24,7 +24,7 @@ from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.core.uploads import documents_store
-from sms.licensing.models import KeyPersonRole, LicenceApplication, Route
+from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, LicenceApplication, Route, RouteCategory
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 from sms.notifications.services import email_enqueue_template
@@ -222,6 +222,17 @@ def application_grant(
     requested = set(application.answers.get("routes", {}).get("routes", []))
     if not set(routes) <= requested:
         raise DomainError("Grant only routes the applicant asked for")
+    first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
+    if any(key not in RouteCategory.values for key in first_allocation):
+        raise DomainError("Select a certificate category")
+    # Certificates are allocated only for categories of routes the licence holds (domain.md section 4).
+    granted_categories = {ROUTE_CATEGORY[route] for route in routes}
+    for key in first_allocation:
+        if key not in granted_categories:
+            raise DomainError(
+                f"No route granted is a {RouteCategory(key).label} route: allocate certificates only for the routes"
+                " granted"
+            )
     answers = application.answers
     organisation = answers["organisation"]
     addresses = answers.get("addresses", {})
@@ -256,7 +267,7 @@ def application_grant(
     application.sponsor = sponsor
     application.decided_at = timezone.now()
     application.decided_by = actor
-    application.first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
+    application.first_allocation = first_allocation
     transition(application, Status.GRANTED, extra_fields=("sponsor", "decided_at", "decided_by", "first_allocation"))
     authorising_officer = person_for(answers, "authorising_officer")
     email_enqueue_template(

@@ -20,6 +20,7 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route
+from sms.licensing.signals import licence_renewed
 
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
 
@@ -194,7 +195,10 @@ def licence_renew(*, licence: Licence, actor, validity_years: int | None = None)
     years = validity_years or settings.LICENCE_VALIDITY_YEARS
     previous_expiry = licence.expiry_date
     licence.expiry_date = previous_expiry + relativedelta(years=years)
-    licence.save(update_fields=["expiry_date", "updated_at"])
+    # Allocation years run 12 months from the renewal grant from now on (domain.md section 4).
+    licence.renewal_granted_on = timezone.localdate()
+    licence.save(update_fields=["expiry_date", "renewal_granted_on", "updated_at"])
+    licence_renewed.send(sender=Licence, licence=licence, on=licence.renewal_granted_on)
     audit.record(
         actor=actor,
         verb=Verb.LICENCE_RENEWED,

@@ -143,6 +143,36 @@ def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(
     assert "/activate/" in to_l1.body
 
 
+@pytest.mark.parametrize(
+    ("routes", "first_allocation", "category"),
+    [
+        ([Route.SKILLED_WORKER], {"worker": 5, "student": 3}, "Student"),
+        ([Route.SKILLED_WORKER], {"worker": 5, "temporary_worker": 2}, "Temporary Worker"),
+    ],
+)
+def test_the_first_allocation_is_only_for_categories_of_the_routes_granted(
+    submitted, caseworker, routes, first_allocation, category
+):
+    """Domain.md section 4: allocations only for categories of routes the licence holds."""
+    with pytest.raises(DomainError, match=f"No route granted is a {category} route"):
+        decisions.application_grant(
+            application=submitted, actor=caseworker, routes=routes, first_allocation=first_allocation
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == LicenceApplication.Status.SUBMITTED
+    assert not Licence.objects.exists()
+
+
+def test_a_first_allocation_for_a_temporary_worker_route_granted(submitted, caseworker):
+    sponsor = decisions.application_grant(
+        application=submitted,
+        actor=caseworker,
+        routes=[Route.SKILLED_WORKER, Route.SCALE_UP],
+        first_allocation={"worker": 5, "temporary_worker": 2},
+    )
+    assert sorted(sponsor.allocations.values_list("category", "granted")) == [("temporary_worker", 2), ("worker", 5)]
+
+
 def test_grant_may_not_add_routes_the_applicant_did_not_ask_for(submitted, caseworker):
     with pytest.raises(DomainError, match="only routes the applicant asked for"):
         services.application_grant(application=submitted, actor=caseworker, routes=[Route.STUDENT])

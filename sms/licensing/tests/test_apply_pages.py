@@ -144,6 +144,22 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     assert "Skilled Worker" in summary
 
 
+def test_the_grant_page_offers_a_first_allocation_only_for_the_routes_applied_for(client, submitted, caseworker):
+    sign_in(client, caseworker)
+    page = client.get(reverse("portal:ho_application_grant", args=[submitted.reference])).content.decode()
+    assert "First allocation: Worker certificates" in page
+    assert "First allocation: Temporary Worker certificates" not in page
+    assert "First allocation: CAS" not in page
+    response = client.post(
+        reverse("portal:ho_application_grant", args=[submitted.reference]),
+        {"routes": [Route.SKILLED_WORKER], "validity_years": 10, "worker": 3, "student": 40},
+    )
+    assert response.status_code == 302
+    assert list(
+        User.objects.get(email="lee@harbour.example").sponsor.allocations.values_list("category", "granted")
+    ) == [("worker", 3)]
+
+
 def test_only_caseworkers_and_administrators_decide(client, submitted, helpdesk):
     sign_in(client, helpdesk)
     assert client.get(reverse("licensing:ho_application", args=[submitted.reference])).status_code == 200
