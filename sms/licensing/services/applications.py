@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts import services as accounts
-from sms.accounts.models import Sponsor, User
+from sms.accounts.models import Sponsor, SponsorSize, User
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -49,9 +49,43 @@ def person_for(answers: dict, section: str) -> dict:
     return entry
 
 
+# The application fee by type of licence: a Worker licence's depends on the sponsor's size; Temporary
+# Worker only and Student only licences pay one figure whatever the size.
+APPLICATION_FEE_KIND = {
+    RouteCategory.WORKER: FeeRate.Kind.LICENCE_APPLICATION,
+    RouteCategory.TEMPORARY_WORKER: FeeRate.Kind.LICENCE_APPLICATION_TEMPORARY_WORKER,
+    RouteCategory.STUDENT: FeeRate.Kind.LICENCE_APPLICATION_STUDENT,
+}
+
+
+def application_fee_kinds(routes) -> set[str]:
+    """The fee kinds of the types of licence the routes belong to."""
+    return {APPLICATION_FEE_KIND[ROUTE_CATEGORY[route]] for route in routes}
+
+
+def application_fee_basis(answers: dict) -> str:
+    """What the fee was set by, in words: "Worker and Temporary Worker licence, small or charitable"."""
+    routes = answers.get("routes", {}).get("routes", [])
+    categories = [category for category in RouteCategory.values if category in {ROUTE_CATEGORY[r] for r in routes}]
+    basis = " and ".join(RouteCategory(category).label for category in categories) + " licence"
+    size = answers.get("size", {}).get("size", "")
+    if RouteCategory.WORKER in categories and size:
+        basis += f", {SponsorSize(size).label.lower()}"
+    return basis
+
+
 def application_fee(answers: dict, on) -> int:
-    """The licence application fee for the applicant's size, in force on the given date."""
-    return fee_amount(kind=FeeRate.Kind.LICENCE_APPLICATION, sponsor_size=answers["size"]["size"], on=on)
+    """The licence application fee in force on ``on`` for the routes and size applied for.
+
+    One application pays one fee: the highest of its types' fees, so a Worker and Temporary Worker
+    licence pays the Worker fee for its size, and a Temporary Worker only or Student only licence
+    its own flat fee (docs/decisions.md, "Licence and allocation rules").
+    """
+    routes = answers.get("routes", {}).get("routes", [])
+    if not routes:
+        raise DomainError("Select the routes you are applying for to see the fee")
+    size = answers["size"]["size"]
+    return max(fee_amount(kind=kind, sponsor_size=size, on=on) for kind in application_fee_kinds(routes))
 
 
 @transaction.atomic

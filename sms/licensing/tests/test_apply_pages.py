@@ -99,6 +99,15 @@ def test_change_links_return_to_check_answers(client, db):
     assert "£574" in client.get(reverse("licensing:apply_check")).content.decode()
 
 
+def test_check_answers_shows_the_fee_for_the_type_of_licence(client, db):
+    """A large Temporary Worker only applicant pays GBP 574, not the large Worker fee."""
+    fill_application(client)
+    client.post(step("routes") + "?change=1", {"routes": [Route.SEASONAL_WORKER]})
+    content = client.get(reverse("licensing:apply_check")).content.decode()
+    assert "The application fee is <strong>£574</strong> (Temporary Worker licence)" in content
+    assert "£1,579" not in content
+
+
 def test_pages_without_a_draft_go_back_to_the_start(client, db):
     assert client.get(step("size")).url == reverse("licensing:apply_start")
     assert client.get(reverse("licensing:apply_check")).url == reverse("licensing:apply_start")
@@ -121,6 +130,7 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     assert submitted.reference in queue
     detail = staff.get(reverse("licensing:ho_application", args=[submitted.reference])).content.decode()
     assert "accounts.pdf" in detail
+    assert "Fee paid: <span id=\"application-fee\">£1,579 (Worker licence, medium or large)</span>" in detail
     document = submitted.documents.get()
     download = staff.get(reverse("licensing:ho_application_document", args=[submitted.reference, document.uuid]))
     assert download["Content-Disposition"].startswith("attachment")
