@@ -130,7 +130,7 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     assert submitted.reference in queue
     detail = staff.get(reverse("licensing:ho_application", args=[submitted.reference])).content.decode()
     assert "accounts.pdf" in detail
-    assert "Fee paid: <span id=\"application-fee\">£1,579 (Worker licence, medium or large)</span>" in detail
+    assert 'Fee paid: <span id="application-fee">£1,579 (Worker licence, medium or large)</span>' in detail
     document = submitted.documents.get()
     download = staff.get(reverse("licensing:ho_application_document", args=[submitted.reference, document.uuid]))
     assert download["Content-Disposition"].startswith("attachment")
