@@ -178,10 +178,10 @@ def test_the_allocation_year_runs_12_months_from_the_licence_grant(sponsor, leve
     assert allocation.remaining == 2  # lapsed with the year: never used again
 
 
-def test_a_licence_converted_on_1_december_2020_keeps_6_april_years(sponsor, time_machine):
-    licence_granted_on(sponsor, date(2020, 12, 1), converted_from_tier2=True)
+def test_a_licence_converted_on_1_december_2020_keeps_6_april_years(db, time_machine):
     time_machine.move_to("2026-03-10 10:00:00Z", tick=False)
-    allocation = give_allocation(sponsor)
+    converted = SponsorFactory(name="Tier 2 Ltd", licence__converted_from_tier2=True)
+    allocation = give_allocation(converted)
     assert (allocation.year_start, allocation.year_end) == (date(2025, 4, 6), date(2026, 4, 5))
 
 
