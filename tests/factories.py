@@ -25,7 +25,7 @@ class SponsorFactory(factory.django.DjangoModelFactory):
     def licence(sponsor, create, routes, **kwargs):
         if not create:
             return
-        licence_issue(sponsor=sponsor, routes=routes or [Route.SKILLED_WORKER], actor=None)
+        licence_issue(sponsor=sponsor, routes=routes or [Route.SKILLED_WORKER], actor=None, **kwargs)
         for role, given in ((KeyPersonRole.AUTHORISING_OFFICER, "Ada"), (KeyPersonRole.KEY_CONTACT, "Ken")):
             key_person_appoint(
                 sponsor=sponsor,

@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from sms.certificates import reference_data  # needs the models, so only once the registry is ready
+        from sms.certificates.services import allocations  # noqa: F401  connects the licence renewal receiver
 
         post_migrate.connect(
             reference_data.reference_data_load, sender=self, dispatch_uid="certificates_reference_data"

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils import timezone
 
+from sms.certificates.allocation_rules import RequestOptions
 from sms.certificates.models import AllocationRequest, Category, Certificate
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
@@ -171,8 +172,19 @@ class AllocationRequestForm(GovukForm):
     )
     priority = forms.BooleanField(label="Use the priority service (decision in 5 working days)", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, options: RequestOptions, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the categories of routes the licence holds (domain.md section 4).
+        self.categories = options.categories
+        for name in Category.values:
+            if name not in self.categories:
+                del self.fields[name]
+        if not options.priority_categories:
+            del self.fields["priority"]
+            return
+        if options.priority_categories != self.categories:
+            labels = " and ".join(Category(name).label for name in options.priority_categories)
+            self.fields["priority"].help_text = f"Only for {labels}."
         # The fee in force today, from the fee table (the service charges the same figure on submission).
         try:
             fee = fee_amount(kind=FeeRate.Kind.ALLOCATION_PRIORITY, sponsor_size="", on=timezone.localdate())
@@ -183,12 +195,12 @@ class AllocationRequestForm(GovukForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not any(cleaned.get(name) for name in Category.values):
-            self.add_error("worker", "Enter how many certificates you need in at least one category")
+        if not self.errors and self.categories and not any(cleaned.get(name) for name in self.categories):
+            self.add_error(self.categories[0], "Enter how many certificates you need in at least one category")
         return cleaned
 
     def requested(self) -> dict[str, int]:
-        return {name: self.cleaned_data.get(name) or 0 for name in Category.values}
+        return {name: self.cleaned_data.get(name) or 0 for name in self.categories}
 
 
 class AllocationDecisionForm(GovukForm):

@@ -75,13 +75,16 @@ class SalaryThreshold(models.Model):
 
 
 class Allocation(TimeStampedModel):
-    """How many certificates of one category a sponsor may assign in one allocation year (6 April to 5 April).
+    """How many certificates of one category a sponsor may assign in one allocation year: 12 months
+    from the licence's grant or renewal grant, or 6 April to 5 April for licences converted on
+    1 December 2020. Certificates unused by ``year_end`` lapse.
 
     ``used`` never exceeds ``granted`` (a database constraint, and the row is locked while consuming).
     """
 
     sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="allocations")
-    year_start = models.DateField(help_text="6 April of the allocation year")
+    year_start = models.DateField(help_text="First day of the allocation year")
+    year_end = models.DateField(help_text="Last day of the allocation year: unused certificates lapse after it")
     category = models.CharField(max_length=20, choices=Category.choices)
     granted = models.PositiveIntegerField(default=0)
     used = models.PositiveIntegerField(default=0)
@@ -96,7 +99,7 @@ class Allocation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.year_start:%Y}: {self.used} of {self.granted} used"
+        return f"{self.get_category_display()} from {self.year_start}: {self.used} of {self.granted} used"
 
     @property
     def remaining(self) -> int:

@@ -1,15 +1,22 @@
 """Reads of certificates and allocations, scoped to the acting user's sponsor."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from sms.certificates.allocation_rules import (
+    AllocationForecast,
+    AllocationYear,
+    RequestOptions,
+    allocation_year,
+    request_options,
+)
+from sms.certificates.allocation_rules import allocation_forecast as forecast_from_use
 from sms.certificates.filters import CertificateFilterSet
 from sms.certificates.models import Allocation, AllocationRequest, Certificate, DefinedCosRequest
-from sms.certificates.rules import allocation_year_start
+from sms.licensing.models import Licence, LicenceRoute
 
 
 def certificate_search(*, user, data=None) -> CertificateFilterSet:
@@ -42,32 +49,45 @@ def certificate_for_staff(*, reference: str) -> Certificate:
     return found
 
 
-@dataclass(frozen=True)
-class AllocationForecast:
-    """When the allocation runs out at the recent rate of use (domain.md section 4)."""
-
-    per_week: float
-    runs_out_on: date | None
-
-
 def allocation_forecast(allocation: Allocation, today: date, recent_days: int = 56) -> AllocationForecast:
+    """When the allocation runs out at the last ``recent_days``' rate of use, never past its end."""
     used_recently = Certificate.objects.filter(
         allocation=allocation, assigned_at__date__gt=today - timedelta(days=recent_days)
     ).count()
-    per_day = used_recently / recent_days
-    if per_day == 0 or allocation.remaining <= 0:
-        return AllocationForecast(
-            per_week=round(per_day * 7, 1), runs_out_on=today if allocation.remaining <= 0 else None
-        )
-    return AllocationForecast(
-        per_week=round(per_day * 7, 1), runs_out_on=today + timedelta(days=int(allocation.remaining / per_day))
+    return forecast_from_use(
+        remaining=allocation.remaining,
+        used_recently=used_recently,
+        recent_days=recent_days,
+        today=today,
+        year_end=allocation.year_end,
     )
+
+
+def current_allocation_year(*, sponsor_id) -> AllocationYear:
+    """The sponsor's licence's allocation year today."""
+    licence = Licence.objects.only("start_date", "renewal_granted_on", "converted_from_tier2").get(
+        sponsor_id=sponsor_id
+    )
+    return allocation_year(
+        timezone.localdate(),
+        granted_on=licence.allocation_granted_on,
+        converted_from_tier2=licence.converted_from_tier2,
+    )
+
+
+def allocation_request_options(*, sponsor_id) -> RequestOptions:
+    """The categories the sponsor's licence holds and where the priority service is open."""
+    held = LicenceRoute.objects.filter(licence__sponsor_id=sponsor_id, removed_on__isnull=True).values_list(
+        "route", "rating"
+    )
+    return request_options(held)
 
 
 def current_allocations(*, sponsor_id) -> list[Allocation]:
     """This allocation year's allocations of the sponsor, with a forecast each."""
     today = timezone.localdate()
-    allocations = list(Allocation.objects.filter(sponsor_id=sponsor_id, year_start=allocation_year_start(today)))
+    year = current_allocation_year(sponsor_id=sponsor_id)
+    allocations = list(Allocation.objects.filter(sponsor_id=sponsor_id, year_start=year.start))
     for allocation in allocations:
         allocation.forecast = allocation_forecast(allocation, today)
     return allocations

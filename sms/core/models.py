@@ -23,7 +23,15 @@ class FeeRate(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LICENCE_APPLICATION = "licence_application", "Sponsor licence application"
+        LICENCE_APPLICATION = (
+            "licence_application",
+            "Sponsor licence application: Worker (with or without Temporary Worker)",
+        )
+        LICENCE_APPLICATION_TEMPORARY_WORKER = (
+            "licence_application_temporary_worker",
+            "Sponsor licence application: Temporary Worker only",
+        )
+        LICENCE_APPLICATION_STUDENT = "licence_application_student", "Sponsor licence application: Student only"
         LICENCE_RENEWAL = "licence_renewal", "Sponsor licence renewal"
         COS_WORKER = "cos_worker", "Certificate of Sponsorship: Worker routes"
         COS_TEMPORARY_WORKER = "cos_temporary_worker", "Certificate of Sponsorship: Temporary Worker routes"

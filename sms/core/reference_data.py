@@ -1,8 +1,16 @@
 """Reference data every installation starts with, loaded after every migrate and every flush (a
 post_migrate receiver, so a test that empties the database gets it back).
 
-Sponsor licence application and renewal fees (Home Office fees regulations): small or charitable
-sponsors GBP 536 and others GBP 1,476 until 8 April 2025; from 9 April 2025 GBP 574 and GBP 1,579.
+Sponsor licence application fees (Home Office fees regulations, "UK visa sponsorship for employers:
+fees"), by type of licence:
+
+- Worker licence, with or without Temporary Worker routes: small or charitable sponsors GBP 536 and
+  medium or large GBP 1,476 until 8 April 2025; from 9 April 2025 GBP 574 and GBP 1,579.
+- Temporary Worker licence only: GBP 536, then GBP 574 from 9 April 2025, whatever the size.
+- Student licence only (Student, Child Student): GBP 536, then GBP 574 from 9 April 2025, whatever
+  the size.
+
+Licence renewal: GBP 536 / GBP 1,476, then GBP 574 / GBP 1,579 from 9 April 2025, by size.
 Administrators add later figures as FeeRate rows.
 """
 
@@ -10,11 +18,21 @@ from datetime import date
 
 from sms.core.models import FeeRate
 
+BEFORE_2025, FROM_9_APRIL_2025 = date(2017, 4, 6), date(2025, 4, 9)
 LICENCE_FEES = [
-    ("small", 53600, date(2017, 4, 6)),
-    ("large", 147600, date(2017, 4, 6)),
-    ("small", 57400, date(2025, 4, 9)),
-    ("large", 157900, date(2025, 4, 9)),
+    # (kind, sponsor size or "" for any size, pence, effective from)
+    ("licence_application", "small", 53600, BEFORE_2025),
+    ("licence_application", "large", 147600, BEFORE_2025),
+    ("licence_application", "small", 57400, FROM_9_APRIL_2025),
+    ("licence_application", "large", 157900, FROM_9_APRIL_2025),
+    ("licence_application_temporary_worker", "", 53600, BEFORE_2025),
+    ("licence_application_temporary_worker", "", 57400, FROM_9_APRIL_2025),
+    ("licence_application_student", "", 53600, BEFORE_2025),
+    ("licence_application_student", "", 57400, FROM_9_APRIL_2025),
+    ("licence_renewal", "small", 53600, BEFORE_2025),
+    ("licence_renewal", "large", 147600, BEFORE_2025),
+    ("licence_renewal", "small", 57400, FROM_9_APRIL_2025),
+    ("licence_renewal", "large", 157900, FROM_9_APRIL_2025),
 ]
 LICENCE_FEES_SOURCE = "Immigration and nationality fees: sponsor licence fees"
 
@@ -22,14 +40,13 @@ LICENCE_FEES_SOURCE = "Immigration and nationality fees: sponsor licence fees"
 def load_licence_fees(fee_rate_model) -> None:
     """Create or correct the licence fee rows (idempotent). Takes the model so migrations can pass
     their historical version."""
-    for kind in ("licence_application", "licence_renewal"):
-        for size, pence, start in LICENCE_FEES:
-            fee_rate_model.objects.update_or_create(
-                kind=kind,
-                sponsor_size=size,
-                effective_from=start,
-                defaults={"amount_pence": pence, "source": LICENCE_FEES_SOURCE},
-            )
+    for kind, size, pence, start in LICENCE_FEES:
+        fee_rate_model.objects.update_or_create(
+            kind=kind,
+            sponsor_size=size,
+            effective_from=start,
+            defaults={"amount_pence": pence, "source": LICENCE_FEES_SOURCE},
+        )
 
 
 def reference_data_load(**kwargs) -> None:

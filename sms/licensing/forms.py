@@ -7,7 +7,7 @@ from django.utils import timezone
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
 from sms.core.forms import DocumentField, GovukForm, uk_date_field
-from sms.licensing.models import KeyPersonRole, Rating, Route, SponsorRequest
+from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
 SAME_AS_KC = "key_contact"
@@ -332,6 +332,14 @@ class GrantApplicationForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["routes"].choices = [(route, Route(route).label) for route in requested_routes]
         self.fields["routes"].initial = requested_routes
+        # A first allocation only for categories of the routes applied for (domain.md section 4).
+        applied_for = {ROUTE_CATEGORY[route] for route in requested_routes}
+        for category in RouteCategory.values:
+            if category not in applied_for:
+                del self.fields[category]
+
+    def first_allocation(self) -> dict[str, int]:
+        return {category: self.cleaned_data[category] for category in RouteCategory.values if category in self.fields}
 
 
 class InformationRequestForm(GovukForm):

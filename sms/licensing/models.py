@@ -59,8 +59,16 @@ class RouteCategory(models.TextChoices):
     STUDENT = "student", "Student"
 
 
+# GOV.UK "UK visa sponsorship for employers: types of licence": the Global Business Mobility routes
+# other than Senior or Specialist Worker, and Scale-up, are Temporary Worker routes (GBP 55 CoS,
+# Temporary Worker allocation).
 TEMPORARY_WORKER_ROUTES = frozenset(
     {
+        Route.GBM_GRADUATE_TRAINEE,
+        Route.GBM_SECONDMENT,
+        Route.GBM_SERVICE_SUPPLIER,
+        Route.GBM_UK_EXPANSION,
+        Route.SCALE_UP,
         Route.CHARITY_WORKER,
         Route.CREATIVE_WORKER,
         Route.GOVERNMENT_AUTHORISED_EXCHANGE,
@@ -116,6 +124,14 @@ class Licence(TimeStampedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
     start_date = models.DateField(null=True, blank=True)
     expiry_date = models.DateField(null=True, blank=True)
+    # The day the last renewal was granted: allocation years run 12 months from it (domain.md section 4).
+    renewal_granted_on = models.DateField(null=True, blank=True)
+    # Converted from a Tier 2 or Tier 5 licence on 1 December 2020: allocation years run 6 April to 5 April.
+    converted_from_tier2 = models.BooleanField(
+        "converted from Tier 2 on 1 December 2020",
+        default=False,
+        help_text="Allocation years run from 6 April to 5 April for licences converted on 1 December 2020",
+    )
     status_changed_on = models.DateField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
     # A suspended sponsor has 20 working days to respond (domain.md section 6).
@@ -132,6 +148,11 @@ class Licence(TimeStampedModel):
     @property
     def has_ended(self) -> bool:
         return self.status in self.ENDED
+
+    @property
+    def allocation_granted_on(self):
+        """The grant that allocation years count from: the last renewal's, else the licence's own."""
+        return self.renewal_granted_on or self.start_date
 
 
 class LicenceRoute(TimeStampedModel):

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the transaction that records an organisation change the sponsor must report
 # (kwargs: ``change``, ``actor``). Reporting opens the obligation with its deadline.
 reportable_change_recorded = Signal()
+
+# Sent inside the transaction that grants a renewal (kwargs: ``licence``, ``on``). A new allocation
+# year starts on the day of the renewal grant, so certificates allocates from it.
+licence_renewed = Signal()

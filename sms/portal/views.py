@@ -146,6 +146,6 @@ class ApplicationGrantView(ApplicationDecisionView):
             actor=self.request.user,
             routes=data["routes"],
             validity_years=data["validity_years"],
-            first_allocation={key: data[key] for key in ("worker", "temporary_worker", "student")},
+            first_allocation=self.form.first_allocation(),
         )
         return f"Licence {sponsor.licence.number} granted to {sponsor.name}"

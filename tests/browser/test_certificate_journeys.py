@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from sms.accounts.models import User
 from sms.certificates.models import AllocationRequest, Certificate
-from sms.certificates.tests.factories import give_allocation
+from sms.certificates.services.certificates import certificate_assign
+from sms.certificates.tests.factories import draft, give_allocation
 from tests.browser.test_journeys import sign_in
 from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user
 
@@ -107,6 +108,9 @@ def test_allocation_increase_decided_by_a_caseworker(page, transactional_db):
     page.get_by_role("link", name="Request certificates").click()
     page.check_accessibility()
     page.get_by_label("Allocation increase").check()
+    # Only the categories of the routes the licence holds (Skilled Worker): no CAS, no Temporary Worker CoS.
+    assert page.get_by_label("CAS").count() == 0
+    assert page.get_by_label("Temporary Worker CoS").count() == 0
     page.get_by_label("Worker CoS (undefined)").fill("8")
     page.get_by_label("Why do you need them?").fill("Eight developers for the new product team")
     page.get_by_role("button", name="Send request").click()
@@ -136,6 +140,33 @@ def test_allocation_increase_decided_by_a_caseworker(page, transactional_db):
     assert "Five now" in page.locator("#allocation-request-granted").inner_text()
     open_menu(page, "Licence")
     assert "5" in page.locator("#allocations-table").inner_text()
+
+
+def test_allocation_forecast_and_no_priority_service_for_cas(page, transactional_db):
+    """The forecast stops at the allocation's end; a student sponsor is told why there is no priority service."""
+    sponsor = SponsorFactory(name="Acme Care Ltd")
+    level_1 = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_1, email="priya@acme.example")
+    allocation = give_allocation(sponsor, number=300)
+    certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(page, level_1.email)
+    page.wait_for_url("**/sponsor/")
+    page.check_accessibility()
+    page.goto("/certificates/allocations/")
+    page.check_accessibility()
+    ends = f"{allocation.year_end.day} {allocation.year_end:%B %Y}"
+    assert f"Will last until the allocation ends on {ends}" in page.locator("#allocations-table").inner_text()
+    sign_out(page)
+
+    college = SponsorFactory(name="Harbour College", licence=["student"])
+    registrar = make_sponsor_user(sponsor=college, level=User.Level.LEVEL_1, email="registrar@harbour.example")
+    sign_in(page, registrar.email)
+    page.wait_for_url("**/sponsor/")
+    page.check_accessibility()
+    page.goto("/certificates/allocations/request/")
+    page.check_accessibility()
+    assert "The priority service is not available for CAS" in page.locator(".govuk-warning-text").inner_text()
+    assert page.get_by_label("Use the priority service", exact=False).count() == 0
+    assert page.get_by_label("Worker CoS (undefined)").count() == 0
 
 
 def test_request_and_assign_a_defined_cos(page, transactional_db):

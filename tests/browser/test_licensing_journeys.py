@@ -69,7 +69,7 @@ def test_apply_grant_activate_and_manage_the_licence(page, transactional_db, set
     page.check_accessibility()
     assert "accounts.pdf" in page.locator("#uploaded-documents").inner_text()
     continue_(page)
-    assert "£574" in page.locator("#application-fee").inner_text()
+    assert "£574 (Worker licence, small or charitable)" in page.locator("#application-fee").inner_text()
     page.get_by_label("I confirm that the information in this application is true").check()
     page.get_by_role("button", name="Accept and submit").click()
     page.wait_for_url("**/apply/submitted/")
@@ -87,6 +87,9 @@ def test_apply_grant_activate_and_manage_the_licence(page, transactional_db, set
     page.check_accessibility()
     page.get_by_role("link", name="Grant").click()
     page.check_accessibility()
+    # Only Skilled Worker was applied for: no first allocation of CAS or Temporary Worker CoS is offered.
+    assert page.get_by_label("First allocation: CAS").count() == 0
+    assert page.get_by_label("First allocation: Temporary Worker certificates").count() == 0
     page.get_by_label("First allocation: Worker certificates (undefined CoS)").fill("5")
     page.get_by_role("button", name="Grant licence").click()
     page.check_accessibility()

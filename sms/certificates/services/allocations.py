@@ -1,41 +1,88 @@
 """Allocations: granting, consuming exactly (never overdrawn, even in parallel), and the requests a
-Level 1 user makes for more (domain.md section 4)."""
+Level 1 user makes for more (domain.md section 4).
 
-from datetime import date
+Allocation years run 12 months from the licence's grant or renewal grant (6 April to 5 April for
+licences converted on 1 December 2020); there is one allocation per licence, year and category,
+only for categories of routes the licence holds.
+"""
+
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.certificates.allocation_rules import (
+    AllocationYear,
+    allocation_year,
+    categories_not_held,
+    priority_service_refusal,
+)
 from sms.certificates.models import Allocation, AllocationChange, AllocationRequest, Category
-from sms.certificates.rules import allocation_year_label, allocation_year_start
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
+from sms.licensing.models import Licence
+from sms.licensing.signals import licence_renewed
 
 Status = AllocationRequest.Status
 
 
-def _allocation_for_update(*, sponsor: Sponsor, year_start: date, category: str) -> Allocation:
+def allocation_year_for(licence: Licence, day: date) -> AllocationYear:
+    """The licence's allocation year containing ``day``."""
+    return allocation_year(
+        day, granted_on=licence.allocation_granted_on, converted_from_tier2=licence.converted_from_tier2
+    )
+
+
+def held_routes(licence: Licence) -> list[tuple[str, str]]:
+    """The licence's current routes with their ratings."""
+    return list(licence.routes.filter(removed_on__isnull=True).values_list("route", "rating"))
+
+
+def check_categories_held(licence: Licence, categories) -> None:
+    """Certificates are allocated only for categories of routes the licence holds (domain.md section 4)."""
+    missing = categories_not_held(categories, [route for route, _ in held_routes(licence)])
+    if missing:
+        labels = " or ".join(Category(category).label for category in missing)
+        raise DomainError(f"The licence holds no route for {labels}: certificates are allocated only for its routes")
+
+
+def _allocation_for_update(*, sponsor: Sponsor, year: AllocationYear, category: str) -> Allocation:
     """The allocation row for the year and category, created if missing, locked for this transaction."""
-    Allocation.objects.get_or_create(sponsor=sponsor, year_start=year_start, category=category)
-    return Allocation.objects.select_for_update().get(sponsor=sponsor, year_start=year_start, category=category)
+    Allocation.objects.get_or_create(
+        sponsor=sponsor, year_start=year.start, category=category, defaults={"year_end": year.end}
+    )
+    return Allocation.objects.select_for_update().get(sponsor=sponsor, year_start=year.start, category=category)
 
 
 @transaction.atomic
 def allocation_grant(
-    *, sponsor: Sponsor, category: str, number: int, actor, reason: str, year_start: date | None = None, request=None
+    *,
+    sponsor: Sponsor,
+    category: str,
+    number: int,
+    actor,
+    reason: str,
+    year: AllocationYear | None = None,
+    request=None,
 ) -> Allocation:
-    """Add ``number`` certificates to a sponsor's allocation for the year (the current one by default)."""
+    """Add ``number`` certificates to a sponsor's allocation for the year (the current one by default),
+    only in a category of a route the licence holds."""
     require(actor, Action.DECIDE_CASES, sponsor)
     if number < 0:
         raise DomainError("The number of certificates cannot be negative")
-    year_start = year_start or allocation_year_start(timezone.localdate())
-    allocation = _allocation_for_update(sponsor=sponsor, year_start=year_start, category=category)
+    if category not in Category.values:
+        raise DomainError("Select a certificate category")
+    licence = Licence.objects.get(sponsor_id=sponsor.pk)
+    check_categories_held(licence, [category])
+    year = year or allocation_year_for(licence, timezone.localdate())
+    allocation = _allocation_for_update(sponsor=sponsor, year=year, category=category)
     allocation.granted += number
     allocation.save(update_fields=["granted", "updated_at"])
     AllocationChange.objects.create(
@@ -50,7 +97,7 @@ def allocation_grant(
         verb=Verb.ALLOCATION_GRANTED,
         target=allocation,
         sponsor=sponsor,
-        payload={"category": category, "number": number, "year": allocation_year_label(year_start), "reason": reason},
+        payload={"category": category, "number": number, "year": year.label, "reason": reason},
     )
     return allocation
 
@@ -60,20 +107,35 @@ def allocation_consume(*, sponsor: Sponsor, category: str, on: date) -> Allocati
 
     The row is locked (SELECT ... FOR UPDATE) so parallel assignments queue: the last certificate
     can be assigned once, and ``used`` never passes ``granted`` (also a database constraint).
+    Certificates left from an earlier year have lapsed and are not used.
     """
-    year_start = allocation_year_start(on)
+    year = allocation_year_for(Licence.objects.get(sponsor_id=sponsor.pk), on)
     allocation = (
-        Allocation.objects.select_for_update().filter(sponsor=sponsor, year_start=year_start, category=category).first()
+        Allocation.objects.select_for_update().filter(sponsor=sponsor, year_start=year.start, category=category).first()
     )
     label = Category(category).label
     if allocation is None or allocation.remaining <= 0:
         raise DomainError(
-            f"There are no {label} certificates left in your allocation for {allocation_year_label(year_start)}: "
-            "request an increase"
+            f"There are no {label} certificates left in your allocation for {year.label}: request an increase"
         )
     allocation.used += 1
     allocation.save(update_fields=["used", "updated_at"])
     return allocation
+
+
+@receiver(licence_renewed, dispatch_uid="allocation_year_ends_at_renewal")
+def allocation_year_end_at_renewal(*, licence: Licence, on: date, **kwargs) -> None:
+    """A renewal grant starts a new allocation year: the current one ends the day before, and its
+    unused certificates lapse."""
+    Allocation.objects.filter(sponsor_id=licence.sponsor_id, year_start__lt=on, year_end__gte=on).update(
+        year_end=on - timedelta(days=1)
+    )
+
+
+def request_year(licence: Licence, kind: str, today: date) -> AllocationYear:
+    """An increase is for this allocation year, an annual renewal for the next."""
+    year = allocation_year_for(licence, today)
+    return year.following() if kind == AllocationRequest.Kind.RENEWAL else year
 
 
 @transaction.atomic
@@ -87,26 +149,33 @@ def allocation_request_submit(
     named_individuals: str = "",
     priority: bool = False,
 ) -> AllocationRequest:
-    """A Level 1 user asks for more certificates this year (increase) or next year's (renewal)."""
+    """A Level 1 user asks for more certificates this year (increase) or next year's (renewal), only in
+    categories of routes the licence holds; priority service only where domain.md section 4 offers it."""
     require(actor, Action.REQUEST_ALLOCATION, sponsor)
     requested = {category: int(number) for category, number in requested.items() if int(number or 0) > 0}
+    if kind not in AllocationRequest.Kind.values:
+        raise DomainError("Select whether this is an increase or next year's allocation")
     if not requested:
         raise DomainError("Enter how many certificates you need in at least one category")
     if any(category not in Category.values for category in requested):
         raise DomainError("Select a certificate category")
     if not justification.strip():
         raise DomainError("Explain why you need the certificates")
-    if sponsor.licence.status != "active":
+    licence = Licence.objects.get(sponsor_id=sponsor.pk)
+    if licence.status != Licence.Status.ACTIVE:
         raise DomainError("Only an active licence can be given more certificates")
+    check_categories_held(licence, requested)
+    if priority:
+        refusal = priority_service_refusal(requested, held_routes(licence))
+        if refusal:
+            raise DomainError(refusal)
     today = timezone.localdate()
-    year_start = allocation_year_start(today)
-    if kind == AllocationRequest.Kind.RENEWAL:
-        year_start = year_start.replace(year=year_start.year + 1)
+    year = request_year(licence, kind, today)
     fee = fee_amount(kind=FeeRate.Kind.ALLOCATION_PRIORITY, sponsor_size="", on=today) if priority else None
     request = AllocationRequest.objects.create(
         sponsor=sponsor,
         kind=kind,
-        year_start=year_start,
+        year_start=year.start,
         requested=requested,
         justification=justification.strip(),
         named_individuals=named_individuals.strip(),
@@ -146,6 +215,8 @@ def allocation_request_decide(
             raise DomainError("The number granted cannot be negative")
         if number > request.requested[category]:
             raise DomainError(f"You cannot grant more {Category(category).label} certificates than were requested")
+    licence = Licence.objects.get(sponsor_id=request.sponsor_id)
+    check_categories_held(licence, [category for category, number in granted.items() if number])
     total = sum(granted.values())
     if total == 0:
         status = Status.REFUSED
@@ -160,6 +231,7 @@ def allocation_request_decide(
     request.decided_by = actor
     request.decision_reason = reason.strip()
     transition(request, status, extra_fields=("granted", "decided_at", "decided_by", "decision_reason"))
+    year = allocation_year_for(licence, request.year_start)
     for category, number in request.granted.items():
         allocation_grant(
             sponsor=request.sponsor,
@@ -167,7 +239,7 @@ def allocation_request_decide(
             number=number,
             actor=actor,
             reason=f"{request.get_kind_display()} {request.reference}",
-            year_start=request.year_start,
+            year=year,
             request=request,
         )
     audit.record(

@@ -16,7 +16,7 @@ from sms.core.exceptions import DomainError, IllegalTransition
 from sms.core.tests.test_identifiers import is_valid_code
 from sms.licensing.models import LicenceRoute, Rating
 from sms.licensing.services.licence import licence_suspend
-from tests.factories import SponsorFactory
+from tests.factories import SponsorFactory, make_sponsor_user
 
 Status = Certificate.Status
 
@@ -234,3 +234,14 @@ def test_the_skills_charge_uses_the_rates_in_force_on_the_day_of_assignment(
         sponsor, level_1, start_date=start, end_date=start.replace(year=start.year + 3) - timedelta(days=1)
     )
     assert services.certificate_assign(certificate=certificate, actor=level_1).skills_charge_pence == expected
+
+
+@pytest.mark.parametrize("route", ["gbm_graduate_trainee", "scale_up"])
+def test_a_global_business_mobility_or_scale_up_cos_is_a_temporary_worker_cos(db, route):
+    """GBP 55, drawn from the Temporary Worker allocation, no Skills Charge (domain.md sections 2 and 3)."""
+    sponsor = SponsorFactory(licence=[route])
+    user = make_sponsor_user(sponsor=sponsor, level="level_1", email=f"l1@{route}.example")
+    give_allocation(sponsor, category="temporary_worker")
+    assigned = services.certificate_assign(certificate=draft(sponsor, user, route=route), actor=user)
+    assert (assigned.fee_pence, assigned.skills_charge_pence) == (5500, 0)
+    assert assigned.allocation.category == "temporary_worker"

@@ -10,6 +10,7 @@ from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRe
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.core.models import FeeRate
+from tests.factories import SponsorFactory, make_sponsor_user
 
 
 def form_data(**overrides):
@@ -249,3 +250,39 @@ def test_the_priority_fee_in_the_request_form_comes_from_the_fee_table(client, l
     content = client.get(reverse("certificates:request_allocation")).content.decode()
     assert "fee £412.50" in content
     assert "£350" not in content
+
+
+def test_the_request_form_offers_only_the_categories_the_licence_holds(client, level_1):
+    """A Skilled Worker only sponsor is not offered CAS or Temporary Worker CoS (domain.md section 4)."""
+    sign_in(client, level_1)
+    content = client.get(reverse("certificates:request_allocation")).content.decode()
+    assert 'name="worker"' in content
+    assert 'name="student"' not in content
+    assert 'name="temporary_worker"' not in content
+    assert 'name="priority"' in content
+
+
+def test_the_request_form_explains_why_there_is_no_priority_service(client, db):
+    college = SponsorFactory(licence=["student"])
+    user = make_sponsor_user(sponsor=college, level="level_1", email="l1@college.example")
+    sign_in(client, user)
+    content = client.get(reverse("certificates:request_allocation")).content.decode()
+    assert 'name="priority"' not in content
+    assert "The priority service is not available for CAS, so it is not offered here." in content
+    response = client.post(
+        reverse("certificates:request_allocation"),
+        {"kind": "increase", "student": "40", "justification": "September intake", "priority": "on"},
+    )
+    assert AllocationRequest.objects.get(sponsor=college).priority is False
+    assert response.status_code == 302
+
+
+def test_the_forecast_says_the_allocation_lasts_until_it_ends(client, sponsor, level_1):
+    """At one certificate in eight weeks, 299 left would last years: the allocation ends first."""
+    allocation = give_allocation(sponsor, number=300)
+    certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, level_1)
+    content = client.get(reverse("certificates:allocations")).content.decode()
+    assert f"Will last until the allocation ends on {allocation.year_end:%-d %B %Y}" in content
+    assert "Runs out around" not in content
+    assert f"Unused certificates lapse when the year ends on {allocation.year_end:%-d %B %Y}" in content

@@ -14,7 +14,7 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates import forms, selectors
 from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRequest
-from sms.certificates.rules import allocation_year_label, allocation_year_start, check_assignment
+from sms.certificates.rules import check_assignment
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import bulk
 from sms.certificates.services import certificates as services
@@ -235,7 +235,8 @@ class AllocationsView(PolicyMixin, TemplateView):
         user = self.request.user
         return {
             **super().get_context_data(**kwargs),
-            "year": allocation_year_label(allocation_year_start(timezone.localdate())),
+            "year": selectors.current_allocation_year(sponsor_id=user.sponsor_id),
+            "today": timezone.localdate(),
             "allocations": selectors.current_allocations(sponsor_id=user.sponsor_id),
             "history": selectors.allocation_history(sponsor_id=user.sponsor_id),
             "requests": selectors.allocation_requests_for_user(user=user),
@@ -252,6 +253,18 @@ class AllocationRequestView(ServiceFormView):
     intro = "Ask for more certificates this year, or for next year's allocation. The Home Office decides."
     button_text = "Send request"
 
+    def load(self, request, *args, **kwargs):
+        self.options = selectors.allocation_request_options(sponsor_id=request.user.sponsor_id)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "options": self.options}
+
+    @property
+    def warning(self):
+        if self.options.priority_unavailable:
+            return f"{self.options.priority_unavailable}, so it is not offered here."
+        return ""
+
     def get_back_url(self):
         return reverse("certificates:allocations")
 
@@ -263,7 +276,7 @@ class AllocationRequestView(ServiceFormView):
             requested={name: data.get(name) or 0 for name in ("worker", "temporary_worker", "student")},
             justification=data["justification"],
             named_individuals=data["named_individuals"],
-            priority=data["priority"],
+            priority=data.get("priority", False),
         )
         return f"Request {self.created.reference} sent to the Home Office"
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts import services as accounts
-from sms.accounts.models import Sponsor, User
+from sms.accounts.models import Sponsor, SponsorSize, User
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -24,7 +24,7 @@ from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.core.uploads import documents_store
-from sms.licensing.models import KeyPersonRole, LicenceApplication, Route
+from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, LicenceApplication, Route, RouteCategory
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 from sms.notifications.services import email_enqueue_template
@@ -49,9 +49,43 @@ def person_for(answers: dict, section: str) -> dict:
     return entry
 
 
+# The application fee by type of licence: a Worker licence's depends on the sponsor's size; Temporary
+# Worker only and Student only licences pay one figure whatever the size.
+APPLICATION_FEE_KIND = {
+    RouteCategory.WORKER: FeeRate.Kind.LICENCE_APPLICATION,
+    RouteCategory.TEMPORARY_WORKER: FeeRate.Kind.LICENCE_APPLICATION_TEMPORARY_WORKER,
+    RouteCategory.STUDENT: FeeRate.Kind.LICENCE_APPLICATION_STUDENT,
+}
+
+
+def application_fee_kinds(routes) -> set[str]:
+    """The fee kinds of the types of licence the routes belong to."""
+    return {APPLICATION_FEE_KIND[ROUTE_CATEGORY[route]] for route in routes}
+
+
+def application_fee_basis(answers: dict) -> str:
+    """What the fee was set by, in words: "Worker and Temporary Worker licence, small or charitable"."""
+    routes = answers.get("routes", {}).get("routes", [])
+    categories = [category for category in RouteCategory.values if category in {ROUTE_CATEGORY[r] for r in routes}]
+    basis = " and ".join(RouteCategory(category).label for category in categories) + " licence"
+    size = answers.get("size", {}).get("size", "")
+    if RouteCategory.WORKER in categories and size:
+        basis += f", {SponsorSize(size).label.lower()}"
+    return basis
+
+
 def application_fee(answers: dict, on) -> int:
-    """The licence application fee for the applicant's size, in force on the given date."""
-    return fee_amount(kind=FeeRate.Kind.LICENCE_APPLICATION, sponsor_size=answers["size"]["size"], on=on)
+    """The licence application fee in force on ``on`` for the routes and size applied for.
+
+    One application pays one fee: the highest of its types' fees, so a Worker and Temporary Worker
+    licence pays the Worker fee for its size, and a Temporary Worker only or Student only licence
+    its own flat fee (docs/decisions.md, "Licence and allocation rules").
+    """
+    routes = answers.get("routes", {}).get("routes", [])
+    if not routes:
+        raise DomainError("Select the routes you are applying for to see the fee")
+    size = answers["size"]["size"]
+    return max(fee_amount(kind=kind, sponsor_size=size, on=on) for kind in application_fee_kinds(routes))
 
 
 @transaction.atomic
@@ -222,6 +256,17 @@ def application_grant(
     requested = set(application.answers.get("routes", {}).get("routes", []))
     if not set(routes) <= requested:
         raise DomainError("Grant only routes the applicant asked for")
+    first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
+    if any(key not in RouteCategory.values for key in first_allocation):
+        raise DomainError("Select a certificate category")
+    # Certificates are allocated only for categories of routes the licence holds (domain.md section 4).
+    granted_categories = {ROUTE_CATEGORY[route] for route in routes}
+    for key in first_allocation:
+        if key not in granted_categories:
+            raise DomainError(
+                f"No route granted is a {RouteCategory(key).label} route: allocate certificates only for the routes"
+                " granted"
+            )
     answers = application.answers
     organisation = answers["organisation"]
     addresses = answers.get("addresses", {})
@@ -256,7 +301,7 @@ def application_grant(
     application.sponsor = sponsor
     application.decided_at = timezone.now()
     application.decided_by = actor
-    application.first_allocation = {key: int(value) for key, value in (first_allocation or {}).items() if value}
+    application.first_allocation = first_allocation
     transition(application, Status.GRANTED, extra_fields=("sponsor", "decided_at", "decided_by", "first_allocation"))
     authorising_officer = person_for(answers, "authorising_officer")
     email_enqueue_template(

@@ -20,6 +20,7 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route
+from sms.licensing.signals import licence_renewed
 
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
 
@@ -31,15 +32,27 @@ def initial_rating(route: str) -> str:
 
 @transaction.atomic
 def licence_issue(
-    *, sponsor: Sponsor, routes: list[str], actor, start_date: date | None = None, validity_years: int | None = None
+    *,
+    sponsor: Sponsor,
+    routes: list[str],
+    actor,
+    start_date: date | None = None,
+    validity_years: int | None = None,
+    converted_from_tier2: bool = False,
 ) -> Licence:
-    """Issue a licence to a sponsor: a new number, the routes rated, valid for ``validity_years``."""
+    """Issue a licence to a sponsor: a new number, the routes rated, valid for ``validity_years``.
+
+    ``converted_from_tier2`` records a licence converted on 1 December 2020 (loaded from earlier
+    records): its allocation years run 6 April to 5 April.
+    """
     require(actor, Action.DECIDE_CASES, sponsor)
     if not routes:
         raise DomainError("Select at least one route")
     start = start_date or timezone.localdate()
     years = validity_years or settings.LICENCE_VALIDITY_YEARS
-    licence = Licence.objects.create(sponsor=sponsor, status=Licence.Status.APPLIED)
+    licence = Licence.objects.create(
+        sponsor=sponsor, status=Licence.Status.APPLIED, converted_from_tier2=converted_from_tier2
+    )
     licence.start_date = start
     licence.expiry_date = start + relativedelta(years=years) - relativedelta(days=1)
     licence.status_changed_on = start
@@ -194,7 +207,10 @@ def licence_renew(*, licence: Licence, actor, validity_years: int | None = None)
     years = validity_years or settings.LICENCE_VALIDITY_YEARS
     previous_expiry = licence.expiry_date
     licence.expiry_date = previous_expiry + relativedelta(years=years)
-    licence.save(update_fields=["expiry_date", "updated_at"])
+    # Allocation years run 12 months from the renewal grant from now on (domain.md section 4).
+    licence.renewal_granted_on = timezone.localdate()
+    licence.save(update_fields=["expiry_date", "renewal_granted_on", "updated_at"])
+    licence_renewed.send(sender=Licence, licence=licence, on=licence.renewal_granted_on)
     audit.record(
         actor=actor,
         verb=Verb.LICENCE_RENEWED,

@@ -1,6 +1,7 @@
 """Licence applications: draft, submit with the fee, more information, grant or refuse."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -55,6 +56,40 @@ def test_submission_records_the_fee_for_the_size_and_emails_the_reference(submit
     assert mail.outbox[-1].to == ["ada@harbour.example"]
     assert submitted.reference in mail.outbox[-1].body
     assert AuditEvent.objects.filter(verb=Verb.APPLICATION_SUBMITTED, sponsor=None).exists()
+
+
+@pytest.mark.parametrize(
+    ("routes", "size", "day", "expected"),
+    [
+        ([Route.SKILLED_WORKER], "small", date(2025, 4, 9), 57400),
+        ([Route.SKILLED_WORKER], "large", date(2025, 4, 9), 157900),
+        ([Route.SKILLED_WORKER, Route.SEASONAL_WORKER], "large", date(2025, 4, 9), 157900),
+        ([Route.SKILLED_WORKER, Route.SEASONAL_WORKER], "small", date(2025, 4, 9), 57400),
+        ([Route.SEASONAL_WORKER, Route.GBM_GRADUATE_TRAINEE], "large", date(2025, 4, 9), 57400),
+        ([Route.SCALE_UP], "small", date(2025, 4, 9), 57400),
+        ([Route.STUDENT], "large", date(2025, 4, 9), 57400),
+        ([Route.STUDENT, Route.CHILD_STUDENT], "small", date(2025, 4, 9), 57400),
+        ([Route.STUDENT, Route.SKILLED_WORKER], "large", date(2025, 4, 9), 157900),
+        ([Route.SKILLED_WORKER], "small", date(2025, 4, 8), 53600),
+        ([Route.SKILLED_WORKER], "large", date(2025, 4, 8), 147600),
+        ([Route.CREATIVE_WORKER], "large", date(2025, 4, 8), 53600),
+        ([Route.STUDENT], "large", date(2025, 4, 8), 53600),
+    ],
+)
+def test_the_application_fee_by_type_of_licence_and_size(db, routes, size, day, expected):
+    answers = complete_answers(routes={"routes": routes}, size={"size": size})
+    assert services.application_fee(answers, day) == expected
+
+
+def test_a_large_temporary_worker_only_applicant_pays_the_temporary_worker_fee(db):
+    application = services.application_start()
+    answers = complete_answers(routes={"routes": [Route.CHARITY_WORKER]}, size={"size": "large"})
+    for section, values in answers.items():
+        services.application_save_answers(application=application, section=section, answers=values)
+    services.application_add_document(application=application, upload=pdf())
+    submitted = services.application_submit(application=application, declaration_confirmed=True)
+    assert submitted.fee_pence == 57400
+    assert services.application_fee_basis(submitted.answers) == "Temporary Worker licence"
 
 
 def test_an_incomplete_application_cannot_be_submitted(db):
@@ -141,6 +176,36 @@ def test_grant_creates_sponsor_licence_key_personnel_and_level_1_user(
     assert licence.number in to_ao.body
     to_l1 = [m for m in mail.outbox if m.to == ["lee@harbour.example"]][0]
     assert "/activate/" in to_l1.body
+
+
+@pytest.mark.parametrize(
+    ("routes", "first_allocation", "category"),
+    [
+        ([Route.SKILLED_WORKER], {"worker": 5, "student": 3}, "Student"),
+        ([Route.SKILLED_WORKER], {"worker": 5, "temporary_worker": 2}, "Temporary Worker"),
+    ],
+)
+def test_the_first_allocation_is_only_for_categories_of_the_routes_granted(
+    submitted, caseworker, routes, first_allocation, category
+):
+    """Domain.md section 4: allocations only for categories of routes the licence holds."""
+    with pytest.raises(DomainError, match=f"No route granted is a {category} route"):
+        decisions.application_grant(
+            application=submitted, actor=caseworker, routes=routes, first_allocation=first_allocation
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == LicenceApplication.Status.SUBMITTED
+    assert not Licence.objects.exists()
+
+
+def test_a_first_allocation_for_a_temporary_worker_route_granted(submitted, caseworker):
+    sponsor = decisions.application_grant(
+        application=submitted,
+        actor=caseworker,
+        routes=[Route.SKILLED_WORKER, Route.SCALE_UP],
+        first_allocation={"worker": 5, "temporary_worker": 2},
+    )
+    assert sorted(sponsor.allocations.values_list("category", "granted")) == [("temporary_worker", 2), ("worker", 5)]
 
 
 def test_grant_may_not_add_routes_the_applicant_did_not_ask_for(submitted, caseworker):

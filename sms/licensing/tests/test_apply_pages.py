@@ -99,6 +99,15 @@ def test_change_links_return_to_check_answers(client, db):
     assert "£574" in client.get(reverse("licensing:apply_check")).content.decode()
 
 
+def test_check_answers_shows_the_fee_for_the_type_of_licence(client, db):
+    """A large Temporary Worker only applicant pays GBP 574, not the large Worker fee."""
+    fill_application(client)
+    client.post(step("routes") + "?change=1", {"routes": [Route.SEASONAL_WORKER]})
+    content = client.get(reverse("licensing:apply_check")).content.decode()
+    assert "The application fee is <strong>£574</strong> (Temporary Worker licence)" in content
+    assert "£1,579" not in content
+
+
 def test_pages_without_a_draft_go_back_to_the_start(client, db):
     assert client.get(step("size")).url == reverse("licensing:apply_start")
     assert client.get(reverse("licensing:apply_check")).url == reverse("licensing:apply_start")
@@ -121,6 +130,7 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     assert submitted.reference in queue
     detail = staff.get(reverse("licensing:ho_application", args=[submitted.reference])).content.decode()
     assert "accounts.pdf" in detail
+    assert 'Fee paid: <span id="application-fee">£1,579 (Worker licence, medium or large)</span>' in detail
     document = submitted.documents.get()
     download = staff.get(reverse("licensing:ho_application_document", args=[submitted.reference, document.uuid]))
     assert download["Content-Disposition"].startswith("attachment")
@@ -142,6 +152,22 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     summary = client.get(reverse("portal:licence_summary")).content.decode()
     assert level_1.sponsor.licence.number in summary
     assert "Skilled Worker" in summary
+
+
+def test_the_grant_page_offers_a_first_allocation_only_for_the_routes_applied_for(client, submitted, caseworker):
+    sign_in(client, caseworker)
+    page = client.get(reverse("portal:ho_application_grant", args=[submitted.reference])).content.decode()
+    assert "First allocation: Worker certificates" in page
+    assert "First allocation: Temporary Worker certificates" not in page
+    assert "First allocation: CAS" not in page
+    response = client.post(
+        reverse("portal:ho_application_grant", args=[submitted.reference]),
+        {"routes": [Route.SKILLED_WORKER], "validity_years": 10, "worker": 3, "student": 40},
+    )
+    assert response.status_code == 302
+    assert list(
+        User.objects.get(email="lee@harbour.example").sponsor.allocations.values_list("category", "granted")
+    ) == [("worker", 3)]
 
 
 def test_only_caseworkers_and_administrators_decide(client, submitted, helpdesk):

@@ -275,8 +275,9 @@ class ApplyCheckAnswersView(PolicyMixin, View):
     def _render(self, form):
         application = self.application
         missing = services.missing_sections(application)
-        fee, fee_error = None, ""
-        if "size" not in missing:
+        fee, fee_error, fee_basis = None, "", ""
+        if "size" not in missing and "routes" not in missing:
+            fee_basis = services.application_fee_basis(application.answers)
             try:
                 fee = format_pounds(services.application_fee(application.answers, timezone.localdate()))
             except DomainError as error:
@@ -290,6 +291,7 @@ class ApplyCheckAnswersView(PolicyMixin, View):
                 "rows": answer_rows(application),
                 "documents": application.documents.all(),
                 "fee": fee,
+                "fee_basis": fee_basis,
                 "fee_error": fee_error,
                 "missing": missing,
             },

@@ -48,6 +48,7 @@ class ApplicationDetailView(PolicyMixin, TemplateView):
             "application": application,
             "rows": answer_rows(application),
             "fee": format_pounds(application.fee_pence) if application.fee_pence is not None else "",
+            "fee_basis": application_services.application_fee_basis(application.answers),
             "may_decide": can(self.request.user, Action.DECIDE_CASES)
             and allowed(application, LicenceApplication.Status.REFUSED),
         }
