@@ -175,19 +175,25 @@ def organisation_details_change(
 
 @transaction.atomic
 def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor) -> WorkSite:
-    """A new address where sponsored workers work: a reportable change (20 WD)."""
+    """A new address where sponsored workers work: a reportable change (20 WD).
+
+    A site that was already open when the licence started is recorded, not reported: it is part of
+    what the Home Office licensed, not a change since.
+    """
     require(actor, Action.CHANGE_KEY_PERSONNEL, sponsor)
     if not address.strip():
         raise DomainError("Enter the work site's address")
     site = WorkSite.objects.create(sponsor=sponsor, address=address.strip(), opened_on=opened_on)
-    reportable_change_record(
-        sponsor=sponsor,
-        event=ReportableChange.Event.ADDRESS_CHANGE,
-        effective_date=opened_on,
-        summary=f"Work site opened: {site}",
-        actor=actor,
-        details={"work_site": site.address, "change": "opened"},
-    )
+    licence = getattr(sponsor, "licence", None)
+    if licence is None or licence.start_date is None or opened_on > licence.start_date:
+        reportable_change_record(
+            sponsor=sponsor,
+            event=ReportableChange.Event.ADDRESS_CHANGE,
+            effective_date=opened_on,
+            summary=f"Work site opened: {site}",
+            actor=actor,
+            details={"work_site": site.address, "change": "opened"},
+        )
     audit.record(
         actor=actor, verb=Verb.WORK_SITE_ADDED, target=site, sponsor=sponsor, payload={"address": site.address}
     )

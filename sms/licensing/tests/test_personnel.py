@@ -127,14 +127,22 @@ def test_an_unchanged_organisation_form_is_refused(sponsor, level_1):
 
 
 def test_work_sites_opening_and_closing_are_reportable(sponsor, level_1):
-    site = services.work_site_add(
-        sponsor=sponsor, address="Ward 4, St Mary's", opened_on=date(2026, 5, 1), actor=level_1
-    )
-    services.work_site_close(site=site, closed_on=date(2026, 9, 1), actor=level_1)
+    opened, closed = sponsor.licence.start_date + timedelta(days=10), sponsor.licence.start_date + timedelta(days=100)
+    site = services.work_site_add(sponsor=sponsor, address="Ward 4, St Mary's", opened_on=opened, actor=level_1)
+    services.work_site_close(site=site, closed_on=closed, actor=level_1)
     events = list(ReportableChange.objects.filter(sponsor=sponsor).values_list("event", "effective_date"))
     assert sorted(events) == [
-        (ReportableChange.Event.ADDRESS_CHANGE, date(2026, 5, 1)),
-        (ReportableChange.Event.ADDRESS_CHANGE, date(2026, 9, 1)),
+        (ReportableChange.Event.ADDRESS_CHANGE, opened),
+        (ReportableChange.Event.ADDRESS_CHANGE, closed),
     ]
     with pytest.raises(DomainError, match="already closed"):
-        services.work_site_close(site=site, closed_on=date(2026, 9, 2), actor=level_1)
+        services.work_site_close(site=site, closed_on=closed + timedelta(days=1), actor=level_1)
+
+
+def test_a_work_site_open_when_the_licence_started_is_recorded_but_not_reported(sponsor, level_1):
+    started = sponsor.licence.start_date
+    services.work_site_add(sponsor=sponsor, address="Head office", opened_on=started, actor=level_1)
+    services.work_site_add(sponsor=sponsor, address="Ward 5", opened_on=started + timedelta(days=1), actor=level_1)
+    assert sponsor.work_sites.count() == 2
+    changes = ReportableChange.objects.filter(sponsor=sponsor, event=ReportableChange.Event.ADDRESS_CHANGE)
+    assert list(changes.values_list("details__work_site", flat=True)) == ["Ward 5"]
