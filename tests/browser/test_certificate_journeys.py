@@ -71,12 +71,12 @@ def test_draft_come_back_assign_and_withdraw(page, transactional_db):
     page.get_by_role("button", name="Save and check answers").click()
     page.check_accessibility()
     problems = page.locator("#assignment-problems").inner_text()
-    assert "Salary must be at least £49,400 for this occupation (the going rate for the occupation)" in problems
+    assert "Salary must be at least £54,700 for this occupation (the going rate for 2134)" in problems
     assert page.get_by_role("button", name="Assign certificate").count() == 0
 
     page.get_by_role("link", name="Change the details").click()
     page.check_accessibility()
-    page.get_by_label("Gross annual salary (£)").fill("52000")
+    page.get_by_label("Gross annual salary (£)").fill("56000")
     page.get_by_role("button", name="Save and check answers").click()
     page.check_accessibility()
     assert "£4,485" in page.locator("#certificate-costs").inner_text()

@@ -36,7 +36,7 @@ def good_row(**overrides):
     row = {
         "family_name": "Okoro", "given_names": "Ada", "nationality": "Nigerian", "date_of_birth": "1990-05-17",
         "passport_number": "A1", "route": "skilled_worker", "is_extension": "no", "job_title": "Developer",
-        "soc_code": "2134", "job_summary": "Builds software", "salary_gbp": "52,000", "weekly_hours": "37.5",
+        "soc_code": "2134", "job_summary": "Builds software", "salary_gbp": "56,000", "weekly_hours": "37.5",
         "start_date": START.isoformat(), "end_date": f"{END:%d/%m/%Y}", "work_address": "12 Mill Lane, Leeds",
     }  # fmt: skip
     return row | overrides
@@ -50,7 +50,7 @@ def test_a_valid_csv_creates_a_draft_per_row(sponsor, level_1):
     )
     assert [c.family_name for c in created] == ["Okoro", "Bello"]
     assert {c.status for c in created} == {Certificate.Status.DRAFT}
-    assert created[0].salary_pence == 5200000
+    assert created[0].salary_pence == 5600000
 
 
 def test_every_error_in_the_file_is_named_with_its_row_and_column_in_one_pass_and_nothing_is_created(sponsor, level_1):
@@ -69,11 +69,11 @@ def test_every_error_in_the_file_is_named_with_its_row_and_column_in_one_pass_an
         "Row 3, column salary_gbp: Gross annual salary (£) must be an amount in pounds, like 41700",
         "Row 4, column family_name: must not be empty",
         "Row 4, column route: Route must be one of the routes listed, like skilled_worker",
-        "Row 5, column salary_gbp: Salary must be at least £49,400 for this occupation "
-        "(the going rate for the occupation)",
+        "Row 5, column salary_gbp: Salary must be at least £54,700 for this occupation "
+        "(the going rate for 2134)",
         "Row 6, column passport_expiry_date: Passport expiry date must be a real date, like 1/2/2030",
-        "Row 6, column salary_gbp: Salary must be at least £49,400 for this occupation "
-        "(the going rate for the occupation)",
+        "Row 6, column salary_gbp: Salary must be at least £54,700 for this occupation "
+        "(the going rate for 2134)",
     ]
     assert not Certificate.objects.exists()
 

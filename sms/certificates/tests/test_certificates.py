@@ -73,7 +73,7 @@ def test_a_failing_salary_blocks_assignment_and_uses_nothing(sponsor, level_1):
     with pytest.raises(services.AssignmentRefused) as refused:
         services.certificate_assign(certificate=certificate, actor=level_1)
     assert [p.message for p in refused.value.problems] == [
-        "Salary must be at least £49,400 for this occupation (the going rate for the occupation)"
+        "Salary must be at least £54,700 for this occupation (the going rate for 2134)"
     ]
     certificate.refresh_from_db()
     assert (certificate.status, certificate.reference) == (Status.DRAFT, None)

@@ -75,7 +75,7 @@ def test_a_failing_salary_shows_the_rule_and_figure_and_no_assign_button(client,
     client.post(reverse("certificates:create"), form_data(salary_pence=4000000))
     certificate = Certificate.objects.get()
     page = client.get(reverse("certificates:detail", args=[certificate.uuid])).content.decode()
-    assert "Salary must be at least £49,400 for this occupation (the going rate for the occupation)" in page
+    assert "Salary must be at least £54,700 for this occupation (the going rate for 2134)" in page
     assert "Assign certificate" not in page
     client.post(reverse("certificates:assign", args=[certificate.uuid]))
     certificate.refresh_from_db()
@@ -202,7 +202,7 @@ def test_a_defined_cos_request_that_fails_the_rules_names_the_field(client, leve
     data = form_data(salary_pence=2000000)
     data.pop("route")
     content = client.post(reverse("certificates:request_defined"), data).content.decode()
-    assert "Salary must be at least £49,400" in content
+    assert "Salary must be at least £54,700" in content
     assert not DefinedCosRequest.objects.exists()
 
 

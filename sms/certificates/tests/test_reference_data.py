@@ -43,9 +43,11 @@ def test_shortage_lists_and_extension_only_occupations_are_read(db):
     care = Occupation.objects.get(code="6135")
     assert (care.skill_level, care.immigration_salary_list_rate_pence) == (SkillLevel.MEDIUM, 3340000)
     logistics = Occupation.objects.get(code="1243")
-    assert logistics.temporary_shortage_list and not logistics.immigration_salary_list
+    assert logistics.temporary_shortage_list
+    assert not logistics.immigration_salary_list
     warehouse = Occupation.objects.get(code="9252")
-    assert warehouse.extension_only and warehouse.going_rate_note == "Not eligible for standard rate applications"
+    assert warehouse.extension_only
+    assert warehouse.going_rate_note == "Not eligible for standard rate applications"
     assert Occupation.objects.get(code="9111").skill_level == SkillLevel.INELIGIBLE
 
 
