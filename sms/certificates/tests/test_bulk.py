@@ -69,11 +69,9 @@ def test_every_error_in_the_file_is_named_with_its_row_and_column_in_one_pass_an
         "Row 3, column salary_gbp: Gross annual salary (£) must be an amount in pounds, like 41700",
         "Row 4, column family_name: must not be empty",
         "Row 4, column route: Route must be one of the routes listed, like skilled_worker",
-        "Row 5, column salary_gbp: Salary must be at least £54,700 for this occupation "
-        "(the going rate for 2134)",
+        "Row 5, column salary_gbp: Salary must be at least £54,700 for this occupation (the going rate for 2134)",
         "Row 6, column passport_expiry_date: Passport expiry date must be a real date, like 1/2/2030",
-        "Row 6, column salary_gbp: Salary must be at least £54,700 for this occupation "
-        "(the going rate for 2134)",
+        "Row 6, column salary_gbp: Salary must be at least £54,700 for this occupation (the going rate for 2134)",
     ]
     assert not Certificate.objects.exists()
 
