@@ -190,3 +190,40 @@ def test_the_upload_page_lists_each_problem(client, sponsor, level_1):
     assert Certificate.objects.count() == 1
     template = client.get(reverse("certificates:import_template"))
     assert template["Content-Disposition"] == 'attachment; filename="certificates-template.csv"'
+
+
+def test_the_salary_option_and_student_switch_columns_are_read(sponsor, level_1):
+    rows = [
+        good_row(salary_gbp="38,300", salary_option="new_entrant", switching_from_student="yes"),
+        good_row(family_name="Bello", salary_option=""),
+    ]
+    created = bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file(rows))
+    assert [(c.salary_option, c.switching_from_student) for c in created] == [
+        ("new_entrant", True),
+        ("standard", False),
+    ]
+
+
+def test_a_bad_salary_option_is_named_and_the_option_is_checked_by_the_rules(sponsor, level_1):
+    rows = [
+        good_row(salary_option="cheap"),
+        good_row(salary_gbp="38,299", salary_option="new_entrant"),
+        good_row(salary_option="immigration_salary_list", switching_from_student="maybe"),
+    ]
+    with pytest.raises(bulk.ImportRefused) as refused:
+        bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file(rows))
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 2, column salary_option: Salary option must be one of the options listed, like standard",
+        "Row 3, column salary_gbp: Salary must be at least £38,300 for this occupation (the new entrant rate for 2134)",
+        "Row 4, column salary_option: 2134 Programmers and software development professionals is not on the "
+        "Immigration Salary List",
+        "Row 4, column switching_from_student: must be yes or no",
+    ]
+    assert not Certificate.objects.exists()
+
+
+def test_a_file_from_the_earlier_template_without_the_optional_columns_still_loads(sponsor, level_1):
+    header = [column for column, *_ in bulk.CSV_COLUMNS][: -bulk.LATER_COLUMNS]
+    row = {key: value for key, value in good_row().items() if key in header}
+    created = bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file([row], header=header))
+    assert created[0].salary_option == "standard"

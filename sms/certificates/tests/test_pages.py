@@ -249,3 +249,28 @@ def test_the_priority_fee_in_the_request_form_comes_from_the_fee_table(client, l
     content = client.get(reverse("certificates:request_allocation")).content.decode()
     assert "fee £412.50" in content
     assert "£350" not in content
+
+
+def test_the_salary_option_and_skills_charge_exemption_are_chosen_and_shown(client, sponsor, level_1):
+    give_allocation(sponsor)
+    sign_in(client, level_1)
+    form = client.get(reverse("certificates:create")).content.decode()
+    assert "Which salary option applies?" in form
+    assert "PhD in a STEM subject relevant to the job" in form
+    data = form_data(salary_pence=4370000) | {"salary_option": "phd_stem", "switching_from_student": "on"}
+    response = client.post(reverse("certificates:create"), data)
+    certificate = Certificate.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "PhD in a STEM subject relevant to the job" in page
+    assert "Applicants switching from the Student route are exempt from the Immigration Skills Charge" in page
+    assert "Assign certificate" in page
+    client.post(reverse("certificates:assign", args=[certificate.uuid]))
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.fee_pence, certificate.skills_charge_pence) == ("assigned", 52500, 0)
+
+
+def test_an_unknown_salary_option_is_an_error_on_the_page(client, level_1):
+    sign_in(client, level_1)
+    content = client.post(reverse("certificates:create"), form_data(salary_option="cheap")).content.decode()
+    assert "Salary option must be one of the options listed, like standard" in content
+    assert not Certificate.objects.exists()
