@@ -81,7 +81,8 @@ def test_draft_come_back_assign_and_withdraw(page, transactional_db):
     page.get_by_role("button", name="Save and check answers").click()
     page.check_accessibility()
     assert page.locator("#assignment-problems").count() == 0
-    assert "New entrant" in page.get_by_role("heading", name="Job").locator("xpath=following-sibling::dl[1]").inner_text()
+    job = page.get_by_role("heading", name="Job").locator("xpath=following-sibling::dl[1]")
+    assert "New entrant" in job.inner_text()
     assert "£4,485" in page.locator("#certificate-costs").inner_text()
     page.get_by_role("button", name="Assign certificate").click()
     page.check_accessibility()

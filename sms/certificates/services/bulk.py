@@ -126,6 +126,7 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
     errors: list[FileError] = []
     rows: list[dict] = []
     today = timezone.localdate()
+    contexts: dict[tuple[str, str], rules.AssignmentContext] = {}
     for number, row in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} certificates")])
@@ -142,7 +143,10 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         data = {field: value for field, value in form.cleaned_data.items() if field not in bad_fields}
         # The assignment rules run on what the form accepted, so one pass reports every error in the row.
         candidate = Certificate(sponsor=sponsor, **data)
-        check = rules.check_assignment(candidate, assignment_context(candidate, today))
+        key = (candidate.route, candidate.soc_code)
+        if key not in contexts:  # rows for the same route and occupation share what the rules read
+            contexts[key] = assignment_context(candidate, today)
+        check = rules.check_assignment(candidate, contexts[key])
         errors.extend(
             FileError(number, COLUMN_FOR_FIELD.get(problem.field, problem.field), problem.message)
             for problem in check.problems

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
@@ -227,3 +229,10 @@ def test_a_file_from_the_earlier_template_without_the_optional_columns_still_loa
     row = {key: value for key, value in good_row().items() if key in header}
     created = bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file([row], header=header))
     assert created[0].salary_option == "standard"
+
+
+def test_checking_a_file_reads_the_rules_once_per_route_and_occupation(sponsor, level_1):
+    rows = [good_row(family_name=f"Worker{number}", passport_number=f"P{number}") for number in range(40)]
+    with CaptureQueriesContext(connection) as queries, pytest.raises(bulk.ImportRefused):
+        bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file([*rows, good_row(route="")]))
+    assert len(queries) < 20
