@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 def complete_worker(**overrides) -> dict:
-    """Every field a Skilled Worker CoS needs, passing every rule (software developer on GBP 50,000)."""
+    """Every field a Skilled Worker CoS needs, passing every rule (software developer on GBP 55,000)."""
     start = timezone.localdate() + timedelta(days=30)
     values = {
         "family_name": "Okoro",
@@ -19,7 +19,7 @@ def complete_worker(**overrides) -> dict:
         "job_title": "Software developer",
         "soc_code": "2134",
         "job_summary": "Designs, builds and tests the company's care-planning software.",
-        "salary_pence": 5000000,
+        "salary_pence": 5500000,
         "weekly_hours": 37.5,
         "start_date": start,
         "end_date": start + relativedelta(years=3) - timedelta(days=1),

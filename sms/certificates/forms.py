@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from sms.certificates.allocation_rules import RequestOptions
-from sms.certificates.models import AllocationRequest, Category, Certificate
+from sms.certificates.models import AllocationRequest, Category, Certificate, SalaryOption
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
 from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
@@ -54,6 +54,15 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
     end_date = uk_date_field("End date", example="3/1/2030")
     salary_pence = PoundsField(label="Gross annual salary (£)", required=False)
     allowances_pence = PoundsField(label="Allowances per year (£, optional)", required=False)
+    salary_option = forms.ChoiceField(
+        label="Which salary option applies? (Skilled Worker)",
+        required=False,
+        choices=SalaryOption.choices,
+        initial=SalaryOption.STANDARD,
+        widget=forms.RadioSelect,
+        help_text="The discounted options lower the salary needed; the worker must meet the option's conditions.",
+        error_messages={"invalid_choice": "Salary option must be one of the options listed, like standard"},
+    )
     route = forms.ChoiceField(
         label="Route",
         required=False,
@@ -66,9 +75,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
         fields = [
             "family_name", "given_names", "nationality", "date_of_birth", "place_of_birth", "country_of_birth",
             "gender", "country_of_residence", "passport_number", "passport_issue_date", "passport_expiry_date",
-            "home_address", "ni_number", "employee_number", "route", "is_extension", "job_title", "soc_code",
-            "job_summary", "salary_pence", "allowances_pence", "weekly_hours", "start_date", "end_date",
-            "work_address", "other_work_sites",
+            "home_address", "ni_number", "employee_number", "route", "is_extension", "switching_from_student",
+            "job_title", "soc_code", "job_summary", "salary_pence", "allowances_pence", "weekly_hours",
+            "salary_option", "start_date", "end_date", "work_address", "other_work_sites",
         ]  # fmt: skip
         labels = {
             "family_name": "Family name",
@@ -76,6 +85,7 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             "ni_number": "National Insurance number (optional)",
             "employee_number": "Employee number (optional)",
             "is_extension": "This extends the sponsorship of someone we already sponsor",
+            "switching_from_student": "The applicant is switching from the Student route",
             "job_title": "Job title (or course title for a CAS)",
             "soc_code": "SOC 2020 occupation code",
             "weekly_hours": "Weekly working hours",
@@ -98,6 +108,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             field.required = name == "family_name"
         self.fields["family_name"].error_messages["required"] = "Enter the worker's family name to save a draft"
 
+    def clean_salary_option(self):
+        return self.cleaned_data.get("salary_option") or SalaryOption.STANDARD
+
     def clean_soc_code(self):
         code = (self.cleaned_data.get("soc_code") or "").strip()
         if code and not (len(code) == 4 and code.isdigit()):
@@ -109,7 +122,11 @@ class DefinedCosForm(CertificateForm):
     """A defined CoS is for the Skilled Worker route, for someone applying from outside the UK."""
 
     class Meta(CertificateForm.Meta):
-        fields = [name for name in CertificateForm.Meta.fields if name not in ("route", "is_extension")]
+        fields = [
+            name
+            for name in CertificateForm.Meta.fields
+            if name not in ("route", "is_extension", "switching_from_student")
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

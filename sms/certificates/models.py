@@ -37,33 +37,94 @@ class Category(models.TextChoices):
     STUDENT = "student", "CAS"
 
 
-class Occupation(models.Model):
-    """A SOC 2020 occupation code as it stood from ``effective_from``: skill level, going rate, routes."""
+class OccupationTable(models.Model):
+    """One publication of the Skilled Worker occupation tables (Appendix Skilled Occupations, the going
+    rates, the Temporary Shortage List and the Immigration Salary List), in force from ``effective_from``
+    until the next publication. Loaded from the published file by ``occupations_load``."""
 
-    code = models.CharField("SOC 2020 code", max_length=4)
-    title = models.CharField(max_length=255)
-    rqf_level = models.PositiveSmallIntegerField("RQF skill level")
-    going_rate_pence = models.PositiveIntegerField(help_text="Annual going rate for a 37.5 hour week, in pence")
-    # Occupations paid on national pay scales (doctors, nurses, teachers) are checked against the
-    # scale's figure (the going rate) instead of the general threshold.
-    national_pay_scale = models.BooleanField(default=False)
-    eligible_routes = models.JSONField(default=list, help_text="Route values this occupation may be sponsored on")
-    effective_from = models.DateField()
+    effective_from = models.DateField(unique=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    hours_per_week_basis = models.DecimalField(
+        max_digits=4, decimal_places=1, help_text="The weekly hours the published annual rates are for"
+    )
+    sha256 = models.CharField(max_length=64, help_text="Digest of the file loaded, so reloading it changes nothing")
+    loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["code", "-effective_from"]
-        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="one_occupation_row_per_date")]
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"Occupation tables from {self.effective_from:%-d %B %Y}"
+
+
+class SkillLevel(models.TextChoices):
+    """The published skill levels: Higher Skilled is RQF 6 and above, Medium Skilled RQF 3 to 5."""
+
+    HIGHER = "higher", "Higher Skilled (RQF 6 and above)"
+    MEDIUM = "medium", "Medium Skilled (RQF 3 to 5)"
+    INELIGIBLE = "ineligible", "Ineligible for Skilled Worker"
+
+
+class Occupation(models.Model):
+    """A SOC 2020 occupation as one publication lists it: skill level, going rates (annual, on the
+    publication's weekly hours basis), discounted rates, and its place on the shortage lists."""
+
+    table = models.ForeignKey(OccupationTable, on_delete=models.CASCADE, related_name="occupations")
+    code = models.CharField("SOC 2020 code", max_length=4)
+    title = models.CharField(max_length=255)
+    skill_level = models.CharField(max_length=10, choices=SkillLevel.choices)
+    skill_level_text = models.CharField(max_length=255, help_text="The published wording, with any conditions")
+    extension_only = models.BooleanField(
+        default=False, help_text="Only for workers extending in the same occupation (no new sponsorships)"
+    )
+    # Occupations with no published going rate (healthcare and education jobs) are paid on national pay scales.
+    national_pay_scale = models.BooleanField(default=False)
+    going_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    lower_going_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    going_rate_note = models.CharField(max_length=255, blank=True)
+    new_entrant_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    new_entrant_lower_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    phd_stem_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    phd_stem_lower_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    phd_non_stem_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    phd_non_stem_lower_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    temporary_shortage_list = models.JSONField(null=True, blank=True, help_text="The list's entry, if any")
+    immigration_salary_list = models.JSONField(null=True, blank=True, help_text="The list's entry, if any")
+    immigration_salary_list_rate_pence = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["table", "code"], name="one_occupation_per_table")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @property
+    def rqf_level(self) -> int | None:
+        """The lowest RQF level of the skill level (6 for Higher Skilled, 3 for Medium Skilled)."""
+        return {SkillLevel.HIGHER: 6, SkillLevel.MEDIUM: 3}.get(self.skill_level)
+
+    @property
+    def on_shortage_list(self) -> bool:
+        """On the Temporary Shortage List or the Immigration Salary List."""
+        return bool(self.temporary_shortage_list or self.immigration_salary_list)
+
 
 class SalaryThreshold(models.Model):
-    """A route's general salary threshold and minimum skill level for new sponsorships, from a date."""
+    """A route's salary thresholds and minimum skill level for new sponsorships, from a date.
+
+    Thresholds are annual and never pro-rated; the hourly floor applies to the actual weekly hours.
+    """
 
     route = models.CharField(max_length=40, choices=Route.choices)
     general_threshold_pence = models.PositiveIntegerField()
     minimum_rqf_level = models.PositiveSmallIntegerField()
+    discounted_floor_pence = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Floor for the new entrant, PhD (STEM) and Immigration Salary List options"
+    )
+    phd_non_stem_floor_pence = models.PositiveIntegerField(null=True, blank=True)
+    national_pay_scale_floor_pence = models.PositiveIntegerField(null=True, blank=True)
+    hourly_floor_pence = models.PositiveIntegerField(null=True, blank=True)
     effective_from = models.DateField()
 
     class Meta:
@@ -176,6 +237,16 @@ class AllocationRequest(TimeStampedModel):
         return f"{self.get_kind_display()} {self.reference}"
 
 
+class SalaryOption(models.TextChoices):
+    """The Skilled Worker salary options a sponsor may rely on (domain.md section 3)."""
+
+    STANDARD = "standard", "Standard (general threshold and going rate)"
+    NEW_ENTRANT = "new_entrant", "New entrant (under 26, studying, training or postdoctoral)"
+    PHD_STEM = "phd_stem", "PhD in a STEM subject relevant to the job"
+    PHD_NON_STEM = "phd_non_stem", "PhD relevant to the job (not STEM)"
+    IMMIGRATION_SALARY_LIST = "immigration_salary_list", "Occupation on the Immigration Salary List"
+
+
 class Certificate(TimeStampedModel):
     """A Certificate of Sponsorship (CoS) or Confirmation of Acceptance for Studies (CAS).
 
@@ -245,6 +316,12 @@ class Certificate(TimeStampedModel):
     salary_pence = models.PositiveIntegerField("gross annual salary", null=True, blank=True)
     allowances_pence = models.PositiveIntegerField(null=True, blank=True)
     weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    salary_option = models.CharField(max_length=30, choices=SalaryOption.choices, default=SalaryOption.STANDARD)
+    switching_from_student = models.BooleanField(
+        "applicant is switching from the Student route",
+        default=False,
+        help_text="No Immigration Skills Charge is due for someone switching from the Student route",
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     work_address = models.TextField("main work address", blank=True)

@@ -1,7 +1,8 @@
 """Pure rules for allocations and certificates: no database, tested on their own (domain.md 3 and 4)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -10,11 +11,21 @@ from sms.core.fees import format_pounds
 ALLOCATION_YEAR_START = (4, 6)  # 6 April
 COS_VALIDITY_MONTHS = 3
 CAS_VALIDITY_MONTHS = 6
-MAX_MONTHS_BEFORE_START = 3
+# How long before the start date a certificate may be assigned: a CoS 3 months, a CAS 6 months before
+# the course starts (domain.md section 3).
+COS_ASSIGN_MONTHS_BEFORE_START = 3
+CAS_ASSIGN_MONTHS_BEFORE_START = 6
 DEFINED_COS_ASSIGN_WITHIN_MONTHS = 3
 # The Immigration Skills Charge applies to these routes (not Temporary Workers, students or the
 # other Global Business Mobility routes).
 SKILLS_CHARGE_ROUTES = frozenset({"skilled_worker", "gbm_senior_specialist"})
+# Occupations exempt from the Immigration Skills Charge (PhD-level occupations, domain.md section 3).
+SKILLS_CHARGE_EXEMPT_CODES = frozenset({"2111", "2112", "2113", "2114", "2115", "2119", "2161", "2162", "2311"})
+SKILLS_CHARGE_MINIMUM_MONTHS = 6
+# An International Sportsperson CoS for this many months or less costs the Temporary Worker CoS fee.
+SPORTSPERSON_SHORT_MONTHS = 12
+SKILLED_WORKER = "skilled_worker"
+WEEKS_PER_YEAR = 52
 
 
 def allocation_year_start(day: date) -> date:
@@ -58,6 +69,30 @@ def skills_charge(*, start: date, end: date, first_year_pence: int, half_year_pe
     return first_year_pence + (years - 1) * 2 * half_year_pence + halves * half_year_pence
 
 
+def skills_charge_exemption(*, soc_code: str, switching_from_student: bool, start: date, end: date) -> str:
+    """Why no Immigration Skills Charge is due, or "" when it is (domain.md section 3): the exempt
+    occupation codes, a switch from the Student route, and stays under 6 months."""
+    if soc_code in SKILLS_CHARGE_EXEMPT_CODES:
+        return f"Occupation {soc_code} is exempt from the Immigration Skills Charge"
+    if switching_from_student:
+        return "Applicants switching from the Student route are exempt from the Immigration Skills Charge"
+    if end < start + relativedelta(months=SKILLS_CHARGE_MINIMUM_MONTHS) - timedelta(days=1):
+        return "Stays under 6 months are exempt from the Immigration Skills Charge"
+    return ""
+
+
+def sportsperson_short_stay(*, start: date | None, end: date | None) -> bool:
+    """An International Sportsperson certificate of 12 months or less (start and end dates inclusive)."""
+    if not (start and end):
+        return False
+    return end <= start + relativedelta(months=SPORTSPERSON_SHORT_MONTHS) - timedelta(days=1)
+
+
+def assign_months_before_start(*, is_cas: bool) -> int:
+    """A CoS may be assigned up to 3 months before the start date, a CAS up to 6 months before the course."""
+    return CAS_ASSIGN_MONTHS_BEFORE_START if is_cas else COS_ASSIGN_MONTHS_BEFORE_START
+
+
 @dataclass(frozen=True)
 class AssignmentContext:
     """What the assignment rules need to know, read from the database by the service."""
@@ -65,9 +100,9 @@ class AssignmentContext:
     today: date
     licence_status: str
     route_rating: str | None  # None when the licence does not hold the route
-    occupation: object | None  # has rqf_level, going_rate_pence, national_pay_scale, eligible_routes, title
-    general_threshold_pence: int | None
-    minimum_rqf_level: int | None
+    occupation: object | None  # an Occupation of the publication in force
+    threshold: object | None  # the route's SalaryThreshold in force (None: the route has no salary rule)
+    hours_basis: Decimal = Decimal("37.5")  # the publication's weekly hours for its annual rates
 
 
 @dataclass
@@ -133,12 +168,15 @@ def check_assignment(certificate, context: AssignmentContext) -> AssignmentCheck
     if certificate.start_date and certificate.end_date and certificate.end_date < certificate.start_date:
         check.add("end_date", "The end date must be after the start date")
     if certificate.start_date:
-        latest = context.today + relativedelta(months=MAX_MONTHS_BEFORE_START)
+        months = assign_months_before_start(is_cas=is_cas)
+        latest = context.today + relativedelta(months=months)
         if certificate.start_date > latest:
-            check.add(
-                "start_date",
-                f"A certificate can be assigned at most 3 months before the start date ({latest:%-d %B %Y})",
+            what = (
+                "A CAS can be assigned at most 6 months before the course starts"
+                if is_cas
+                else (f"A certificate can be assigned at most {months} months before the start date")
             )
+            check.add("start_date", f"{what} ({latest:%-d %B %Y})")
 
     if not is_cas and certificate.soc_code and certificate.route:
         _check_occupation_and_salary(certificate, context, check)
@@ -146,35 +184,151 @@ def check_assignment(certificate, context: AssignmentContext) -> AssignmentCheck
 
 
 def _check_occupation_and_salary(certificate, context: AssignmentContext, check: AssignmentCheck) -> None:
-    occupation = context.occupation
+    occupation, threshold = context.occupation, context.threshold
+    option = getattr(certificate, "salary_option", "") or STANDARD
     if occupation is None:
         check.add("soc_code", f"{certificate.soc_code} is not a SOC 2020 occupation code we know")
         return
-    if certificate.route not in occupation.eligible_routes:
+    if threshold is None:
+        # Routes without a salary rule take any SOC 2020 occupation, and have no salary options.
+        if option != STANDARD:
+            check.add("salary_option", "The discounted salary options are for the Skilled Worker route only")
+        return
+    if occupation.skill_level == "ineligible":
         check.add("soc_code", f"{occupation.code} {occupation.title} cannot be sponsored on this route")
         return
     new_sponsorship = not certificate.is_extension
-    if new_sponsorship and context.minimum_rqf_level and occupation.rqf_level < context.minimum_rqf_level:
+    if new_sponsorship and occupation.extension_only:
         check.add(
             "soc_code",
-            f"New sponsorships need an occupation at RQF level {context.minimum_rqf_level} or above: "
-            f"{occupation.code} {occupation.title} is RQF level {occupation.rqf_level}",
+            f"{occupation.code} {occupation.title} is open only to workers extending their stay in the same occupation",
         )
-    if certificate.salary_pence is None:
         return
-    required, reason = required_salary(occupation, context.general_threshold_pence)
-    if certificate.salary_pence < required:
-        check.add("salary_pence", f"Salary must be at least {format_pounds(required)} for this occupation ({reason})")
+    shortage_exception = certificate.route == SKILLED_WORKER and occupation.on_shortage_list
+    if new_sponsorship and occupation.rqf_level < threshold.minimum_rqf_level and not shortage_exception:
+        check.add(
+            "soc_code",
+            f"New sponsorships need an occupation at RQF level {threshold.minimum_rqf_level} or above"
+            + (
+                ", or one on the Temporary Shortage List or the Immigration Salary List"
+                if (certificate.route == SKILLED_WORKER)
+                else ""
+            )
+            + f": {occupation.code} {occupation.title} is {occupation.get_skill_level_display()}",
+        )
+    if certificate.salary_pence is None or not certificate.weekly_hours:
+        return
+    hours = Decimal(str(certificate.weekly_hours))
+    required, problem = required_salary(
+        occupation=occupation,
+        threshold=threshold,
+        option=option,
+        weekly_hours=hours,
+        hours_basis=context.hours_basis,
+        extension=certificate.is_extension,
+    )
+    if problem:
+        check.add("salary_option", problem)
+    elif required and certificate.salary_pence < required.pence:
+        check.add(
+            "salary_pence",
+            f"Salary must be at least {format_pounds(required.pence)} for this occupation ({required.rule})",
+        )
+    elif threshold.hourly_floor_pence and not occupation.national_pay_scale:
+        hourly = hourly_rate_pence(certificate.salary_pence, hours)
+        if hourly < threshold.hourly_floor_pence:
+            check.add(
+                "salary_pence",
+                f"Salary must be at least {format_pounds(threshold.hourly_floor_pence)} an hour (the hourly "
+                f"minimum): {format_pounds(certificate.salary_pence)} a year for {_hours(hours)} hours a week is "
+                f"{format_pounds(hourly)} an hour",
+            )
 
 
-def required_salary(occupation, general_threshold_pence: int | None) -> tuple[int, str]:
-    """The minimum salary: the higher of the general threshold and the going rate (domain.md section 3).
+STANDARD = "standard"
+NEW_ENTRANT_SHARE = Decimal("0.7")  # of the going rate, when a publication gives no new entrant rate
 
-    Occupations on national pay scales are held to the scale's figure, not the general threshold.
+
+@dataclass(frozen=True)
+class SalaryFigure:
+    """A minimum salary in pence and the rule it comes from, as the failure message names it."""
+
+    pence: int
+    rule: str
+
+
+def pro_rata(annual_pence: int, weekly_hours: Decimal, hours_basis: Decimal) -> int:
+    """A published annual rate (for ``hours_basis`` hours a week) for the actual weekly hours, rounded up."""
+    return int((Decimal(annual_pence) * weekly_hours / hours_basis).to_integral_value(rounding=ROUND_CEILING))
+
+
+def hourly_rate_pence(salary_pence: int, weekly_hours: Decimal) -> int:
+    """The hourly rate of an annual salary for the actual weekly hours, to the nearest penny."""
+    return int((Decimal(salary_pence) / (weekly_hours * WEEKS_PER_YEAR)).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _hours(hours: Decimal) -> str:
+    return f"{hours.normalize():f}"
+
+
+def _rate(code: str, name: str, annual: int, hours: Decimal, basis: Decimal) -> SalaryFigure:
+    rule = f"the {name} for {code}"
+    if hours != basis:
+        rule += f", pro rata to {_hours(hours)} hours a week ({format_pounds(annual)} for {_hours(basis)} hours)"
+    return SalaryFigure(pro_rata(annual, hours, basis), rule)
+
+
+def required_salary(
+    *, occupation, threshold, option: str, weekly_hours: Decimal, hours_basis: Decimal, extension: bool = False
+) -> tuple[SalaryFigure | None, str]:
+    """The minimum annual salary for the occupation, route threshold and salary option, or why the option
+    cannot be used (domain.md section 3).
+
+    The higher of the option's threshold (annual, never pro-rated) and the occupation's rate for the
+    option pro rata to the weekly hours: standard, the general threshold and the going rate; new entrant,
+    the discounted floor and the new entrant rate (70% of the going rate); PhD in a STEM subject, the
+    discounted floor and the PhD STEM rate (80%); other relevant PhD, the PhD floor and the PhD rate (90%);
+    Immigration Salary List, the discounted floor and the list's rate. National pay scale occupations
+    (healthcare and education) are held to the national pay scale floor whatever the option.
     """
-    going_rate = occupation.going_rate_pence
-    if occupation.national_pay_scale or not general_threshold_pence:
-        return going_rate, "the national pay scale rate" if occupation.national_pay_scale else "the going rate"
-    if general_threshold_pence >= going_rate:
-        return general_threshold_pence, "the general salary threshold"
-    return going_rate, "the going rate for the occupation"
+    code = occupation.code
+    if occupation.national_pay_scale and threshold.national_pay_scale_floor_pence:
+        return SalaryFigure(
+            threshold.national_pay_scale_floor_pence,
+            f"the national pay scale floor: {code} is paid on national pay scales, and the scale's rate for the "
+            "job also applies",
+        ), ""
+    going = occupation.going_rate_pence
+    going_name = "going rate"
+    if going is None and extension and occupation.lower_going_rate_pence:
+        going, going_name = occupation.lower_going_rate_pence, "lower going rate"
+    if option != STANDARD and threshold.discounted_floor_pence is None:
+        return None, "The discounted salary options are for the Skilled Worker route only"
+    if option == STANDARD:
+        figures = [SalaryFigure(threshold.general_threshold_pence, "the general salary threshold")]
+        if going is not None:
+            figures.append(_rate(code, going_name, going, weekly_hours, hours_basis))
+        return max(figures, key=lambda figure: figure.pence), ""
+    floor = SalaryFigure(threshold.discounted_floor_pence, "the salary floor for the discounted options")
+    if option == "new_entrant":
+        rate = occupation.new_entrant_rate_pence or (going and int(going * NEW_ENTRANT_SHARE))
+        name = "new entrant rate"
+    elif option == "phd_stem":
+        rate, name = occupation.phd_stem_rate_pence, "PhD (STEM) rate"
+        if rate is None:
+            return None, f"{code} {occupation.title} does not qualify for the PhD salary discount"
+    elif option == "phd_non_stem":
+        rate, name = occupation.phd_non_stem_rate_pence, "PhD rate"
+        floor = SalaryFigure(threshold.phd_non_stem_floor_pence, "the salary floor for a PhD not in a STEM subject")
+        if rate is None:
+            return None, f"{code} {occupation.title} does not qualify for the PhD salary discount"
+    elif option == "immigration_salary_list":
+        rate, name = occupation.immigration_salary_list_rate_pence, "Immigration Salary List rate"
+        if not occupation.immigration_salary_list or rate is None:
+            return None, f"{code} {occupation.title} is not on the Immigration Salary List"
+    else:
+        return None, "Select a salary option from the list"
+    figures = [floor]
+    if rate:
+        figures.append(_rate(code, name, rate, weekly_hours, hours_basis))
+    return max(figures, key=lambda figure: figure.pence), ""

@@ -23,7 +23,7 @@ def open_menu(page, name):
     page.check_accessibility()
 
 
-def fill_worker(page, *, salary="50000"):
+def fill_worker(page, *, salary="55000"):
     start = timezone.localdate() + timedelta(days=30)
     end = start.replace(year=start.year + 3) - timedelta(days=1)
     page.get_by_label("Given names").fill("Ada")
@@ -68,18 +68,22 @@ def test_draft_come_back_assign_and_withdraw(page, transactional_db):
     page.get_by_role("link", name="Change the details").click()
     page.check_accessibility()
     fill_worker(page, salary="40000")
-    page.get_by_label("Route").select_option(label="Skilled Worker")
+    page.get_by_label("Route", exact=True).select_option(label="Skilled Worker")
     page.get_by_role("button", name="Save and check answers").click()
     page.check_accessibility()
     problems = page.locator("#assignment-problems").inner_text()
-    assert "Salary must be at least £49,400 for this occupation (the going rate for the occupation)" in problems
+    assert "Salary must be at least £54,700 for this occupation (the going rate for 2134)" in problems
     assert page.get_by_role("button", name="Assign certificate").count() == 0
 
     page.get_by_role("link", name="Change the details").click()
     page.check_accessibility()
-    page.get_by_label("Gross annual salary (£)").fill("52000")
+    # A new entrant is held to the new entrant rate (GBP 38,300 for 2134), so GBP 40,000 passes.
+    page.get_by_label("New entrant (under 26, studying, training or postdoctoral)").check()
     page.get_by_role("button", name="Save and check answers").click()
     page.check_accessibility()
+    assert page.locator("#assignment-problems").count() == 0
+    job = page.get_by_role("heading", name="Job").locator("xpath=following-sibling::dl[1]")
+    assert "New entrant" in job.inner_text()
     assert "£4,485" in page.locator("#certificate-costs").inner_text()
     page.get_by_role("button", name="Assign certificate").click()
     page.check_accessibility()

@@ -61,7 +61,12 @@ CSV_COLUMNS = [
     ("end_date", "end_date", True),
     ("work_address", "work_address", True),
     ("other_work_sites", "other_work_sites", False),
+    # Added later, optional, and may be left out of a file: blank means the standard salary option, no.
+    ("salary_option", "salary_option", False),
+    ("switching_from_student", "switching_from_student", False),
 ]
+LATER_COLUMNS = 2
+YES_NO_FIELDS = ("is_extension", "switching_from_student")
 COLUMN_FOR_FIELD = {field: column for column, field, _ in CSV_COLUMNS}
 
 
@@ -74,8 +79,9 @@ def csv_template() -> str:
         "family_name": "Okoro", "given_names": "Ada", "nationality": "Nigerian", "date_of_birth": "1990-05-17",
         "passport_number": "A12345678", "route": "skilled_worker", "is_extension": "no",
         "job_title": "Software developer",
-        "soc_code": "2134", "job_summary": "Builds software", "salary_gbp": "52000", "weekly_hours": "37.5",
+        "soc_code": "2134", "job_summary": "Builds software", "salary_gbp": "56000", "weekly_hours": "37.5",
         "start_date": "2027-01-04", "end_date": "2030-01-03", "work_address": "12 Mill Lane, Leeds",
+        "salary_option": "standard", "switching_from_student": "no",
     }  # fmt: skip
     writer.writerow([neutralise(example.get(column, "")) for column, *_ in CSV_COLUMNS])
     return out.getvalue()
@@ -89,7 +95,7 @@ def _row_form(row: dict) -> tuple[CertificateForm, list[tuple[str, str]]]:
         value = (row.get(column) or "").strip()
         if not value and required:
             problems.append((column, "must not be empty"))
-        if field == "is_extension":
+        if field in YES_NO_FIELDS:
             if value and value.lower() not in ("yes", "no"):
                 problems.append((column, "must be yes or no"))
             value = "on" if value.lower() == "yes" else ""
@@ -114,11 +120,13 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         raise ImportRefused([FileError(None, "", "The file must be a CSV file saved as UTF-8")]) from None
     reader = csv.DictReader(io.StringIO(text))
     expected = [column for column, *_ in CSV_COLUMNS]
-    if reader.fieldnames is None or [name.strip() for name in reader.fieldnames] != expected:
+    header = [name.strip() for name in reader.fieldnames or []]
+    if header not in (expected, expected[:-LATER_COLUMNS]):
         raise ImportRefused([FileError(None, "", "The first row must be the template's column names, in order")])
     errors: list[FileError] = []
     rows: list[dict] = []
     today = timezone.localdate()
+    contexts: dict[tuple[str, str], rules.AssignmentContext] = {}
     for number, row in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} certificates")])
@@ -135,7 +143,10 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         data = {field: value for field, value in form.cleaned_data.items() if field not in bad_fields}
         # The assignment rules run on what the form accepted, so one pass reports every error in the row.
         candidate = Certificate(sponsor=sponsor, **data)
-        check = rules.check_assignment(candidate, assignment_context(candidate, today))
+        key = (candidate.route, candidate.soc_code)
+        if key not in contexts:  # rows for the same route and occupation share what the rules read
+            contexts[key] = assignment_context(candidate, today)
+        check = rules.check_assignment(candidate, contexts[key])
         errors.extend(
             FileError(number, COLUMN_FOR_FIELD.get(problem.field, problem.field), problem.message)
             for problem in check.problems

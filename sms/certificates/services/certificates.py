@@ -8,7 +8,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
@@ -16,13 +16,20 @@ from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates import rules
-from sms.certificates.models import Certificate, DefinedCosRequest, Occupation, SalaryThreshold, certificate_reference
+from sms.certificates.models import (
+    Certificate,
+    DefinedCosRequest,
+    Occupation,
+    OccupationTable,
+    SalaryThreshold,
+    certificate_reference,
+)
 from sms.certificates.services.allocations import allocation_consume
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, sources_of, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
-from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, RouteCategory
+from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, Route, RouteCategory
 
 Status = Certificate.Status
 # Fields a person types; everything else is set by the services.
@@ -30,7 +37,8 @@ EDITABLE_FIELDS = (
     "family_name", "given_names", "nationality", "date_of_birth", "place_of_birth", "country_of_birth", "gender",
     "country_of_residence", "passport_number", "passport_issue_date", "passport_expiry_date", "home_address",
     "ni_number", "employee_number", "route", "is_extension", "job_title", "soc_code", "job_summary", "salary_pence",
-    "allowances_pence", "weekly_hours", "start_date", "end_date", "work_address", "other_work_sites",
+    "allowances_pence", "weekly_hours", "salary_option", "switching_from_student", "start_date", "end_date",
+    "work_address", "other_work_sites",
 )  # fmt: skip
 
 
@@ -87,31 +95,41 @@ def certificate_save_draft(
     return certificate
 
 
+def occupation_in_force(code: str, on: date) -> Occupation | None:
+    """The occupation as the publication in force on ``on`` lists it (one query, with its publication)."""
+    if not code:
+        return None
+    table_in_force = OccupationTable.objects.filter(effective_from__lte=on).order_by("-effective_from").values("pk")
+    return Occupation.objects.select_related("table").filter(code=code, table=Subquery(table_in_force[:1])).first()
+
+
+def threshold_in_force(route: str, on: date) -> SalaryThreshold | None:
+    if not route:
+        return None
+    return SalaryThreshold.objects.filter(route=route, effective_from__lte=on).order_by("-effective_from").first()
+
+
 def assignment_context(certificate: Certificate, today: date) -> rules.AssignmentContext:
-    """Read what the assignment rules need from the database."""
-    licence = Licence.objects.get(sponsor_id=certificate.sponsor_id)
-    held = LicenceRoute.objects.filter(licence=licence, route=certificate.route, removed_on__isnull=True).first()
-    occupation = (
-        Occupation.objects.filter(code=certificate.soc_code, effective_from__lte=today)
-        .order_by("-effective_from")
-        .first()
-        if certificate.soc_code
-        else None
+    """Read what the assignment rules need from the database: a fixed number of queries, whatever the rules."""
+    licence_route = (
+        LicenceRoute.objects.filter(licence__sponsor_id=certificate.sponsor_id, route=certificate.route)
+        .filter(removed_on__isnull=True)
+        .values("rating")
     )
-    threshold = (
-        SalaryThreshold.objects.filter(route=certificate.route, effective_from__lte=today)
-        .order_by("-effective_from")
-        .first()
-        if certificate.route
-        else None
+    licence = (
+        Licence.objects.filter(sponsor_id=certificate.sponsor_id)
+        .annotate(route_rating=Subquery(licence_route[:1]))
+        .only("status")
+        .get()
     )
+    occupation = occupation_in_force(certificate.soc_code, today)
     return rules.AssignmentContext(
         today=today,
         licence_status=licence.status,
-        route_rating=held.rating if held else None,
+        route_rating=licence.route_rating,
         occupation=occupation,
-        general_threshold_pence=threshold.general_threshold_pence if threshold else None,
-        minimum_rqf_level=threshold.minimum_rqf_level if threshold else None,
+        threshold=threshold_in_force(certificate.route, today),
+        hours_basis=occupation.table.hours_per_week_basis if occupation else rules.AssignmentContext.hours_basis,
     )
 
 
@@ -119,6 +137,7 @@ def assignment_context(certificate: Certificate, today: date) -> rules.Assignmen
 class Costs:
     fee_pence: int
     skills_charge_pence: int
+    skills_charge_exemption: str = ""  # why no Immigration Skills Charge is due, when it is not
 
     @property
     def total_pence(self) -> int:
@@ -128,25 +147,36 @@ class Costs:
 def certificate_costs(certificate: Certificate, on: date) -> Costs:
     """What assigning will charge, from the fee tables in force on ``on`` and the sponsor's size.
 
-    CAS carry no fee. The Skills Charge applies to Skilled Worker and Senior or Specialist Worker
-    certificates, over the period from start to end date.
+    CAS carry no fee. Temporary Worker routes, and International Sportsperson certificates of 12 months
+    or less, pay the Temporary Worker CoS fee. The Skills Charge applies to Skilled Worker and Senior or
+    Specialist Worker certificates, over the period from start to end date, unless an exemption applies.
     """
     if certificate.kind == Certificate.Kind.CAS:
         return Costs(0, 0)
     category = ROUTE_CATEGORY.get(certificate.route)
-    fee_kind = (
-        FeeRate.Kind.COS_TEMPORARY_WORKER if category == RouteCategory.TEMPORARY_WORKER else FeeRate.Kind.COS_WORKER
+    temporary = category == RouteCategory.TEMPORARY_WORKER or (
+        certificate.route == Route.INTERNATIONAL_SPORTSPERSON
+        and rules.sportsperson_short_stay(start=certificate.start_date, end=certificate.end_date)
     )
+    fee_kind = FeeRate.Kind.COS_TEMPORARY_WORKER if temporary else FeeRate.Kind.COS_WORKER
     fee = fee_amount(kind=fee_kind, sponsor_size="", on=on)
-    charge = 0
-    if certificate.route in rules.SKILLS_CHARGE_ROUTES and certificate.start_date and certificate.end_date:
-        size = Sponsor.objects.only("size").get(pk=certificate.sponsor_id).size
-        charge = rules.skills_charge(
-            start=certificate.start_date,
-            end=certificate.end_date,
-            first_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_FIRST_YEAR, sponsor_size=size, on=on),
-            half_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_HALF_YEAR, sponsor_size=size, on=on),
-        )
+    if not (certificate.route in rules.SKILLS_CHARGE_ROUTES and certificate.start_date and certificate.end_date):
+        return Costs(fee, 0)
+    exemption = rules.skills_charge_exemption(
+        soc_code=certificate.soc_code,
+        switching_from_student=certificate.switching_from_student,
+        start=certificate.start_date,
+        end=certificate.end_date,
+    )
+    if exemption:
+        return Costs(fee, 0, exemption)
+    size = Sponsor.objects.only("size").get(pk=certificate.sponsor_id).size
+    charge = rules.skills_charge(
+        start=certificate.start_date,
+        end=certificate.end_date,
+        first_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_FIRST_YEAR, sponsor_size=size, on=on),
+        half_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_HALF_YEAR, sponsor_size=size, on=on),
+    )
     return Costs(fee, charge)
 
 
@@ -211,6 +241,7 @@ def certificate_assign(*, certificate: Certificate, actor) -> Certificate:
             "route": certificate.route,
             "fee_pence": costs.fee_pence,
             "skills_charge_pence": costs.skills_charge_pence,
+            "skills_charge_exemption": costs.skills_charge_exemption,
             "expires_on": certificate.expires_on.isoformat(),
         },
     )

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
@@ -36,7 +38,7 @@ def good_row(**overrides):
     row = {
         "family_name": "Okoro", "given_names": "Ada", "nationality": "Nigerian", "date_of_birth": "1990-05-17",
         "passport_number": "A1", "route": "skilled_worker", "is_extension": "no", "job_title": "Developer",
-        "soc_code": "2134", "job_summary": "Builds software", "salary_gbp": "52,000", "weekly_hours": "37.5",
+        "soc_code": "2134", "job_summary": "Builds software", "salary_gbp": "56,000", "weekly_hours": "37.5",
         "start_date": START.isoformat(), "end_date": f"{END:%d/%m/%Y}", "work_address": "12 Mill Lane, Leeds",
     }  # fmt: skip
     return row | overrides
@@ -50,7 +52,7 @@ def test_a_valid_csv_creates_a_draft_per_row(sponsor, level_1):
     )
     assert [c.family_name for c in created] == ["Okoro", "Bello"]
     assert {c.status for c in created} == {Certificate.Status.DRAFT}
-    assert created[0].salary_pence == 5200000
+    assert created[0].salary_pence == 5600000
 
 
 def test_every_error_in_the_file_is_named_with_its_row_and_column_in_one_pass_and_nothing_is_created(sponsor, level_1):
@@ -69,11 +71,9 @@ def test_every_error_in_the_file_is_named_with_its_row_and_column_in_one_pass_an
         "Row 3, column salary_gbp: Gross annual salary (£) must be an amount in pounds, like 41700",
         "Row 4, column family_name: must not be empty",
         "Row 4, column route: Route must be one of the routes listed, like skilled_worker",
-        "Row 5, column salary_gbp: Salary must be at least £49,400 for this occupation "
-        "(the going rate for the occupation)",
+        "Row 5, column salary_gbp: Salary must be at least £54,700 for this occupation (the going rate for 2134)",
         "Row 6, column passport_expiry_date: Passport expiry date must be a real date, like 1/2/2030",
-        "Row 6, column salary_gbp: Salary must be at least £49,400 for this occupation "
-        "(the going rate for the occupation)",
+        "Row 6, column salary_gbp: Salary must be at least £54,700 for this occupation (the going rate for 2134)",
     ]
     assert not Certificate.objects.exists()
 
@@ -192,3 +192,47 @@ def test_the_upload_page_lists_each_problem(client, sponsor, level_1):
     assert Certificate.objects.count() == 1
     template = client.get(reverse("certificates:import_template"))
     assert template["Content-Disposition"] == 'attachment; filename="certificates-template.csv"'
+
+
+def test_the_salary_option_and_student_switch_columns_are_read(sponsor, level_1):
+    rows = [
+        good_row(salary_gbp="38,300", salary_option="new_entrant", switching_from_student="yes"),
+        good_row(family_name="Bello", salary_option=""),
+    ]
+    created = bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file(rows))
+    assert [(c.salary_option, c.switching_from_student) for c in created] == [
+        ("new_entrant", True),
+        ("standard", False),
+    ]
+
+
+def test_a_bad_salary_option_is_named_and_the_option_is_checked_by_the_rules(sponsor, level_1):
+    rows = [
+        good_row(salary_option="cheap"),
+        good_row(salary_gbp="38,299", salary_option="new_entrant"),
+        good_row(salary_option="immigration_salary_list", switching_from_student="maybe"),
+    ]
+    with pytest.raises(bulk.ImportRefused) as refused:
+        bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file(rows))
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 2, column salary_option: Salary option must be one of the options listed, like standard",
+        "Row 3, column salary_gbp: Salary must be at least £38,300 for this occupation (the new entrant rate for 2134)",
+        "Row 4, column salary_option: 2134 Programmers and software development professionals is not on the "
+        "Immigration Salary List",
+        "Row 4, column switching_from_student: must be yes or no",
+    ]
+    assert not Certificate.objects.exists()
+
+
+def test_a_file_from_the_earlier_template_without_the_optional_columns_still_loads(sponsor, level_1):
+    header = [column for column, *_ in bulk.CSV_COLUMNS][: -bulk.LATER_COLUMNS]
+    row = {key: value for key, value in good_row().items() if key in header}
+    created = bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file([row], header=header))
+    assert created[0].salary_option == "standard"
+
+
+def test_checking_a_file_reads_the_rules_once_per_route_and_occupation(sponsor, level_1):
+    rows = [good_row(family_name=f"Worker{number}", passport_number=f"P{number}") for number in range(40)]
+    with CaptureQueriesContext(connection) as queries, pytest.raises(bulk.ImportRefused):
+        bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file([*rows, good_row(route="")]))
+    assert len(queries) < 20

@@ -73,7 +73,7 @@ def test_a_failing_salary_blocks_assignment_and_uses_nothing(sponsor, level_1):
     with pytest.raises(services.AssignmentRefused) as refused:
         services.certificate_assign(certificate=certificate, actor=level_1)
     assert [p.message for p in refused.value.problems] == [
-        "Salary must be at least £49,400 for this occupation (the going rate for the occupation)"
+        "Salary must be at least £54,700 for this occupation (the going rate for 2134)"
     ]
     certificate.refresh_from_db()
     assert (certificate.status, certificate.reference) == (Status.DRAFT, None)
@@ -245,3 +245,96 @@ def test_a_global_business_mobility_or_scale_up_cos_is_a_temporary_worker_cos(db
     assigned = services.certificate_assign(certificate=draft(sponsor, user, route=route), actor=user)
     assert (assigned.fee_pence, assigned.skills_charge_pence) == (5500, 0)
     assert assigned.allocation.category == "temporary_worker"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"soc_code": "2311", "job_title": "Lecturer"}, "Occupation 2311 is exempt from the Immigration Skills Charge"),
+        (
+            {"switching_from_student": True},
+            "Applicants switching from the Student route are exempt from the Immigration Skills Charge",
+        ),
+        ({"months": 5}, "Stays under 6 months are exempt from the Immigration Skills Charge"),
+    ],
+)
+def test_skills_charge_exemptions_are_shown_before_and_recorded_as_nothing(sponsor, level_1, overrides, reason):
+    give_allocation(sponsor)
+    months = overrides.pop("months", 36)
+    start = timezone.localdate() + timedelta(days=30)
+    certificate = draft(
+        sponsor,
+        level_1,
+        start_date=start,
+        end_date=start + relativedelta(months=months) - timedelta(days=1),
+        **overrides,
+    )
+    costs = services.certificate_costs(certificate, timezone.localdate())
+    assert (costs.skills_charge_pence, costs.skills_charge_exemption) == (0, reason)
+    assigned = services.certificate_assign(certificate=certificate, actor=level_1)
+    assert assigned.skills_charge_pence == 0
+    event = AuditEvent.objects.get(verb=Verb.CERTIFICATE_ASSIGNED)
+    assert event.payload["skills_charge_exemption"] == reason
+
+
+def test_a_stay_of_six_months_pays_the_skills_charge(sponsor, level_1):
+    start = timezone.localdate() + timedelta(days=30)
+    certificate = draft(
+        sponsor, level_1, start_date=start, end_date=start + relativedelta(months=6) - timedelta(days=1)
+    )
+    assert services.certificate_costs(certificate, timezone.localdate()).skills_charge_pence == 66000
+
+
+@pytest.mark.parametrize(("months", "fee"), [(12, 5500), (13, 52500)])
+def test_an_international_sportsperson_for_12_months_or_less_pays_the_temporary_worker_fee(level_1, months, fee):
+    club = SponsorFactory(licence=["international_sportsperson"])
+    start = timezone.localdate() + timedelta(days=30)
+    certificate = services.certificate_save_draft(
+        sponsor=club,
+        actor=level_1_of(club, level_1),
+        data=complete_worker(
+            route="international_sportsperson",
+            soc_code="3411",
+            start_date=start,
+            end_date=start + relativedelta(months=months) - timedelta(days=1),
+        ),
+    )
+    assert services.certificate_costs(certificate, timezone.localdate()).fee_pence == fee
+
+
+def level_1_of(sponsor, level_1):
+    return type(level_1).objects.create_user(
+        f"l1@{sponsor.pk}.example", "Another-Long-Pass-1", kind="sponsor", sponsor=sponsor, level="level_1"
+    )
+
+
+def cas_draft(months_ahead, level_1):
+    college = SponsorFactory(licence=["student"])
+    actor = level_1_of(college, level_1)
+    give_allocation(college, category="student")
+    start = timezone.localdate() + relativedelta(months=months_ahead)
+    data = complete_worker(
+        route="student", soc_code="", salary_pence=None, job_summary="", job_title="BSc Nursing", start_date=start
+    )
+    return services.certificate_save_draft(sponsor=college, actor=actor, data=data)
+
+
+def test_a_cas_can_be_assigned_five_months_before_the_course_starts(level_1):
+    cas = cas_draft(5, level_1)
+    assert services.certificate_assign(certificate=cas, actor=cas.created_by).status == Status.ASSIGNED
+
+
+def test_a_cos_cannot_be_assigned_four_months_before_the_start(sponsor, level_1):
+    give_allocation(sponsor)
+    start = timezone.localdate() + relativedelta(months=4)
+    certificate = draft(sponsor, level_1, start_date=start, end_date=start + relativedelta(years=2))
+    with pytest.raises(services.AssignmentRefused, match="at most 3 months before the start date"):
+        services.certificate_assign(certificate=certificate, actor=level_1)
+
+
+def test_the_assignment_check_reads_a_fixed_number_of_queries(sponsor, level_1, django_assert_max_num_queries):
+    certificate = draft(sponsor, level_1)
+    with django_assert_max_num_queries(3):
+        context = services.assignment_context(certificate, timezone.localdate())
+    assert context.occupation.going_rate_pence == 5470000
+    assert context.threshold.general_threshold_pence == 4170000

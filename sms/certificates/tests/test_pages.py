@@ -76,7 +76,7 @@ def test_a_failing_salary_shows_the_rule_and_figure_and_no_assign_button(client,
     client.post(reverse("certificates:create"), form_data(salary_pence=4000000))
     certificate = Certificate.objects.get()
     page = client.get(reverse("certificates:detail", args=[certificate.uuid])).content.decode()
-    assert "Salary must be at least £49,400 for this occupation (the going rate for the occupation)" in page
+    assert "Salary must be at least £54,700 for this occupation (the going rate for 2134)" in page
     assert "Assign certificate" not in page
     client.post(reverse("certificates:assign", args=[certificate.uuid]))
     certificate.refresh_from_db()
@@ -203,7 +203,7 @@ def test_a_defined_cos_request_that_fails_the_rules_names_the_field(client, leve
     data = form_data(salary_pence=2000000)
     data.pop("route")
     content = client.post(reverse("certificates:request_defined"), data).content.decode()
-    assert "Salary must be at least £49,400" in content
+    assert "Salary must be at least £54,700" in content
     assert not DefinedCosRequest.objects.exists()
 
 
@@ -286,3 +286,28 @@ def test_the_forecast_says_the_allocation_lasts_until_it_ends(client, sponsor, l
     assert f"Will last until the allocation ends on {allocation.year_end:%-d %B %Y}" in content
     assert "Runs out around" not in content
     assert f"Unused certificates lapse when the year ends on {allocation.year_end:%-d %B %Y}" in content
+
+
+def test_the_salary_option_and_skills_charge_exemption_are_chosen_and_shown(client, sponsor, level_1):
+    give_allocation(sponsor)
+    sign_in(client, level_1)
+    form = client.get(reverse("certificates:create")).content.decode()
+    assert "Which salary option applies?" in form
+    assert "PhD in a STEM subject relevant to the job" in form
+    data = form_data(salary_pence=4370000) | {"salary_option": "phd_stem", "switching_from_student": "on"}
+    response = client.post(reverse("certificates:create"), data)
+    certificate = Certificate.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "PhD in a STEM subject relevant to the job" in page
+    assert "Applicants switching from the Student route are exempt from the Immigration Skills Charge" in page
+    assert "Assign certificate" in page
+    client.post(reverse("certificates:assign", args=[certificate.uuid]))
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.fee_pence, certificate.skills_charge_pence) == ("assigned", 52500, 0)
+
+
+def test_an_unknown_salary_option_is_an_error_on_the_page(client, level_1):
+    sign_in(client, level_1)
+    content = client.post(reverse("certificates:create"), form_data(salary_option="cheap")).content.decode()
+    assert "Salary option must be one of the options listed, like standard" in content
+    assert not Certificate.objects.exists()
