@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sms.accounts.access import sign_in_refusal
 from sms.accounts.models import User
 from sms.accounts.policy import Action, require
+from sms.accounts.selectors import locked_account_attempts
 from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -123,13 +124,20 @@ def password_reset_request(*, email: str) -> None:
 
 
 @transaction.atomic
-def password_reset_complete(*, user: User, password: str) -> User:
-    """Set a new password from a reset link; the link is then spent."""
+def password_reset_complete(*, user: User, password: str) -> bool:
+    """Set a new password from a reset link (the link is then spent) and unlock the account.
+
+    The link proves the person controls the mailbox, which is what the helpdesk would check before
+    unlocking; multi-factor authentication still applies at the next sign-in. Returns whether the
+    account was locked (docs/decisions.md).
+    """
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=user, verb=Verb.PASSWORD_RESET, target=user)
-    return user
+    was_locked = locked_account_attempts().filter(username=user.email).exists()
+    axes_reset(username=user.email)
+    audit.record(actor=user, verb=Verb.PASSWORD_RESET, target=user, payload={"account_unlocked": was_locked})
+    return was_locked
 
 
 @transaction.atomic

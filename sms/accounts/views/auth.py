@@ -32,7 +32,8 @@ ENROLMENT_DEVICE_SESSION_KEY = "mfa_enrolment_device"
 def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when an account is locked: the sign-in page with a clear message."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = SignInForm(request.POST or None, request=request)
+    # An unbound form: validating it again would count another failure and add a second message.
+    form = SignInForm(initial={"email": request.POST.get("email", "")}, request=request)
     return render(
         request,
         "accounts/sign_in.html",
