@@ -4,7 +4,9 @@ Every change is atomic and writes its audit row in the same transaction; emails 
 outbox on commit.
 """
 
+import math
 import secrets
+import time
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -209,25 +212,48 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     return codes
 
 
+def _wait_text(until) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+def _is_app_code(code: str) -> bool:
+    return code.isdigit() and len(code) <= 8
+
+
 @transaction.atomic
 def mfa_verify(*, user: User, code: str):
     """Check a code from the app or a recovery code; returns the device that matched, or None.
 
-    A recovery code is spent when used. Both outcomes are audited. After a wrong code, further
-    attempts are refused for a time that doubles with each failure (django-otp's throttling).
+    Digits are checked against the app, anything else against the recovery codes, so a mistyped app
+    code never delays a recovery code. A recovery code is spent when used. Both outcomes are
+    audited. After a wrong app code, django-otp refuses the next try for 1 second, doubling with
+    each further failure; the refusal says how long is left.
     """
     code = code.strip().replace(" ", "").lower()
     totp = confirmed_totp_device(user)
-    if totp is not None:
-        # django-otp doubles the wait after each wrong code: refuse, and say so, until it passes.
-        allowed, _ = totp.verify_is_allowed()
+    if totp is not None and _is_app_code(code):
+        allowed, data = totp.verify_is_allowed()
         if not allowed:
-            raise DomainError("You have entered a wrong code too many times. Wait a minute and try again")
-    if totp is not None and code.isdigit() and totp.verify_token(code):
-        audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
-        return totp
+            raise DomainError(
+                f"You have entered a wrong code {data['failure_count']} "
+                f"time{'s' if data['failure_count'] != 1 else ''}. "
+                f"Wait {_wait_text(data['locked_until'])}, then enter the code your app shows"
+            )
+        if totp.verify_token(code):
+            audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
+            return totp
     recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
-    if recovery is not None and recovery.verify_token(code):
+    if recovery is not None and not _is_app_code(code):
+        allowed, data = recovery.verify_is_allowed()
+        if not allowed:
+            raise DomainError(
+                f"You have entered a wrong recovery code. Wait {_wait_text(data['locked_until'])}, then try again"
+            )
+    if recovery is not None and not _is_app_code(code) and recovery.verify_token(code):
         audit.record(
             actor=user,
             verb=Verb.RECOVERY_CODE_USED,
@@ -237,6 +263,25 @@ def mfa_verify(*, user: User, code: str):
         return recovery
     audit.record(actor=user, verb=Verb.MFA_FAILED, target=user)
     return None
+
+
+def mfa_code_already_used(*, user: User, code: str) -> bool:
+    """True when ``code`` is the app's code for a time step already used to sign in.
+
+    The app keeps showing a code for 30 seconds; django-otp accepts each time step once (replay
+    protection), so a person signing in again within that time must wait for the next code.
+    """
+    code = code.strip().replace(" ", "")
+    totp = confirmed_totp_device(user)
+    if totp is None or not _is_app_code(code) or totp.last_t < 0:
+        return False
+    check = TOTP(totp.bin_key, totp.step, totp.t0, totp.digits, totp.drift)
+    check.time = time.time()
+    for offset in range(-totp.tolerance, totp.tolerance + 1):
+        check.drift = totp.drift + offset
+        if check.t() <= totp.last_t and check.token() == int(code):
+            return True
+    return False
 
 
 @transaction.atomic

@@ -146,7 +146,14 @@ class MfaVerifyView(PolicyMixin, FormView):
             form.add_error("code", str(error))
             return self.form_invalid(form)
         if device is None:
-            form.add_error("code", "The security code is not right: enter the code your app shows now")
+            code = form.cleaned_data["code"]
+            if services.mfa_code_already_used(user=self.request.user, code=code):
+                message = (
+                    "This code has already been used to sign in. Wait for your app to show a new code, then enter it"
+                )
+            else:
+                message = "The security code is not right: enter the code your app shows now"
+            form.add_error("code", message)
             return self.form_invalid(form)
         otp_login(self.request, device)
         return redirect(_safe_next(self.request))
