@@ -237,9 +237,14 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"permission_denied_one_line": {"()": "sms.core.logs.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Refusals (403) are logged as one line, not a traceback.
+        "django.request": {"filters": ["permission_denied_one_line"]},
+    },
 }
 
 # Uploads: the largest evidence file accepted, in bytes.
