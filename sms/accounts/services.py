@@ -96,6 +96,64 @@ def _activation_link_send(*, user: User, actor: User | None) -> str:
 
 
 @transaction.atomic
+def activation_link_resend(*, user: User, sent_by: User | None) -> str:
+    """Send a new activation link to a user who has not activated; the previous link stops working.
+
+    Callers ask the policy first (``sms.licensing.services.users.sponsor_user_activation_resend``).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError(f"{user.full_name or user.email}'s account is deactivated: reactivate it first")
+    if user.activated_at is not None or user.has_usable_password():
+        raise DomainError(f"{user.full_name or user.email} has already activated their account")
+    # A new unusable password changes the hash the link tokens are made from: old links are spent.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return _activation_link_send(user=user, actor=sent_by)
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, reactivated_by: User | None) -> User:
+    """Let a deactivated user sign in again, and tell them by email.
+
+    Callers ask the policy first (``account_reactivate``, ``sponsor_user_reactivate``).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise DomainError(f"{user.full_name or user.email}'s account is already active")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=reactivated_by,
+        verb=Verb.USER_REACTIVATED,
+        target=user,
+        sponsor=user.sponsor,
+        payload={"role": user.role_label},
+    )
+    if user.activated_at is None:
+        # They never set a password: a fresh activation link is what lets them in.
+        _activation_link_send(user=user, actor=reactivated_by)
+        return user
+    email_enqueue_template(
+        to=user.email,
+        template="account_reactivated",
+        context={
+            "service_name": settings.SERVICE_NAME,
+            "user": user,
+            "sign_in_link": settings.SITE_URL.rstrip("/") + reverse("accounts:sign_in"),
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, user: User) -> User:
+    """The Home Office helpdesk reactivates a deactivated account (domain.md section 6)."""
+    require(actor, Action.UNLOCK_ACCOUNT, user)
+    return user_reactivate(user=user, reactivated_by=actor)
+
+
+@transaction.atomic
 def account_activate(*, user: User, password: str) -> User:
     """Set the first password from an activation link; the link is then spent."""
     validate_password(password, user)
