@@ -35,6 +35,8 @@ from tests.routes import all_routes
 OBJECT_ROUTES: dict[str, object] = {
     "licensing:edit_user": lambda world: {"user_id": world["users"][1].user_id},
     "licensing:deactivate_user": lambda world: {"user_id": world["users"][1].user_id},
+    "licensing:reactivate_user": lambda world: {"user_id": world["users"][1].user_id},
+    "licensing:resend_activation": lambda world: {"user_id": world["users"][1].user_id},
     "licensing:close_work_site": lambda world: {"uuid": world["work_site"].uuid},
     "licensing:request_detail": lambda world: {"reference": world["request"].reference},
     "licensing:request_withdraw": lambda world: {"reference": world["request"].reference},

@@ -31,6 +31,7 @@ EXEMPT = {
 # Other required arguments get None: the policy is asked before anything else is read.
 TABLE = {
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.accounts.services.account_reactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.portal.services.closure_day_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.decisions.application_grant": (Action.DECIDE_CASES, {"application": "application"}),
     "sms.certificates.services.allocations.allocation_grant": (Action.DECIDE_CASES, {"sponsor": "sponsor"}),
@@ -116,6 +117,8 @@ TABLE = {
     "sms.licensing.services.users.level_2_user_add": (Action.MANAGE_LEVEL_2_USERS, {"sponsor": "sponsor"}),
     "sms.licensing.services.users.sponsor_user_edit": (Action.MANAGE_LEVEL_2_USERS, {"user": "level_2"}),
     "sms.licensing.services.users.sponsor_user_deactivate": (Action.DEACTIVATE_USER, {"user": "level_2"}),
+    "sms.licensing.services.users.sponsor_user_reactivate": (Action.DEACTIVATE_USER, {"user": "level_2"}),
+    "sms.licensing.services.users.sponsor_user_activation_resend": (Action.DEACTIVATE_USER, {"user": "level_2"}),
     "sms.licensing.services.users.additional_level_1_request_submit": (
         Action.REQUEST_ADDITIONAL_LEVEL_1,
         {"sponsor": "sponsor"},

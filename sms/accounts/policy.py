@@ -56,7 +56,7 @@ class Action(models.TextChoices):
     VIEW_SPONSOR_RECORDS = "view_sponsor_records", "View licence summary, certificates, workers, obligations"
     MANAGE_LEVEL_2_USERS = "manage_level_2_users", "Add, edit or remove Level 2 users"
     REQUEST_ADDITIONAL_LEVEL_1 = "request_additional_level_1", "Request an additional Level 1 user"
-    DEACTIVATE_USER = "deactivate_user", "Deactivate another user"
+    DEACTIVATE_USER = "deactivate_user", "Deactivate or reactivate another user, resend an activation link"
     CHANGE_KEY_PERSONNEL = "change_key_personnel", "Replace AO or KC, change organisation details"
     REQUEST_ALLOCATION = "request_allocation", "Request an allocation increase or renewal"
     CREATE_CERTIFICATE = "create_certificate", "Create and assign CoS or CAS; request a defined CoS"

@@ -30,3 +30,33 @@ def locked_accounts() -> list[dict]:
 def get_user_for_staff(*, user_id: str) -> User:
     """Any user by their public user ID, for Home Office staff (404 when there is none)."""
     return get_object_or_404(User.objects.select_related("sponsor"), user_id=user_id)
+
+
+def account_for_staff_search(*, query: str) -> User | None:
+    """The account with this email address or user ID, for the helpdesk (None when there is none)."""
+    query = query.strip()
+    if not query:
+        return None
+    accounts = User.objects.select_related("sponsor")
+    if "@" in query:
+        return accounts.filter(email__iexact=query).first()
+    return accounts.filter(user_id=query.upper()).first()
+
+
+ACCOUNT_STATUSES = ["Active", "Locked", "Not activated", "Deactivated"]
+
+
+def account_status(user: User, locked_emails: set[str] | None = None) -> str:
+    """One status per account, the first that applies: deactivated, not activated, locked, active.
+
+    ``locked_emails`` saves a query per user when a page lists many.
+    """
+    if not user.is_active:
+        return "Deactivated"
+    if user.activated_at is None:
+        return "Not activated"
+    if locked_emails is None:
+        locked_emails = set(locked_account_attempts().filter(username=user.email).values_list("username", flat=True))
+    if user.email in locked_emails:
+        return "Locked"
+    return "Active"

@@ -4,7 +4,9 @@ Every change is atomic and writes its audit row in the same transaction; emails 
 outbox on commit.
 """
 
+import math
 import secrets
+import time
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -14,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sms.accounts.access import sign_in_refusal
 from sms.accounts.models import User
 from sms.accounts.policy import Action, require
+from sms.accounts.selectors import locked_account_attempts
 from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -92,6 +96,64 @@ def _activation_link_send(*, user: User, actor: User | None) -> str:
 
 
 @transaction.atomic
+def activation_link_resend(*, user: User, sent_by: User | None) -> str:
+    """Send a new activation link to a user who has not activated; the previous link stops working.
+
+    Callers ask the policy first (``sms.licensing.services.users.sponsor_user_activation_resend``).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError(f"{user.full_name or user.email}'s account is deactivated: reactivate it first")
+    if user.activated_at is not None or user.has_usable_password():
+        raise DomainError(f"{user.full_name or user.email} has already activated their account")
+    # A new unusable password changes the hash the link tokens are made from: old links are spent.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return _activation_link_send(user=user, actor=sent_by)
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, reactivated_by: User | None) -> User:
+    """Let a deactivated user sign in again, and tell them by email.
+
+    Callers ask the policy first (``account_reactivate``, ``sponsor_user_reactivate``).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise DomainError(f"{user.full_name or user.email}'s account is already active")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=reactivated_by,
+        verb=Verb.USER_REACTIVATED,
+        target=user,
+        sponsor=user.sponsor,
+        payload={"role": user.role_label},
+    )
+    if user.activated_at is None:
+        # They never set a password: a fresh activation link is what lets them in.
+        _activation_link_send(user=user, actor=reactivated_by)
+        return user
+    email_enqueue_template(
+        to=user.email,
+        template="account_reactivated",
+        context={
+            "service_name": settings.SERVICE_NAME,
+            "user": user,
+            "sign_in_link": settings.SITE_URL.rstrip("/") + reverse("accounts:sign_in"),
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, user: User) -> User:
+    """The Home Office helpdesk reactivates a deactivated account (domain.md section 6)."""
+    require(actor, Action.UNLOCK_ACCOUNT, user)
+    return user_reactivate(user=user, reactivated_by=actor)
+
+
+@transaction.atomic
 def account_activate(*, user: User, password: str) -> User:
     """Set the first password from an activation link; the link is then spent."""
     validate_password(password, user)
@@ -123,13 +185,20 @@ def password_reset_request(*, email: str) -> None:
 
 
 @transaction.atomic
-def password_reset_complete(*, user: User, password: str) -> User:
-    """Set a new password from a reset link; the link is then spent."""
+def password_reset_complete(*, user: User, password: str) -> bool:
+    """Set a new password from a reset link (the link is then spent) and unlock the account.
+
+    The link proves the person controls the mailbox, which is what the helpdesk would check before
+    unlocking; multi-factor authentication still applies at the next sign-in. Returns whether the
+    account was locked (docs/decisions.md).
+    """
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=user, verb=Verb.PASSWORD_RESET, target=user)
-    return user
+    was_locked = locked_account_attempts().filter(username=user.email).exists()
+    axes_reset(username=user.email)
+    audit.record(actor=user, verb=Verb.PASSWORD_RESET, target=user, payload={"account_unlocked": was_locked})
+    return was_locked
 
 
 @transaction.atomic
@@ -201,25 +270,48 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     return codes
 
 
+def _wait_text(until) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+def _is_app_code(code: str) -> bool:
+    return code.isdigit() and len(code) <= 8
+
+
 @transaction.atomic
 def mfa_verify(*, user: User, code: str):
     """Check a code from the app or a recovery code; returns the device that matched, or None.
 
-    A recovery code is spent when used. Both outcomes are audited. After a wrong code, further
-    attempts are refused for a time that doubles with each failure (django-otp's throttling).
+    Digits are checked against the app, anything else against the recovery codes, so a mistyped app
+    code never delays a recovery code. A recovery code is spent when used. Both outcomes are
+    audited. After a wrong app code, django-otp refuses the next try for 1 second, doubling with
+    each further failure; the refusal says how long is left.
     """
     code = code.strip().replace(" ", "").lower()
     totp = confirmed_totp_device(user)
-    if totp is not None:
-        # django-otp doubles the wait after each wrong code: refuse, and say so, until it passes.
-        allowed, _ = totp.verify_is_allowed()
+    if totp is not None and _is_app_code(code):
+        allowed, data = totp.verify_is_allowed()
         if not allowed:
-            raise DomainError("You have entered a wrong code too many times. Wait a minute and try again")
-    if totp is not None and code.isdigit() and totp.verify_token(code):
-        audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
-        return totp
+            raise DomainError(
+                f"You have entered a wrong code {data['failure_count']} "
+                f"time{'s' if data['failure_count'] != 1 else ''}. "
+                f"Wait {_wait_text(data['locked_until'])}, then enter the code your app shows"
+            )
+        if totp.verify_token(code):
+            audit.record(actor=user, verb=Verb.MFA_VERIFIED, target=user)
+            return totp
     recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
-    if recovery is not None and recovery.verify_token(code):
+    if recovery is not None and not _is_app_code(code):
+        allowed, data = recovery.verify_is_allowed()
+        if not allowed:
+            raise DomainError(
+                f"You have entered a wrong recovery code. Wait {_wait_text(data['locked_until'])}, then try again"
+            )
+    if recovery is not None and not _is_app_code(code) and recovery.verify_token(code):
         audit.record(
             actor=user,
             verb=Verb.RECOVERY_CODE_USED,
@@ -229,6 +321,25 @@ def mfa_verify(*, user: User, code: str):
         return recovery
     audit.record(actor=user, verb=Verb.MFA_FAILED, target=user)
     return None
+
+
+def mfa_code_already_used(*, user: User, code: str) -> bool:
+    """True when ``code`` is the app's code for a time step already used to sign in.
+
+    The app keeps showing a code for 30 seconds; django-otp accepts each time step once (replay
+    protection), so a person signing in again within that time must wait for the next code.
+    """
+    code = code.strip().replace(" ", "")
+    totp = confirmed_totp_device(user)
+    if totp is None or not _is_app_code(code) or totp.last_t < 0:
+        return False
+    check = TOTP(totp.bin_key, totp.step, totp.t0, totp.digits, totp.drift)
+    check.time = time.time()
+    for offset in range(-totp.tolerance, totp.tolerance + 1):
+        check.drift = totp.drift + offset
+        if check.t() <= totp.last_t and check.token() == int(code):
+            return True
+    return False
 
 
 @transaction.atomic

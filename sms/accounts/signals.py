@@ -44,6 +44,9 @@ def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="audit_account_locked")
 def audit_account_locked(sender, request, username, ip_address, **kwargs):
+    """One event per lockout: django-axes signals again for every attempt while the account is locked."""
+    if getattr(request, "account_already_locked", False):
+        return
     user = _user_for(username)
     audit.record(
         actor=None,

@@ -30,4 +30,9 @@ urlpatterns = [
         homeoffice.UnlockAccountView.as_view(),
         name="unlock_account",
     ),
+    path(
+        "home-office/accounts/<str:user_id>/reactivate/",
+        homeoffice.ReactivateAccountView.as_view(),
+        name="reactivate_account",
+    ),
 ]

@@ -56,6 +56,7 @@ class Verb(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
     USER_DETAILS_CHANGED = "user_details_changed", "User details changed"
     USER_DEACTIVATED = "user_deactivated", "User deactivated"
+    USER_REACTIVATED = "user_reactivated", "User reactivated"
     ACCESS_REVIEW_COMPLETED = "access_review_completed", "Access review completed"
     SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
     APPLICATION_SUBMITTED = "application_submitted", "Licence application submitted"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sms.accounts.access import refuse_sign_in_when
 from sms.accounts.models import Sponsor, User
+from sms.accounts.selectors import ACCOUNT_STATUSES, account_status, locked_account_attempts
 from sms.licensing.models import (
     AccessReview,
     KeyPerson,
@@ -84,18 +85,28 @@ def work_site_for_user(*, user, uuid) -> WorkSite:
 
 
 def access_register(*, user) -> dict:
-    """Every user of the sponsor with role, start, last sign-in and who added them; stale Level 1s flagged."""
+    """Every user of the sponsor with role, start, last sign-in, who added them and their status
+    (active, locked, not activated, deactivated) with a count of each; stale Level 1s flagged."""
     stale_before = timezone.now() - timedelta(days=settings.STALE_LEVEL_1_DAYS)
     users = list(
         User.objects.filter(sponsor_id=user.sponsor_id)
         .select_related("created_by")
         .order_by("-is_active", "level", "family_name")
     )
+    locked_emails = set(
+        locked_account_attempts()
+        .filter(username__in=[person.email for person in users])
+        .values_list("username", flat=True)
+    )
+    counts = dict.fromkeys(ACCOUNT_STATUSES, 0)
     for person in users:
         reference = person.last_login or person.activated_at or person.date_joined
         person.is_stale = person.is_active and person.level == User.Level.LEVEL_1 and reference < stale_before
+        person.access_status = account_status(person, locked_emails)
+        counts[person.access_status] += 1
     return {
         "users": users,
+        "status_counts": counts,
         "reviews": list(AccessReview.objects.filter(sponsor_id=user.sponsor_id).select_related("reviewed_by")[:8]),
     }
 

@@ -27,6 +27,12 @@ urlpatterns = [
     path("licence/users/request-level-1/", sponsor.AdditionalLevel1RequestView.as_view(), name="request_level_1"),
     path("licence/users/<str:user_id>/edit/", sponsor.Level2UserEditView.as_view(), name="edit_user"),
     path("licence/users/<str:user_id>/deactivate/", sponsor.UserDeactivateView.as_view(), name="deactivate_user"),
+    path("licence/users/<str:user_id>/reactivate/", sponsor.UserReactivateView.as_view(), name="reactivate_user"),
+    path(
+        "licence/users/<str:user_id>/resend-activation/",
+        sponsor.ActivationResendView.as_view(),
+        name="resend_activation",
+    ),
     path(
         "licence/key-personnel/<slug:role>/replace/", sponsor.KeyPersonReplaceView.as_view(), name="replace_key_person"
     ),

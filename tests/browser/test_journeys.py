@@ -8,6 +8,7 @@ from django_otp.oath import totp
 
 from sms.accounts.models import User
 from sms.audit.models import AuditEvent, Verb
+from sms.licensing.services import users
 from tests.factories import PASSWORD, SponsorFactory, make_sponsor_user, make_staff_user
 
 
@@ -79,15 +80,18 @@ def test_three_wrong_passwords_lock_the_account_until_the_helpdesk_unlocks_it(pa
     sign_in(page, user.email, password="not-my-password")
     page.check_accessibility()
     assert "Your account is locked" in page.content()
+    assert page.locator(".govuk-error-summary").count() == 0  # the lock message alone
 
     sign_in(page, user.email)  # the right password is refused while locked
     page.check_accessibility()
     assert "Your account is locked" in page.content()
+    assert page.locator(".govuk-error-summary").count() == 0
+    assert AuditEvent.objects.filter(verb=Verb.ACCOUNT_LOCKED).count() == 1
 
     sign_in(page, helpdesk.email)
     page.wait_for_url("**/home-office/")
     page.check_accessibility()
-    page.get_by_role("link", name="Locked accounts").click()
+    page.get_by_role("link", name="Locked and deactivated accounts").click()
     page.check_accessibility()
     page.get_by_role("button", name=f"Unlock {user.email}").click()
     page.wait_for_url("**/home-office/locked-accounts/")
@@ -99,6 +103,79 @@ def test_three_wrong_passwords_lock_the_account_until_the_helpdesk_unlocks_it(pa
     sign_in(page, user.email)
     page.wait_for_url("**/sponsor/")
     page.check_accessibility()
+
+
+def test_a_password_reset_unlocks_a_locked_account(page, transactional_db):
+    sponsor = SponsorFactory(name="Acme Care Ltd")
+    user = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_2, email="tom@acme.example")
+    for _ in range(3):
+        sign_in(page, user.email, password="not-my-password")
+        page.check_accessibility()
+    assert "Your account is locked" in page.content()
+    page.get_by_role("link", name="reset your password").click()
+    page.check_accessibility()
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_role("button", name="Send link").click()
+    page.wait_for_url("**/password-reset/sent/")
+    page.check_accessibility()
+    page.goto(re.search(r"http://testserver(/\S+)", mail.outbox[-1].body).group(1))
+    page.check_accessibility()
+    page.get_by_label("New password", exact=True).fill("Quiet-Lantern-4419")
+    page.get_by_label("Confirm new password").fill("Quiet-Lantern-4419")
+    page.get_by_role("button", name="Reset password").click()
+    page.wait_for_url("**/password-reset/done/")
+    page.check_accessibility()
+    assert "Resetting your password has unlocked it" in page.locator("#unlocked").inner_text()
+    sign_in(page, user.email, password="Quiet-Lantern-4419")
+    page.wait_for_url("**/sponsor/")
+    page.check_accessibility()
+
+
+def test_level_1_reactivates_a_user_and_resends_an_activation_link_and_the_helpdesk_reactivates(page, transactional_db):
+    sponsor = SponsorFactory(name="Acme Care Ltd")
+    level_1 = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_1, email="priya@acme.example")
+    leaver = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_2, email="tom@acme.example")
+    other_leaver = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_2, email="ann@acme.example")
+    users.sponsor_user_deactivate(user=leaver, actor=level_1)
+    users.sponsor_user_deactivate(user=other_leaver, actor=level_1)
+    waiting = users.level_2_user_add(
+        sponsor=sponsor, actor=level_1, email="nia@acme.example", given_name="Nia", family_name="New"
+    )
+    helpdesk = make_staff_user(role=User.StaffRole.HELPDESK, email="helpdesk@ho.example")
+
+    sign_in(page, level_1.email)
+    page.wait_for_url("**/sponsor/")
+    page.check_accessibility()
+    page.goto("/licence/users/")
+    page.check_accessibility()
+    counts = page.locator("#access-counts").inner_text()
+    assert re.search(r"Not activated\s+1 user\b", counts)
+    assert re.search(r"Deactivated\s+2 users\b", counts)
+    page.get_by_role("button", name=f"Reactivate {leaver.full_name}").click()
+    page.wait_for_url("**/licence/users/")
+    page.check_accessibility()
+    assert f"{leaver.full_name} can sign in again" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_role("button", name=f"Resend activation link to {waiting.full_name}").click()
+    page.wait_for_url("**/licence/users/")
+    page.check_accessibility()
+    assert "new activation link" in page.locator(".govuk-notification-banner").inner_text()
+    assert mail.outbox[-1].to == [waiting.email]
+    page.get_by_role("button", name="Sign out").click()
+    page.check_accessibility()
+
+    sign_in(page, helpdesk.email)
+    page.wait_for_url("**/home-office/")
+    page.check_accessibility()
+    page.get_by_role("link", name="Locked and deactivated accounts").click()
+    page.check_accessibility()
+    page.get_by_label("Find an account").fill(other_leaver.email)
+    page.get_by_role("button", name="Find account").click()
+    page.check_accessibility()
+    assert "Deactivated" in page.locator("#found-account").inner_text()
+    page.get_by_role("button", name="Reactivate account").click()
+    page.check_accessibility()
+    assert f"{other_leaver.email} can sign in again" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Active" in page.locator("#found-account").inner_text()
 
 
 def test_reset_a_forgotten_password(page, transactional_db):

@@ -64,7 +64,7 @@ def test_after_enrolment_signing_in_needs_a_code_from_the_app(client, level_1, t
     throttled = client.post(
         reverse("accounts:mfa_verify"), {"code": current_code(services.confirmed_totp_device(level_1))}
     )
-    assert "entered a wrong code too many times" in throttled.content.decode()
+    assert "You have entered a wrong code 1 time. Wait 1 second" in throttled.content.decode()
 
     time_machine.move_to("2026-11-22 09:01:00Z", tick=False)
     device = services.confirmed_totp_device(level_1)
@@ -120,3 +120,55 @@ def test_cannot_start_enrolment_twice(level_1):
     services.mfa_enrolment_confirm(user=level_1, device=device, token=current_code(device))
     with pytest.raises(services.DomainError):
         services.mfa_enrolment_start(user=level_1)
+
+
+def enrolled_and_signed_out(client, user, time_machine) -> TOTPDevice:
+    """Enrol at 09:00:00 and sign out; the next sign-in starts at 09:05:00 (a fresh time step)."""
+    time_machine.move_to("2026-11-22 09:00:00Z", tick=False)
+    sign_in(client, user)
+    enrol(client, user)
+    client.post(reverse("accounts:sign_out"))
+    time_machine.move_to("2026-11-22 09:05:00Z", tick=False)
+    sign_in(client, user)
+    return services.confirmed_totp_device(user)
+
+
+def test_after_one_wrong_code_the_right_one_is_accepted_a_second_later(client, level_1, time_machine):
+    device = enrolled_and_signed_out(client, level_1, time_machine)
+    client.post(reverse("accounts:mfa_verify"), {"code": "123456"})
+    time_machine.move_to("2026-11-22 09:05:01Z", tick=False)
+    assert client.post(reverse("accounts:mfa_verify"), {"code": current_code(device)}).status_code == 302
+
+
+def test_the_wait_after_wrong_codes_is_stated_truthfully(client, level_1, time_machine):
+    device = enrolled_and_signed_out(client, level_1, time_machine)
+    for second in range(3):  # failures at 09:05:00, :01 and :03 (waits of 1 and 2 seconds between)
+        time_machine.move_to(f"2026-11-22 09:05:0{[0, 1, 3][second]}Z", tick=False)
+        client.post(reverse("accounts:mfa_verify"), {"code": "123456"})
+    refused = client.post(reverse("accounts:mfa_verify"), {"code": current_code(device)})
+    assert "You have entered a wrong code 3 times. Wait 4 seconds" in refused.content.decode()
+    time_machine.move_to("2026-11-22 09:05:07Z", tick=False)
+    assert client.post(reverse("accounts:mfa_verify"), {"code": current_code(device)}).status_code == 302
+
+
+def test_a_code_already_used_says_so_instead_of_not_right(client, level_1, time_machine):
+    time_machine.move_to("2026-11-22 09:00:00Z", tick=False)
+    sign_in(client, level_1)
+    enrol(client, level_1)
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, level_1)
+    device = services.confirmed_totp_device(level_1)
+    again = client.post(reverse("accounts:mfa_verify"), {"code": current_code(device)}).content.decode()
+    assert "This code has already been used to sign in. Wait for your app to show a new code" in again
+    assert "not right" not in again
+
+
+def test_a_wrong_app_code_does_not_hold_up_a_recovery_code(client, level_1, time_machine):
+    time_machine.move_to("2026-11-22 09:00:00Z", tick=False)
+    sign_in(client, level_1)
+    codes = enrol(client, level_1)
+    client.post(reverse("accounts:sign_out"))
+    time_machine.move_to("2026-11-22 09:05:00Z", tick=False)
+    sign_in(client, level_1)
+    client.post(reverse("accounts:mfa_verify"), {"code": "123456"})
+    assert client.post(reverse("accounts:mfa_verify"), {"code": codes[0]}).status_code == 302

@@ -16,6 +16,8 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
 from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
 
+UNLOCKED_SESSION_KEY = "password_reset_unlocked"
+
 
 class AccountView(PolicyMixin, TemplateView):
     """Your account: user ID, role, sign-in security."""
@@ -98,7 +100,7 @@ class PasswordResetConfirmView(_TokenLinkView):
     done_url = "accounts:password_reset_done"
 
     def complete(self, *, user, password):
-        services.password_reset_complete(user=user, password=password)
+        self.request.session[UNLOCKED_SESSION_KEY] = services.password_reset_complete(user=user, password=password)
 
 
 class PasswordResetRequestView(PolicyMixin, FormView):
@@ -125,8 +127,13 @@ class PasswordResetSentView(PolicyMixin, TemplateView):
 
 
 class PasswordResetDoneView(PolicyMixin, TemplateView):
+    """Says whether the reset also unlocked the account."""
+
     action = Action.PUBLIC
     template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "unlocked": self.request.session.pop(UNLOCKED_SESSION_KEY, False)}
 
 
 class ActivationDoneView(PolicyMixin, TemplateView):

@@ -32,7 +32,8 @@ ENROLMENT_DEVICE_SESSION_KEY = "mfa_enrolment_device"
 def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when an account is locked: the sign-in page with a clear message."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = SignInForm(request.POST or None, request=request)
+    # An unbound form: validating it again would count another failure and add a second message.
+    form = SignInForm(initial={"email": request.POST.get("email", "")}, request=request)
     return render(
         request,
         "accounts/sign_in.html",
@@ -145,7 +146,14 @@ class MfaVerifyView(PolicyMixin, FormView):
             form.add_error("code", str(error))
             return self.form_invalid(form)
         if device is None:
-            form.add_error("code", "The security code is not right: enter the code your app shows now")
+            code = form.cleaned_data["code"]
+            if services.mfa_code_already_used(user=self.request.user, code=code):
+                message = (
+                    "This code has already been used to sign in. Wait for your app to show a new code, then enter it"
+                )
+            else:
+                message = "The security code is not right: enter the code your app shows now"
+            form.add_error("code", message)
             return self.form_invalid(form)
         otp_login(self.request, device)
         return redirect(_safe_next(self.request))

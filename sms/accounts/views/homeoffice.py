@@ -1,13 +1,15 @@
-"""Home Office helpdesk: locked accounts and unlocking them."""
+"""Home Office helpdesk: locked and deactivated accounts, unlocking and reactivating them."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts import selectors, services
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
+from sms.core.exceptions import DomainError
 
 
 class LockedAccountsView(PolicyMixin, TemplateView):
@@ -15,7 +17,15 @@ class LockedAccountsView(PolicyMixin, TemplateView):
     template_name = "accounts/homeoffice/locked_accounts.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "locked": selectors.locked_accounts()}
+        query = self.request.GET.get("q", "").strip()[:320]
+        found = selectors.account_for_staff_search(query=query)
+        return {
+            **super().get_context_data(**kwargs),
+            "locked": selectors.locked_accounts(),
+            "query": query,
+            "found": found,
+            "found_status": selectors.account_status(found) if found else "",
+        }
 
 
 class UnlockAccountView(PolicyMixin, View):
@@ -27,3 +37,18 @@ class UnlockAccountView(PolicyMixin, View):
         services.account_unlock(actor=request.user, user=user)
         messages.success(request, f"{user.email} can sign in again")
         return redirect("accounts:locked_accounts")
+
+
+class ReactivateAccountView(PolicyMixin, View):
+    action = Action.UNLOCK_ACCOUNT
+    http_method_names = ["post"]
+
+    def post(self, request, user_id):
+        user = selectors.get_user_for_staff(user_id=user_id)
+        try:
+            services.account_reactivate(actor=request.user, user=user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{user.email} can sign in again. We have emailed them")
+        return redirect(f"{reverse('accounts:locked_accounts')}?q={user.user_id}")

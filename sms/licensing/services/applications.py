@@ -94,13 +94,46 @@ def application_start() -> LicenceApplication:
     return LicenceApplication.objects.create()
 
 
+def level_1_email_in_use(answers: dict) -> str:
+    """The first Level 1 user's email address when it already belongs to a user, else "".
+
+    A grant creates the Level 1 user's account, and an email address can have only one.
+    """
+    email = person_for(answers, "level_1").get("email", "")
+    return email if email and User.objects.filter(email__iexact=email).exists() else ""
+
+
+def _level_1_email_message(email: str) -> str:
+    return (
+        f"{email} already has an account on the service. The first Level 1 user needs a new account: "
+        "give the email address of someone who does not have one"
+    )
+
+
+def _names_level_1(answers: dict, section: str) -> bool:
+    """True when ``section`` holds the first Level 1 user's details (itself or through "same as")."""
+    current = "level_1"
+    while current:
+        if current == section:
+            return True
+        current = answers.get(current, {}).get("same_as", "")
+    return False
+
+
 @transaction.atomic
 def application_save_answers(*, application: LicenceApplication, section: str, answers: dict) -> LicenceApplication:
-    """Keep one section's answers on a draft (the applicant can come back to change them)."""
+    """Keep one section's answers on a draft (the applicant can come back to change them).
+
+    The answer that names the first Level 1 user is refused when their email address already has
+    an account, at that question rather than at grant.
+    """
     application = lock(LicenceApplication, application.pk)
     if application.status != Status.DRAFT:
         raise DomainError("This application has been submitted and can no longer be changed")
-    application.answers = {**application.answers, section: answers}
+    merged = {**application.answers, section: answers}
+    if _names_level_1(merged, section) and (taken := level_1_email_in_use(merged)):
+        raise DomainError(_level_1_email_message(taken))
+    application.answers = merged
     application.save(update_fields=["answers", "updated_at"])
     return application
 
@@ -127,6 +160,8 @@ def application_submit(*, application: LicenceApplication, declaration_confirmed
     missing = missing_sections(application)
     if missing:
         raise DomainError("Answer every question before you submit the application")
+    if taken := level_1_email_in_use(application.answers):
+        raise DomainError(_level_1_email_message(taken))
     if not application.documents.exists():
         raise DomainError("Add at least one supporting document")
     if not declaration_confirmed:

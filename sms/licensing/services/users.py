@@ -75,6 +75,29 @@ def sponsor_user_deactivate(*, user: User, actor: User) -> User:
     return user
 
 
+@transaction.atomic
+def sponsor_user_reactivate(*, user: User, actor: User) -> User:
+    """A Level 1 user reactivates a deactivated Level 2 user of their sponsor.
+
+    A Level 1 user is reactivated by the Home Office helpdesk: adding a Level 1 user needs the
+    Home Office's approval (domain.md section 1), and reactivating one would add one.
+    """
+    require(actor, Action.DEACTIVATE_USER, user)
+    if user.level == User.Level.LEVEL_1:
+        raise DomainError(
+            "A Level 1 user can be reactivated only by the Home Office sponsorship helpdesk, "
+            "or you can request an additional Level 1 user"
+        )
+    return accounts.user_reactivate(user=user, reactivated_by=actor)
+
+
+@transaction.atomic
+def sponsor_user_activation_resend(*, user: User, actor: User) -> str:
+    """A Level 1 user sends a new activation link to a user of their sponsor who has not activated."""
+    require(actor, Action.DEACTIVATE_USER, user)
+    return accounts.activation_link_resend(user=user, sent_by=actor)
+
+
 def auto_approves_level_1(licence: Licence) -> bool:
     """An additional Level 1 user is approved at once when the setting allows it and the licence is
     active with every current route A-rated; otherwise the Home Office decides."""

@@ -280,7 +280,9 @@ def test_level_2_users_can_read_the_licence_and_access_register(client, level_2)
     assert client.get(reverse("portal:licence_summary")).status_code == 200
     page = client.get(reverse("licensing:access_register")).content.decode()
     assert "Add a Level 2 user" not in page
-    assert "Deactivate" not in page
+    assert "/deactivate/" not in page
+    assert "/reactivate/" not in page
+    assert "Resend activation link" not in page
 
 
 def test_level_2_cannot_edit_or_deactivate_users(client, level_1, level_2):

@@ -175,9 +175,13 @@ class ApplyStepView(PolicyMixin, View):
                 answers = {"same_as": data["who"]}
         else:
             answers = data
-        self.application = services.application_save_answers(
-            application=self.application, section=step.section, answers=answers
-        )
+        try:
+            self.application = services.application_save_answers(
+                application=self.application, section=step.section, answers=answers
+            )
+        except DomainError as error:
+            form.add_error("who" if isinstance(form, forms.SamePersonForm) else "email", str(error))
+            return render(request, "licensing/apply/question.html", self._context(step, form))
         return redirect(_next_url(step, self.application, bool(request.GET.get("change"))))
 
 
@@ -332,7 +336,7 @@ class ApplyMoreInformationView(PolicyMixin, View):
     def dispatch(self, request, *args, **kwargs):
         self.application = services.application_for_token(reference=kwargs["reference"], token=kwargs["token"])
         if self.application is None:
-            return render(request, "accounts/link_invalid.html", status=404)
+            return render(request, "licensing/apply/information_link_used.html", status=404)
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, form):

@@ -124,6 +124,39 @@ class UserDeactivateView(PolicyMixin, View):
         return redirect("licensing:access_register")
 
 
+class _UserButtonView(PolicyMixin, View):
+    """A button on the access register that calls one service about one user, then returns there."""
+
+    action = Action.DEACTIVATE_USER
+    http_method_names = ["post"]
+
+    def load(self, request, *args, **kwargs):
+        self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
+
+    def post(self, request, user_id):
+        try:
+            messages.success(request, self.perform())
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("licensing:access_register")
+
+
+class UserReactivateView(_UserButtonView):
+    """Reactivate a deactivated Level 2 user of the sponsor."""
+
+    def perform(self) -> str:
+        users.sponsor_user_reactivate(user=self.target, actor=self.request.user)
+        return f"{self.target.full_name} can sign in again. We have emailed them"
+
+
+class ActivationResendView(_UserButtonView):
+    """Send a new activation link to a user who has not activated their account."""
+
+    def perform(self) -> str:
+        users.sponsor_user_activation_resend(user=self.target, actor=self.request.user)
+        return f"We have sent {self.target.full_name} a new activation link. Earlier links no longer work"
+
+
 class AdditionalLevel1RequestView(SponsorFormView):
     action = Action.REQUEST_ADDITIONAL_LEVEL_1
     form_class = forms.Level2UserForm
