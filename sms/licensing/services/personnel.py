@@ -174,18 +174,17 @@ def organisation_details_change(
 
 
 @transaction.atomic
-def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor) -> WorkSite:
+def work_site_add(*, sponsor: Sponsor, address: str, opened_on: date, actor, reportable: bool = True) -> WorkSite:
     """A new address where sponsored workers work: a reportable change (20 WD).
 
-    A site that was already open when the licence started is recorded, not reported: it is part of
-    what the Home Office licensed, not a change since.
+    ``reportable=False`` records a site the licence was granted with (as ``key_person_appoint``
+    does for the first key personnel): part of what the Home Office licensed, not a change since.
     """
     require(actor, Action.CHANGE_KEY_PERSONNEL, sponsor)
     if not address.strip():
         raise DomainError("Enter the work site's address")
     site = WorkSite.objects.create(sponsor=sponsor, address=address.strip(), opened_on=opened_on)
-    licence = getattr(sponsor, "licence", None)
-    if licence is None or licence.start_date is None or opened_on > licence.start_date:
+    if reportable:
         reportable_change_record(
             sponsor=sponsor,
             event=ReportableChange.Event.ADDRESS_CHANGE,

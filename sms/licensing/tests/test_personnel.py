@@ -139,9 +139,9 @@ def test_work_sites_opening_and_closing_are_reportable(sponsor, level_1):
         services.work_site_close(site=site, closed_on=closed + timedelta(days=1), actor=level_1)
 
 
-def test_a_work_site_open_when_the_licence_started_is_recorded_but_not_reported(sponsor, level_1):
+def test_a_work_site_the_licence_was_granted_with_is_recorded_but_not_reported(sponsor, level_1):
     started = sponsor.licence.start_date
-    services.work_site_add(sponsor=sponsor, address="Head office", opened_on=started, actor=level_1)
+    services.work_site_add(sponsor=sponsor, address="Head office", opened_on=started, actor=level_1, reportable=False)
     services.work_site_add(sponsor=sponsor, address="Ward 5", opened_on=started + timedelta(days=1), actor=level_1)
     assert sponsor.work_sites.count() == 2
     changes = ReportableChange.objects.filter(sponsor=sponsor, event=ReportableChange.Event.ADDRESS_CHANGE)

@@ -65,7 +65,9 @@ class Command(BaseCommand):
             )
             if not Licence.objects.filter(sponsor=sponsor).exists():
                 licence_issue(sponsor=sponsor, routes=routes, actor=None)
-                work_site_add(sponsor=sponsor, address=address, opened_on=sponsor.licence.start_date, actor=None)
+                work_site_add(
+                    sponsor=sponsor, address=address, opened_on=sponsor.licence.start_date, actor=None, reportable=False
+                )
                 allocation_grant(sponsor=sponsor, category="worker", number=20, actor=None, reason="Demo allocation")
             sponsors[name] = sponsor
         for email, given, family, sponsor_name, level, role in DEMO_USERS:
