@@ -51,6 +51,7 @@ OBJECT_ROUTES: dict[str, object] = {
     "reporting:person": lambda world: {"uuid": world["person"].uuid},
     "reporting:record_fact": lambda world: {"uuid": world["person"].uuid, "kind": "absence"},
     "reporting:person_details": lambda world: {"uuid": world["person"].uuid},
+    "reporting:end_absence": lambda world: {"uuid": world["person"].uuid, "fact": world["open_absence"].pk},
     "reporting:obligation": lambda world: {"uuid": world["open_obligation"].uuid},
     "reporting:report": lambda world: {"uuid": world["open_obligation"].uuid},
     "reporting:cancel": lambda world: {"uuid": world["open_obligation"].uuid},
@@ -105,6 +106,9 @@ def world(sponsor, level_1, level_2):
     )
     person = person_register_from_certificate(certificate=certificate, actor=level_1)
     fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="ACME-NEW-ROLE")
+    open_absence = fact_record(
+        person=person, actor=level_1, kind="absence", start_date=date.today(), authorised=True, pay="full"
+    )
     fact_record(
         person=person, actor=level_1, kind="employment_ended", start_date=date.today(), end_reason="resignation"
     )
@@ -118,6 +122,7 @@ def world(sponsor, level_1, level_2):
     )
     return {
         "person": person,
+        "open_absence": open_absence,
         "open_obligation": open_obligation,
         "reported_obligation": reported_obligation,
         "certificate": certificate,

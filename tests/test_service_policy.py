@@ -130,6 +130,11 @@ TABLE = {
     ),
     "sms.reporting.services.facts.fact_record": (Action.REPORT_ACTIVITY, {"person": "person"}),
     "sms.reporting.services.facts.person_details_update": (Action.REPORT_ACTIVITY, {"person": "person"}),
+    "sms.reporting.services.facts.absence_end": (Action.REPORT_ACTIVITY, {"fact": "open_absence"}),
+    "sms.reporting.services.obligations.obligation_cancel_unfounded": (
+        Action.REPORT_ACTIVITY,
+        {"obligation": "open_obligation", "reason": "Not reportable"},
+    ),
     "sms.reporting.services.obligations.obligation_open": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
     "sms.reporting.services.obligations.obligation_open_by_hand": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
     "sms.reporting.services.obligations.obligation_report": (

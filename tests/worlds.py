@@ -50,6 +50,7 @@ ARGUMENTS = {
     "reporting:person": lambda w: {"uuid": w["person"].uuid},
     "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
     "reporting:person_details": lambda w: {"uuid": w["person"].uuid},
+    "reporting:end_absence": lambda w: {"uuid": w["person"].uuid, "fact": w["open_absence"].pk},
     "reporting:obligation": lambda w: {"uuid": w["open_obligation"].uuid},
     "reporting:report": lambda w: {"uuid": w["open_obligation"].uuid},
     "reporting:cancel": lambda w: {"uuid": w["open_obligation"].uuid},
@@ -87,6 +88,7 @@ OBJECT_OF_ROUTE = {
     "reporting:report": lambda w: w["open_obligation"],
     "reporting:record_fact": lambda w: w["person"],
     "reporting:person_details": lambda w: w["person"],
+    "reporting:end_absence": lambda w: w["person"],
 }
 
 
@@ -127,6 +129,9 @@ def build_world(sponsor, level_1, level_2) -> dict:
     certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Assigned"), actor=level_1)
     person = person_register_from_certificate(certificate=certificate, actor=level_1)
     fact_record(person=person, actor=level_1, kind="role_change", start_date=date.today(), new_value="Lead")
+    open_absence = fact_record(
+        person=person, actor=level_1, kind="absence", start_date=date.today(), authorised=True, pay="full"
+    )
     fact_record(
         person=person, actor=level_1, kind="employment_ended", start_date=date.today(), end_reason="resignation"
     )
@@ -139,6 +144,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
     )
     return {
         "person": person,
+        "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),
         "reported": reported,
         "certificate": certificate,

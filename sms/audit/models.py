@@ -100,6 +100,7 @@ class Verb(models.TextChoices):
     PERSON_REGISTERED = "person_registered", "Added to the worker register"
     PERSON_UPDATED = "person_updated", "Worker details changed"
     FACT_RECORDED = "fact_recorded", "Fact recorded"
+    ABSENCE_ENDED = "absence_ended", "Last day of an absence recorded"
     OBLIGATION_OPENED = "obligation_opened", "Reporting obligation opened"
     OBLIGATION_REPORTED = "obligation_reported", "Reported to the Home Office"
     OBLIGATION_CANCELLED = "obligation_cancelled", "Reporting obligation cancelled"

@@ -191,5 +191,11 @@ class PersonDetailsForm(GovukForm):
         self.fields["permission_end"].widget.format = UK_DATE_INPUT
 
 
+class AbsenceEndForm(GovukForm):
+    """The last day of an absence recorded while it was still going on."""
+
+    last_day = uk_date_field("Last day of the absence", "Enter the last day of the absence", example="27/3/2026")
+
+
 class FactsImportForm(GovukForm):
     upload = forms.FileField(label="CSV file", error_messages={"required": "Select a file to upload"})

@@ -20,6 +20,7 @@ urlpatterns = [
     path("workers/<uuid:uuid>/", sponsor.PersonView.as_view(), name="person"),
     path("workers/<uuid:uuid>/details/", sponsor.PersonDetailsView.as_view(), name="person_details"),
     path("workers/<uuid:uuid>/facts/<slug:kind>/", sponsor.FactRecordView.as_view(), name="record_fact"),
+    path("workers/<uuid:uuid>/absences/<int:fact>/end/", sponsor.AbsenceEndView.as_view(), name="end_absence"),
     path("obligations/", sponsor.ObligationListView.as_view(), name="obligations"),
     path("obligations/new/", sponsor.ObligationOpenView.as_view(), name="open_obligation"),
     path("obligations/<uuid:uuid>/", sponsor.ObligationView.as_view(), name="obligation"),

@@ -15,8 +15,8 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition
 from sms.core.selectors import closure_days
 from sms.reporting import detection
-from sms.reporting.models import Fact, SponsoredPerson, fact_applies
-from sms.reporting.services.obligations import obligation_open, sponsor_nation
+from sms.reporting.models import Fact, Obligation, SponsoredPerson, fact_applies
+from sms.reporting.services.obligations import obligation_cancel_unfounded, obligation_open, sponsor_nation
 
 Kind = Fact.Kind
 
@@ -292,6 +292,47 @@ def _detect_from_fact(fact: Fact, *, previous_salary, today: date, actor, closur
 
 
 UNPAID_PAY = (Fact.Pay.UNPAID, Fact.Pay.REDUCED)
+
+
+@transaction.atomic
+def absence_end(*, fact: Fact, actor: User, last_day: date) -> Fact:
+    """Record the last day of an absence that was recorded while it was still going on.
+
+    The absence's rules then apply to the whole of it: an unauthorised absence that ended within
+    10 working days opens nothing, and its unpaid days count towards the 4 weeks.
+    """
+    require(actor, Action.REPORT_ACTIVITY, fact.person)
+    fact = Fact.objects.select_for_update().select_related("person__sponsor").get(pk=fact.pk)
+    if fact.kind != Kind.ABSENCE:
+        raise DomainError("Only an absence has a last day to record")
+    if fact.end_date is not None:
+        raise DomainError(f"This absence already ended on {fact.end_date:%-d %B %Y}")
+    if last_day < fact.start_date:
+        raise DomainError(f"The last day must be on or after the day the absence started, {fact.start_date:%-d %B %Y}")
+    if last_day > timezone.localdate():
+        raise DomainError("The last day must be today or in the past")
+    fact.end_date = last_day
+    fact.save(update_fields=["end_date", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=Verb.ABSENCE_ENDED,
+        target=fact.person,
+        payload={"start_date": fact.start_date.isoformat(), "end_date": last_day.isoformat()},
+    )
+    nation = sponsor_nation(fact.sponsor_id)
+    closures = closure_days(nation=nation)
+    today = timezone.localdate()
+    if fact.authorised is False and not detection.absence_is_reportable(
+        start=fact.start_date, end=last_day, today=today, nation=nation, closures=closures
+    ):
+        for obligation in Obligation.objects.filter(source_key=f"fact:{fact.pk}", status=Obligation.Status.OPEN):
+            obligation_cancel_unfounded(
+                obligation=obligation,
+                actor=actor,
+                reason=f"The absence ended on {last_day:%-d %B %Y}, within 10 working days: not reportable",
+            )
+    _detect_from_fact(fact, previous_salary=None, today=today, actor=actor, closures=closures, nation=nation)
+    return fact
 
 
 @transaction.atomic

@@ -164,6 +164,18 @@ def obligation_report(
 def obligation_cancel(*, obligation: Obligation, actor: User, reason: str) -> Obligation:
     """Cancel an obligation opened in error, with the reason (Level 1 users)."""
     require(actor, Action.CANCEL_OBLIGATION, obligation)
+    return _cancel(obligation, actor=actor, reason=reason)
+
+
+def obligation_cancel_unfounded(*, obligation: Obligation, actor: User, reason: str) -> Obligation:
+    """Cancel an obligation that a corrected fact no longer supports (an absence that, once its last
+    day is recorded, did not last more than 10 working days). Whoever may report the obligation may
+    correct the fact behind it, so this asks for reporting, not for cancelling by hand."""
+    require(actor, Action.REPORT_ACTIVITY, obligation)
+    return _cancel(obligation, actor=actor, reason=reason)
+
+
+def _cancel(obligation: Obligation, *, actor, reason: str) -> Obligation:
     obligation = lock(Obligation, obligation.pk)
     if not reason.strip():
         raise DomainError("Enter why the obligation is cancelled")

@@ -511,3 +511,68 @@ def test_the_filters_keep_their_parameters_and_apply_after_the_sponsor_scope(
         ("q", "Worker or student name"),
         ("due_before", "Due on or before"),
     ]
+
+
+# An absence recorded while it is still going on, and its last day recorded later.
+
+
+def test_an_open_absence_that_ends_within_ten_working_days_opens_nothing(worker, level_1, time_machine):
+    time_machine.move_to("2026-11-12 10:00:00Z", tick=False)
+    ongoing = absence(worker, level_1, date(2026, 11, 9))
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    ended = facts.absence_end(fact=ongoing, actor=level_1, last_day=date(2026, 11, 20))  # 10 working days
+    assert ended.end_date == date(2026, 11, 20)
+    assert not Obligation.objects.filter(event="unauthorised_absence").exists()
+    assert AuditEvent.objects.filter(verb=Verb.ABSENCE_ENDED).count() == 1
+
+
+def test_an_obligation_opened_while_the_absence_seemed_to_go_on_is_cancelled_by_its_last_day(worker, level_1):
+    ongoing = absence(worker, level_1, date(2026, 11, 9))  # by today, 11 working days and counting
+    opened = Obligation.objects.get(event="unauthorised_absence")
+    facts.absence_end(fact=ongoing, actor=level_1, last_day=date(2026, 11, 20))  # it was 10 after all
+    opened.refresh_from_db()
+    assert opened.status == Obligation.Status.CANCELLED
+    assert opened.cancel_reason == "The absence ended on 20 November 2026, within 10 working days: not reportable"
+
+
+def test_an_open_absence_that_lasted_more_than_ten_working_days_opens_one_obligation(worker, level_1, time_machine):
+    time_machine.move_to("2026-11-04 10:00:00Z", tick=False)
+    ongoing = absence(worker, level_1, date(2026, 11, 2))
+    time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+    facts.absence_end(fact=ongoing, actor=level_1, last_day=date(2026, 11, 20))  # 15 working days
+    opened = Obligation.objects.get(event="unauthorised_absence")
+    assert opened.trigger_date == date(2026, 11, 13)  # the 10th working day anchors the deadline
+
+
+@pytest.mark.parametrize(
+    ("last_day", "message"),
+    [
+        (date(2026, 11, 6), "on or after the day the absence started, 9 November 2026"),
+        (date(2026, 11, 24), "today or in the past"),
+    ],
+)
+def test_an_impossible_last_day_is_refused(worker, level_1, last_day, message):
+    ongoing = absence(worker, level_1, date(2026, 11, 9))
+    with pytest.raises(DomainError, match=message):
+        facts.absence_end(fact=ongoing, actor=level_1, last_day=last_day)
+
+
+def test_an_absence_ends_once(worker, level_1):
+    ongoing = absence(worker, level_1, date(2026, 11, 9))
+    facts.absence_end(fact=ongoing, actor=level_1, last_day=date(2026, 11, 10))
+    with pytest.raises(DomainError, match="already ended on 10 November 2026"):
+        facts.absence_end(fact=ongoing, actor=level_1, last_day=date(2026, 11, 11))
+
+
+def test_the_worker_page_records_the_last_day_of_an_open_absence(client, worker, level_1):
+    ongoing = absence(worker, level_1, date(2026, 11, 9), authorised=True)
+    sign_in(client, level_1)
+    page = client.get(reverse("reporting:person", args=[worker.uuid])).content.decode()
+    address = reverse("reporting:end_absence", args=[worker.uuid, ongoing.pk])
+    assert f'href="{address}"' in page
+    response = client.post(address, {"last_day": "13/11/2026"}, follow=True)
+    assert "Absence from 9 November 2026 to 13 November 2026 recorded" in response.content.decode()
+    ongoing.refresh_from_db()
+    assert ongoing.end_date == date(2026, 11, 13)
+    assert f'href="{address}"' not in response.content.decode()
+    assert client.get(address).status_code == 404  # nothing left to end

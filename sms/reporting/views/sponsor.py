@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -80,6 +80,35 @@ class PersonView(PolicyMixin, TemplateView):
             "fact_kinds": [(kind, Fact.Kind(kind).label) for kind in forms.facts_for(self.person)],
             "may_record": can(self.request.user, Action.REPORT_ACTIVITY, self.person),
         }
+
+
+class AbsenceEndView(ServiceFormView):
+    """Record the last day of an absence that was still going on when it was recorded."""
+
+    action = Action.REPORT_ACTIVITY
+    form_class = forms.AbsenceEndForm
+    title = "When did the absence end?"
+    button_text = "Save the last day"
+
+    def load(self, request, *args, **kwargs):
+        self.person = selectors.person_for_user(user=request.user, uuid=kwargs["uuid"])
+        self.fact = get_object_or_404(self.person.facts, pk=kwargs["fact"], kind="absence", end_date__isnull=True)
+        if not can(request.user, Action.REPORT_ACTIVITY, self.person):
+            raise PermissionDenied
+
+    @property
+    def caption(self):
+        return f"{self.person.full_name}: absence from {self.fact.start_date:%-d %B %Y}"
+
+    def get_back_url(self):
+        return reverse("reporting:person", args=[self.person.uuid])
+
+    def get_success_url(self):
+        return self.get_back_url()
+
+    def perform(self, data):
+        facts.absence_end(fact=self.fact, actor=self.request.user, last_day=data["last_day"])
+        return f"Absence from {self.fact.start_date:%-d %B %Y} to {data['last_day']:%-d %B %Y} recorded"
 
 
 class PersonDetailsView(ServiceFormView):
