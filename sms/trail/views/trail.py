@@ -15,6 +15,7 @@ from sms.accounts.policy import Action
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.csv_export import csv_rows
+from sms.trail.details import event_details, event_details_json
 from sms.trail.forms import AuditFilterForm
 from sms.trail.selectors import AuditFilters, audit_event_list
 
@@ -42,6 +43,8 @@ class AuditTrailView(PolicyMixin, TemplateView):
         if filters is not None:
             events = audit_event_list(user=self.request.user, filters=filters)
             page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
+            for event in page.object_list:
+                event.details = event_details(event)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
@@ -73,7 +76,7 @@ class AuditTrailExportView(AuditTrailView):
                 event.actor.user_id if event.actor else "",
                 event.get_verb_display(),
                 event.target_label,
-                event.payload,
+                event_details_json(event),
                 event.ip_address or "",
                 event.sponsor.name if event.sponsor else "Home Office",
             )
