@@ -192,3 +192,15 @@ def test_the_upload_page_lists_each_problem(client, sponsor, level_1):
     assert Certificate.objects.count() == 1
     template = client.get(reverse("certificates:import_template"))
     assert template["Content-Disposition"] == 'attachment; filename="certificates-template.csv"'
+
+
+def test_a_cas_date_with_a_time_zone_is_a_problem_naming_its_element_not_a_crash(college):
+    sponsor, user = college
+    two = CAS_OK.replace("</CASBatch>", CAS_OK.split("<CASBatch", 1)[1].split(">", 1)[1])
+    bad = two.replace("<DateOfBirth>2004-02-01</DateOfBirth>", "<DateOfBirth>2004-02-01Z</DateOfBirth>", 1)
+    with pytest.raises(bulk.ImportRefused) as refused:
+        bulk.cas_import_xml(sponsor=sponsor, actor=user, upload=xml_file(bad))
+    assert [(error.column, error.message) for error in refused.value.errors] == [
+        ("DateOfBirth", "must be a date like 2026-03-27")
+    ]
+    assert not Certificate.objects.exists()
