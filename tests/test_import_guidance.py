@@ -60,7 +60,7 @@ def test_every_guidance_named_on_an_import_page_is_a_link_that_opens(client, lev
         if not href.startswith("/"):
             continue
         opened = client.get(href)
-        assert opened.status_code == 200, f"{page_name}: the link {text.strip()!r} ({href}) answers {opened.status_code}"
+        assert opened.status_code == 200, f"{page_name}: {text.strip()!r} ({href}) answers {opened.status_code}"
 
 
 def test_the_cas_schema_named_on_the_upload_page_is_the_one_files_are_checked_against(client, level_1):
