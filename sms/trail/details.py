@@ -84,7 +84,7 @@ CHOICES: dict[str, dict[str, str]] = {
     "routes": dict(Route.choices),
     "category": dict(Category.choices),
     "role": {**dict(KeyPersonRole.choices), **dict(User.Level.choices), **dict(User.StaffRole.choices)},
-    "nation": dict(Nation.choices),
+    "nation": {**dict(Nation.choices), "all": "Every nation"},
     "event": {**dict(EVENT_CHOICES), **dict(ReportableChange.Event.choices)},
     "verb": dict(Verb.choices),
     "size": dict(SponsorSize.choices),
