@@ -16,6 +16,18 @@ from tests.worlds import ARGUMENTS, build_world
 NOT_PAGES = {"portal:healthz"}
 
 
+class FormTags(HTMLParser):
+    """Every <form> tag's action."""
+
+    def __init__(self):
+        super().__init__()
+        self.actions: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.actions.append(dict(attrs).get("action"))
+
+
 class Forms(HTMLParser):
     """The POST forms on a page, with whether they hold radios, checkboxes or a date input."""
 
@@ -88,3 +100,20 @@ def test_every_error_summary_link_on_forms_with_choices_reaches_an_element(clien
     assert broken == []
     if audience == "sponsor":
         assert reverse("reporting:record_fact", kwargs=ARGUMENTS["reporting:record_fact"](world)) in checked
+
+
+@pytest.mark.parametrize("audience", ["sponsor", "home_office"])
+def test_every_form_names_its_address_without_a_fragment(client, sponsor, level_1, level_2, audience):
+    """A form without an action posts to the page's address with its fragment (#main-content after
+    the skip link), and the browser then scrolls there instead of focusing the error summary."""
+    world = build_world(sponsor, level_1, level_2)
+    sign_in(client, level_1 if audience == "sponsor" else world["people"]["administrator"])
+    missing = []
+    for url in pages(audience, world):
+        response = client.get(url, follow=True)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        tags = FormTags()
+        tags.feed(response.content.decode())
+        missing.extend(f"{url}: {action!r}" for action in tags.actions if not action or "#" in action)
+    assert missing == []
