@@ -56,6 +56,7 @@ LABELS = {
     "request": "Request",
     "requested": "Requested",
     "role": "Role",
+    "section": "Section",
     "route": "Route",
     "routes": "Routes",
     "rows": "Rows",
@@ -87,6 +88,14 @@ CHOICES: dict[str, dict[str, str]] = {
     "nation": {**dict(Nation.choices), "all": "Every nation"},
     "event": {**dict(EVENT_CHOICES), **dict(ReportableChange.Event.choices)},
     "verb": dict(Verb.choices),
+    "section": {
+        "organisation": "Organisation",
+        "size": "Size",
+        "routes": "Routes",
+        "authorising_officer": "Authorising Officer",
+        "key_contact": "Key Contact",
+        "level_1": "Level 1 user",
+    },
     "size": dict(SponsorSize.choices),
     "kind": {
         **dict(Certificate.Kind.choices),
