@@ -32,6 +32,7 @@ STATUS = {
     ("post", "certificates:assign"): 302,
     ("post", "certificates:add_note"): 302,
     ("post", "reporting:register_certificate"): 302,
+    ("post", "portal:closure_day_remove"): 302,
 }
 
 

@@ -3,7 +3,7 @@
 ``ARGUMENTS`` gives, for every route that takes arguments, real objects of this world.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -11,6 +11,7 @@ from sms.accounts.models import User
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
+from sms.core.models import ClosureDay
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
@@ -77,6 +78,7 @@ ARGUMENTS = {
     "licensing:ho_reinstate": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
+    "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
 }
 
 
@@ -162,4 +164,10 @@ def build_world(sponsor, level_1, level_2) -> dict:
         "request": request,
         "request_document": request.documents.get(),
         "people": people,
+        # A closure day far enough ahead to move no deadline the world's tests compute.
+        "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
     }
+
+
+def _weekday(day: date) -> date:
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day

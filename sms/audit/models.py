@@ -59,6 +59,9 @@ class Verb(models.TextChoices):
     USER_REACTIVATED = "user_reactivated", "User reactivated"
     ACCESS_REVIEW_COMPLETED = "access_review_completed", "Access review completed"
     SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
+    APPLICATION_STARTED = "application_started", "Licence application started"
+    APPLICATION_ANSWERS_SAVED = "application_answers_saved", "Licence application answers saved"
+    APPLICATION_DOCUMENT_ADDED = "application_document_added", "Supporting document added to an application"
     APPLICATION_SUBMITTED = "application_submitted", "Licence application submitted"
     APPLICATION_INFORMATION_REQUESTED = "application_information_requested", "More information requested"
     APPLICATION_INFORMATION_PROVIDED = "application_information_provided", "More information provided"
@@ -107,6 +110,7 @@ class Verb(models.TextChoices):
     OBLIGATIONS_SWEPT = "obligations_swept", "Daily sweep opened obligations"
     SETTINGS_CHANGED = "settings_changed", "Reporting settings changed"
     CLOSURE_DAY_ADDED = "closure_day_added", "Closure day added"
+    CLOSURE_DAY_REMOVED = "closure_day_removed", "Closure day removed"
     FACTS_IMPORTED = "facts_imported", "Facts imported"
 
 

@@ -1,5 +1,6 @@
 """Forms for certificates and allocations. Money is typed in pounds and stored in pence."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -13,6 +14,9 @@ from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Route
+
+# Two letters, six digits and a suffix A-D (spaces are ignored).
+NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
 
 
 class PoundsField(forms.CharField):
@@ -110,6 +114,45 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
 
     def clean_salary_option(self):
         return self.cleaned_data.get("salary_option") or SalaryOption.STANDARD
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born >= timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past")
+        return born
+
+    def clean_passport_issue_date(self):
+        issued = self.cleaned_data.get("passport_issue_date")
+        if issued and issued > timezone.localdate():
+            raise forms.ValidationError("Passport issue date must be today or in the past")
+        return issued
+
+    def clean_ni_number(self):
+        number = re.sub(r"\s", "", self.cleaned_data.get("ni_number") or "").upper()
+        if number and not NI_NUMBER.match(number):
+            raise forms.ValidationError(
+                "National Insurance number must be 2 letters, 6 numbers and A, B, C or D, like QQ 12 34 56 C"
+            )
+        return number
+
+    def clean_weekly_hours(self):
+        hours = self.cleaned_data.get("weekly_hours")
+        if hours is not None and not 0 < hours <= 168:
+            raise forms.ValidationError("Weekly working hours must be more than 0 and no more than 168")
+        return hours
+
+    def clean(self):
+        cleaned = super().clean()
+        born, issued, expires = (
+            cleaned.get("date_of_birth"),
+            cleaned.get("passport_issue_date"),
+            cleaned.get("passport_expiry_date"),
+        )
+        if issued and expires and expires <= issued:
+            self.add_error("passport_expiry_date", "Passport expiry date must be after the passport issue date")
+        if born and issued and issued < born:
+            self.add_error("passport_issue_date", "Passport issue date must be after the date of birth")
+        return cleaned
 
     def clean_soc_code(self):
         code = (self.cleaned_data.get("soc_code") or "").strip()

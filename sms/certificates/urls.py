@@ -10,6 +10,7 @@ urlpatterns = [
     path("certificates/defined/new/", sponsor.DefinedCosRequestView.as_view(), name="request_defined"),
     path("certificates/import/", sponsor.ImportView.as_view(), name="import"),
     path("certificates/import/template.csv", sponsor.ImportTemplateView.as_view(), name="import_template"),
+    path("certificates/import/cas_batch.xsd", sponsor.CasSchemaView.as_view(), name="import_cas_schema"),
     path("certificates/cas-export.zip", sponsor.CasExportView.as_view(), name="cas_export"),
     path("certificates/allocations/", sponsor.AllocationsView.as_view(), name="allocations"),
     path("certificates/allocations/request/", sponsor.AllocationRequestView.as_view(), name="request_allocation"),

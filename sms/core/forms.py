@@ -1,5 +1,7 @@
 """Form plumbing shared by every app: GOV.UK rendering through crispy-forms-gds."""
 
+import re
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
@@ -38,6 +40,38 @@ def uk_date_options(label: str, required_message: str = "", *, example: str = "2
         "widget": forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         "error_messages": {"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
     }
+
+
+PHONE_EXAMPLE = "01632 960 001, 07700 900 982 or +44 808 157 0192"
+PHONE_PUNCTUATION = re.compile(r"[\s()\-.]")
+
+
+class PhoneField(forms.CharField):
+    """A telephone number: digits with spaces, brackets or hyphens, an optional leading +, and
+    between 10 and 15 digits (a UK number has 10 or 11; E.164 allows 15). Stored as typed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20", "type": "tel", "autocomplete": "tel"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        digits = PHONE_PUNCTUATION.sub("", value)
+        digits = digits[1:] if digits.startswith("+") else digits
+        label = str(self.label).removesuffix(" (optional)")
+        if not digits.isdigit():
+            raise forms.ValidationError(
+                f"{label} must contain only numbers, spaces, brackets or hyphens, like {PHONE_EXAMPLE}"
+            )
+        if not 10 <= len(digits) <= 15:
+            raise forms.ValidationError(f"{label} must be between 10 and 15 digits, like {PHONE_EXAMPLE}")
+        return value
 
 
 class DocumentField(forms.FileField):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
-from sms.core.forms import DocumentField, GovukForm, uk_date_field
+from sms.core.forms import DocumentField, GovukForm, PhoneField, uk_date_field
 from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
@@ -82,7 +82,7 @@ class PersonForm(GovukForm):
         label="Email address",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
-    phone = forms.CharField(label="Telephone number (optional)", max_length=40, required=False)
+    phone = PhoneField(label="Telephone number (optional)", required=False)
     job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
     is_representative = forms.BooleanField(
         label="This person is a representative, such as a lawyer, acting for the organisation", required=False

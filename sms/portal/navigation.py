@@ -33,15 +33,17 @@ def _navigation(request) -> list[dict]:
         items.append(("Users", reverse("licensing:access_register")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))
-    path = request.path
-    return [
-        {
-            "label": label,
-            "url": url,
-            "active": path == url or (url != "/" and path.startswith(url) and label != "Home"),
-        }
-        for label, url in items
-    ]
+    current = _current_section(request.path, [url for label, url in items if label != "Home"], items[0][1])
+    return [{"label": label, "url": url, "active": url == current} for label, url in items]
+
+
+def _current_section(path: str, section_urls: list[str], home_url: str) -> str | None:
+    """The one item to highlight: the section whose address is the longest start of ``path``
+    (so /licence/users/ is Users, not Licence too); Home only on the home page itself."""
+    if path == home_url:
+        return home_url
+    matching = [url for url in section_urls if path.startswith(url)]
+    return max(matching, key=len) if matching else None
 
 
 def _mfa_pending(request) -> bool:

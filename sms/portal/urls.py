@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("healthz", views.HealthCheckView.as_view(), name="healthz"),
     path("home-office/closure-days/", views.ClosureDaysView.as_view(), name="closure_days"),
+    path("home-office/closure-days/<int:pk>/remove/", views.ClosureDayRemoveView.as_view(), name="closure_day_remove"),
     path(
         "accessibility/",
         views.InformationPageView.as_view(template_name="portal/accessibility.html"),

@@ -1,9 +1,10 @@
 """The home pages of each audience, the health check and the service's own information pages."""
 
 from django import forms
+from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -13,6 +14,7 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates.selectors import current_allocations
 from sms.core.dates import Nation
+from sms.core.exceptions import DomainError
 from sms.core.forms import GovukForm, uk_date_field
 from sms.core.models import ClosureDay
 from sms.licensing import forms as licensing_forms
@@ -21,7 +23,7 @@ from sms.licensing.selectors import queue_sizes
 from sms.licensing.services import licence as licence_services
 from sms.licensing.views.homeoffice import ApplicationDecisionView
 from sms.portal import decisions
-from sms.portal.services import closure_day_add
+from sms.portal.services import closure_day_add, closure_day_problem, closure_day_remove
 from sms.web.formviews import ServiceFormView
 
 
@@ -81,6 +83,12 @@ class ClosureDayForm(GovukForm):
         label="Why", max_length=255, error_messages={"required": "Enter why the day is a closure day"}
     )
 
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if problem := closure_day_problem(day, today=timezone.localdate()):
+            raise forms.ValidationError(problem)
+        return day
+
 
 class ClosureDaysView(ServiceFormView):
     """Extra closure days, added by a Home Office administrator (announced bank holidays)."""
@@ -93,16 +101,36 @@ class ClosureDaysView(ServiceFormView):
     button_text = "Add closure day"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "closures": ClosureDay.objects.order_by("-day")[:200]}
+        closures = list(ClosureDay.objects.order_by("-day")[:200])
+        for closure in closures:
+            closure.where = Nation(closure.nation).label if closure.nation else "Every nation"
+        return {**super().get_context_data(**kwargs), "closures": closures, "today": timezone.localdate()}
 
     def perform(self, data):
         closure = closure_day_add(
             actor=self.request.user, day=data["day"], nation=data["nation"], reason=data["reason"]
         )
-        return f"{closure.day:%-d %B %Y} added"
+        return f"{closure.day.day} {closure.day:%B %Y} added"
 
     def get_success_url(self):
         return reverse("portal:closure_days")
+
+
+class ClosureDayRemoveView(PolicyMixin, View):
+    """Remove one closure day still to come (the button beside it on the closure days page)."""
+
+    action = Action.ADMINISTER_REFERENCE_DATA
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        closure = get_object_or_404(ClosureDay, pk=pk)
+        try:
+            closure_day_remove(actor=request.user, closure=closure)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{closure.day.day} {closure.day:%B %Y} removed")
+        return redirect("portal:closure_days")
 
 
 class LicenceSummaryView(PolicyMixin, TemplateView):

@@ -1,28 +1,10 @@
 """Reads of the audit trail, scoped to what the acting user may see."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from sms.accounts.policy import Action, Scope, scope
 from sms.audit.models import AuditEvent
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    """What a person narrowed the trail by. Every field is optional."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    actor_id: int | None = None
-    verb: str = ""
-    sponsor_id: int | None = None  # Home Office staff only
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+from sms.trail.filters import AuditEventFilterSet
 
 
 def audit_events_visible_to(*, user) -> QuerySet[AuditEvent]:
@@ -42,17 +24,8 @@ def audit_events_visible_to(*, user) -> QuerySet[AuditEvent]:
     return events.none()
 
 
-def audit_event_list(*, user, filters: AuditFilters) -> QuerySet[AuditEvent]:
-    """The visible events narrowed by `filters`, newest first."""
-    events = audit_events_visible_to(user=user)
-    if filters.date_from:
-        events = events.filter(occurred_at__gte=_start_of(filters.date_from))
-    if filters.date_to:
-        events = events.filter(occurred_at__lt=_start_of(filters.date_to + timedelta(days=1)))
-    if filters.actor_id:
-        events = events.filter(actor_id=filters.actor_id)
-    if filters.verb:
-        events = events.filter(verb=filters.verb)
-    if filters.sponsor_id and user.is_home_office:
-        events = events.filter(sponsor_id=filters.sponsor_id)
-    return events.order_by("-id")
+def audit_event_search(*, user, data=None) -> AuditEventFilterSet:
+    """The events ``user`` may see (scope first), newest first, narrowed by ``data`` (the query
+    string); ``.form`` is the filter form, ``.qs`` the events."""
+    events = audit_events_visible_to(user=user).order_by("-id")
+    return AuditEventFilterSet(data or None, queryset=events, viewer=user)

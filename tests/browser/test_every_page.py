@@ -17,6 +17,7 @@ NOT_PAGES = {
     "audit:export",
     "audit:home_office_export",
     "certificates:import_template",
+    "certificates:import_cas_schema",
     "certificates:cas_export",
     "reporting:facts_template",
     "reporting:evidence",

@@ -181,6 +181,21 @@ def cas_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(CAS_SCHEMA_PATH), _cas_parser()))
 
 
+# The certificate field each element of a <CAS> fills, so problems name the element.
+CAS_ELEMENT_FOR_FIELD = {
+    "family_name": "FamilyName",
+    "given_names": "GivenNames",
+    "nationality": "Nationality",
+    "date_of_birth": "DateOfBirth",
+    "passport_number": "PassportNumber",
+    "route": "Route",
+    "job_title": "CourseTitle",
+    "start_date": "CourseStartDate",
+    "end_date": "CourseEndDate",
+    "work_address": "StudyAddress",
+}
+
+
 def _text(element, name: str) -> str:
     child = element.find(f"{{{CAS_NAMESPACE}}}{name}")
     return (child.text or "").strip() if child is not None else ""
@@ -206,21 +221,24 @@ def cas_import_xml(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
     if len(elements) > MAX_ROWS:
         raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} CAS")])
     for element in elements:
-        values = {
-            "family_name": _text(element, "FamilyName"),
-            "given_names": _text(element, "GivenNames"),
-            "nationality": _text(element, "Nationality"),
-            "date_of_birth": date.fromisoformat(_text(element, "DateOfBirth")),
-            "passport_number": _text(element, "PassportNumber"),
-            "route": _text(element, "Route"),
-            "job_title": _text(element, "CourseTitle"),
-            "start_date": date.fromisoformat(_text(element, "CourseStartDate")),
-            "end_date": date.fromisoformat(_text(element, "CourseEndDate")),
-            "work_address": _text(element, "StudyAddress"),
-        }
+        values = {field: _text(element, name) for field, name in CAS_ELEMENT_FOR_FIELD.items()}
+        bad_dates = []
+        for field in ("date_of_birth", "start_date", "end_date"):
+            try:
+                values[field] = date.fromisoformat(values[field])
+            except ValueError:
+                bad_dates.append(
+                    FileError(element.sourceline, CAS_ELEMENT_FOR_FIELD[field], "must be a date like 2026-03-27")
+                )
+        if bad_dates:
+            errors.extend(bad_dates)
+            continue
         certificate = certificate_save_draft(sponsor=sponsor, actor=actor, data=values)
         check = rules.check_assignment(certificate, assignment_context(certificate, today))
-        errors.extend(FileError(element.sourceline, p.field, p.message) for p in check.problems)
+        errors.extend(
+            FileError(element.sourceline, CAS_ELEMENT_FOR_FIELD.get(p.field, p.field), p.message)
+            for p in check.problems
+        )
         created.append(certificate)
     if errors:
         raise ImportRefused(errors)

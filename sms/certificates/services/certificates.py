@@ -254,6 +254,14 @@ def certificate_withdraw(*, certificate: Certificate, actor, reason: str) -> Cer
     reused and does not go back to the allocation."""
     require(actor, Action.WITHDRAW_CERTIFICATE, certificate)
     certificate = lock(Certificate, certificate.pk)
+    if certificate.status == Status.WITHDRAWN:
+        when = timezone.localtime(certificate.closed_at) if certificate.closed_at else None
+        on = f" on {when.day} {when:%B %Y}" if when else ""
+        raise DomainError(f"This certificate was already withdrawn{on}")
+    if certificate.status != Status.ASSIGNED:
+        raise DomainError(
+            f"Only an assigned certificate can be withdrawn; its status is {certificate.get_status_display().lower()}"
+        )
     if not reason.strip():
         raise DomainError("Enter why you are withdrawing the certificate")
     certificate.withdrawal_reason = reason.strip()

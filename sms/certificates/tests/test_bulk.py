@@ -236,3 +236,15 @@ def test_checking_a_file_reads_the_rules_once_per_route_and_occupation(sponsor, 
     with CaptureQueriesContext(connection) as queries, pytest.raises(bulk.ImportRefused):
         bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=csv_file([*rows, good_row(route="")]))
     assert len(queries) < 20
+
+
+def test_a_cas_date_with_a_time_zone_is_a_problem_naming_its_element_not_a_crash(college):
+    sponsor, user = college
+    two = CAS_OK.replace("</CASBatch>", CAS_OK.split("<CASBatch", 1)[1].split(">", 1)[1])
+    bad = two.replace("<DateOfBirth>2004-02-01</DateOfBirth>", "<DateOfBirth>2004-02-01Z</DateOfBirth>", 1)
+    with pytest.raises(bulk.ImportRefused) as refused:
+        bulk.cas_import_xml(sponsor=sponsor, actor=user, upload=xml_file(bad))
+    assert [(error.column, error.message) for error in refused.value.errors] == [
+        ("DateOfBirth", "must be a date like 2026-03-27")
+    ]
+    assert not Certificate.objects.exists()

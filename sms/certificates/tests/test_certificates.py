@@ -116,8 +116,14 @@ def test_withdrawal_needs_a_reason_and_does_not_return_the_certificate(assigned,
     withdrawn = services.certificate_withdraw(certificate=assigned, actor=level_1, reason="Offer declined")
     assert withdrawn.status == Status.WITHDRAWN
     assert Allocation.objects.get(sponsor=assigned.sponsor).used == 1
-    with pytest.raises(IllegalTransition):
+    today = timezone.localdate()
+    with pytest.raises(DomainError, match=f"^This certificate was already withdrawn on {today.day} {today:%B %Y}$"):
         services.certificate_withdraw(certificate=assigned, actor=level_1, reason="Again")
+
+
+def test_a_draft_cannot_be_withdrawn_and_is_told_why(sponsor, level_1):
+    with pytest.raises(DomainError, match="^Only an assigned certificate can be withdrawn; its status is draft$"):
+        services.certificate_withdraw(certificate=draft(sponsor, level_1), actor=level_1, reason="x")
 
 
 def test_level_2_withdraws_and_notes_only_their_own(sponsor, assigned, level_2):

@@ -345,6 +345,17 @@ class ImportTemplateView(PolicyMixin, View):
         return response
 
 
+class CasSchemaView(PolicyMixin, View):
+    """The XML schema a CAS batch file must follow, as named on the upload page."""
+
+    action = Action.CREATE_CERTIFICATE
+
+    def get(self, request):
+        response = HttpResponse(bulk.CAS_SCHEMA_PATH.read_bytes(), content_type="application/xml")
+        response["Content-Disposition"] = 'attachment; filename="cas_batch.xsd"'
+        return response
+
+
 class CasExportView(PolicyMixin, View):
     """The sponsor's CAS numbers and statuses, as a ZIP of XML."""
 

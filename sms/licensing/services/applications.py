@@ -90,8 +90,15 @@ def application_fee(answers: dict, on) -> int:
 
 @transaction.atomic
 def application_start() -> LicenceApplication:
-    """A new, empty draft."""
-    return LicenceApplication.objects.create()
+    """A new, empty draft. The applicant is anonymous: audited with no actor."""
+    application = LicenceApplication.objects.create()
+    _audit_applicant_step(application, Verb.APPLICATION_STARTED, {"reference": application.reference})
+    return application
+
+
+def _audit_applicant_step(application: LicenceApplication, verb: Verb, payload: dict) -> None:
+    """An anonymous applicant's step, on the Home Office chain, the application as the subject."""
+    audit.record(actor=None, actor_label="Applicant", verb=verb, target=application, sponsor=None, payload=payload)
 
 
 def level_1_email_in_use(answers: dict) -> str:
@@ -135,6 +142,7 @@ def application_save_answers(*, application: LicenceApplication, section: str, a
         raise DomainError(_level_1_email_message(taken))
     application.answers = merged
     application.save(update_fields=["answers", "updated_at"])
+    _audit_applicant_step(application, Verb.APPLICATION_ANSWERS_SAVED, {"section": section})
     return application
 
 
@@ -144,6 +152,7 @@ def application_add_document(*, application: LicenceApplication, upload, descrip
     if application.status not in (Status.DRAFT, Status.MORE_INFORMATION_REQUESTED):
         raise DomainError("Documents can no longer be added to this application")
     [document] = documents_store(application.documents, [upload], description=description)
+    _audit_applicant_step(application, Verb.APPLICATION_DOCUMENT_ADDED, {"name": document.original_name})
     return document
 
 

@@ -99,7 +99,7 @@ def key_person_appoint(
         verb=Verb.KEY_PERSON_APPOINTED,
         target=appointed,
         sponsor=sponsor,
-        payload={"role": role, "name": appointed.full_name, "replaces": current.full_name if current else None},
+        payload={"role": role, "name": {"from": current.full_name if current else None, "to": appointed.full_name}},
     )
     if reportable and current is not None:
         reportable_change_record(
@@ -166,7 +166,10 @@ def organisation_details_change(
         verb=Verb.ORGANISATION_DETAILS_CHANGED,
         target=sponsor,
         payload={
-            "changed": [change.details["field"] for change in changes],
+            **{
+                change.details["field"]: {"from": change.details["previous"], "to": change.details["new"]}
+                for change in changes
+            },
             "effective_date": effective_date.isoformat(),
         },
     )

@@ -90,6 +90,10 @@ class Level2UserEditView(SponsorFormView):
     def load(self, request, *args, **kwargs):
         self.target = selectors.sponsor_user_for_user(user=request.user, user_id=kwargs["user_id"])
 
+    @property
+    def caption(self):
+        return f"{self.target.full_name}, user ID {self.target.user_id}"
+
     def get_initial(self):
         return {
             "given_name": self.target.given_name,

@@ -194,12 +194,14 @@ def test_a_level_1_user_changes_the_nation_and_target(client, sponsor, level_1, 
     assert client.get(reverse("licensing:settings")).status_code == 403
 
 
-def test_an_administrator_adds_a_closure_day_and_deadlines_skip_it(client, db, level_1, person):
+def test_an_administrator_adds_a_closure_day_and_deadlines_skip_it(client, db, level_1, person, time_machine):
+    time_machine.move_to("2026-11-20 10:00:00Z")
     admin = make_staff_user(role=User.StaffRole.ADMINISTRATOR, email="admin@ho.example")
     sign_in(client, admin)
     assert "Enter the date" in client.post(reverse("portal:closure_days"), {"reason": "x"}).content.decode()
     client.post(reverse("portal:closure_days"), {"day": "24/11/2026", "nation": "", "reason": "Royal occasion"})
     assert "Royal occasion" in client.get(reverse("portal:closure_days")).content.decode()
+    time_machine.move_to("2026-11-23 12:00:00Z")
     fact_record(
         person=person, actor=level_1, kind="employment_ended", start_date=date(2026, 11, 23), end_reason="resignation"
     )

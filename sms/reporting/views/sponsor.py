@@ -276,6 +276,11 @@ class ObligationCancelView(ServiceFormView):
     def load(self, request, *args, **kwargs):
         self.obligation = selectors.obligation_for_user(user=request.user, uuid=kwargs["uuid"])
 
+    @property
+    def caption(self):
+        who = self.obligation.person.full_name if self.obligation.person_id else self.request.user.sponsor.name
+        return f"{self.obligation.get_event_display()}, {who}"
+
     def get_back_url(self):
         return reverse("reporting:obligation", args=[self.obligation.uuid])
 

@@ -15,8 +15,8 @@ from sms.accounts.policy import Action
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.csv_export import csv_rows
-from sms.trail.forms import AuditFilterForm
-from sms.trail.selectors import AuditFilters, audit_event_list
+from sms.trail.details import event_details, event_details_json
+from sms.trail.selectors import audit_event_search
 
 PAGE_SIZE = 50
 EXPORT_HEADER = ["Time", "User", "User ID", "Event", "About", "Details", "IP address", "Sponsor"]
@@ -27,24 +27,19 @@ class AuditTrailView(PolicyMixin, TemplateView):
     template_name = "audit/trail.html"
     export_url_name = "audit:export"
 
-    def _filter_form(self) -> AuditFilterForm:
-        return AuditFilterForm(self.request.GET or None, viewer=self.request.user)
-
-    def _filters(self, form: AuditFilterForm) -> AuditFilters | None:
-        if not form.is_bound:
-            return AuditFilters()
-        return form.filters() if form.is_valid() else None
+    def _search(self):
+        return audit_event_search(user=self.request.user, data=self.request.GET)
 
     def get_context_data(self, **kwargs):
-        form = self._filter_form()
-        filters = self._filters(form)
+        search = self._search()
         page = None
-        if filters is not None:
-            events = audit_event_list(user=self.request.user, filters=filters)
-            page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        if not search.is_bound or search.is_valid():
+            page = Paginator(search.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+            for event in page.object_list:
+                event.details = event_details(event)
         return {
             **super().get_context_data(**kwargs),
-            "form": form,
+            "form": search.form,
             "page": page,
             "export_url_name": self.export_url_name,
             "is_home_office": self.request.user.is_home_office,
@@ -57,9 +52,9 @@ class AuditTrailExportView(AuditTrailView):
     export_url_name = "audit:export"
 
     def get(self, request, *args, **kwargs):
-        form = self._filter_form()
-        filters = self._filters(form) or AuditFilters()
-        events = audit_event_list(user=request.user, filters=filters)
+        search = self._search()
+        # An invalid filter exports everything the user may see, as the unfiltered page would show.
+        events = search.qs if search.is_valid() else search.queryset
         with transaction.atomic():
             audit.record(
                 actor=request.user,
@@ -73,7 +68,7 @@ class AuditTrailExportView(AuditTrailView):
                 event.actor.user_id if event.actor else "",
                 event.get_verb_display(),
                 event.target_label,
-                event.payload,
+                event_details_json(event),
                 event.ip_address or "",
                 event.sponsor.name if event.sponsor else "Home Office",
             )

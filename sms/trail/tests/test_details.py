@@ -1,0 +1,86 @@
+"""Audit details read as people read them, the same on the page and in the CSV export."""
+
+import csv
+import io
+import json
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+
+from sms.accounts.tests.helpers import sign_in
+from sms.audit import services as audit
+from sms.audit.models import AuditEvent, Verb
+from sms.licensing.models import KeyPersonRole
+from sms.licensing.services import personnel
+from sms.trail.details import event_details
+from tests.factories import suitable_person
+
+
+def csv_details(response) -> list[dict]:
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    return [json.loads(row["Details"]) if row["Details"] else {} for row in rows]
+
+
+def test_pence_dates_and_codes_read_as_pounds_uk_dates_and_labels(level_1):
+    event = audit.record(
+        actor=level_1,
+        verb=Verb.CERTIFICATE_ASSIGNED,
+        payload={"route": "skilled_worker", "fee_pence": 157900, "expires_on": "2026-03-03"},
+    )
+    assert event_details(event) == [
+        ("Route", "Skilled Worker"),
+        ("Fee", "£1,579"),
+        ("Expires on", "3 March 2026"),
+    ]
+
+
+def test_status_changes_read_before_and_after(level_1):
+    event = audit.record(
+        actor=level_1, verb=Verb.LICENCE_SUSPENDED, payload={"from": "active", "to": "suspended", "reason": "Visit"}
+    )
+    assert event_details(event) == [("Status", "Active → Suspended"), ("Reason", "Visit")]
+
+
+def test_an_address_change_is_recorded_and_shown_before_and_after(client, sponsor, level_1):
+    sponsor.registered_address = "1 Old St"
+    sponsor.save(update_fields=["registered_address"])
+    personnel.organisation_details_change(
+        sponsor=sponsor,
+        actor=level_1,
+        name=sponsor.name,
+        registered_address="2 New St",
+        trading_address=sponsor.trading_address,
+        effective_date=date(2026, 1, 5) if timezone.localdate() >= date(2026, 1, 5) else timezone.localdate(),
+    )
+    event = AuditEvent.objects.get(verb=Verb.ORGANISATION_DETAILS_CHANGED)
+    assert event.payload["registered_address"] == {"from": "1 Old St", "to": "2 New St"}
+    sign_in(client, level_1)
+    page = client.get(reverse("audit:trail"), {"verb": Verb.ORGANISATION_DETAILS_CHANGED}).content.decode()
+    assert "Registered office address: 1 Old St → 2 New St" in page
+    assert "registered_address" not in page
+    exported = csv_details(client.get(reverse("audit:export"), {"verb": Verb.ORGANISATION_DETAILS_CHANGED}))
+    assert exported[0]["Registered office address"] == "1 Old St → 2 New St"
+
+
+def test_a_key_person_replacement_records_who_was_replaced(sponsor, level_1):
+    personnel.key_person_appoint(
+        sponsor=sponsor,
+        role=KeyPersonRole.KEY_CONTACT,
+        person=suitable_person(given="Nadia", email="nadia@acme.example"),
+        actor=level_1,
+    )
+    event = AuditEvent.objects.filter(verb=Verb.KEY_PERSON_APPOINTED).latest("id")
+    details = dict(event_details(event))
+    assert details["Role"] == "Key Contact"
+    assert " → Nadia" in details["Name"]
+
+
+def test_the_csv_details_column_is_json_with_the_pages_labels(client, level_1):
+    audit.record(actor=level_1, verb=Verb.REQUEST_SUBMITTED, payload={"kind": "renewal", "fee_pence": 157900})
+    sign_in(client, level_1)
+    page = client.get(reverse("audit:trail"), {"verb": Verb.REQUEST_SUBMITTED}).content.decode()
+    assert "Fee: £1,579" in page
+    exported = csv_details(client.get(reverse("audit:export"), {"verb": Verb.REQUEST_SUBMITTED}))
+    assert exported == [{"Kind": "Licence renewal", "Fee": "£1,579"}]
