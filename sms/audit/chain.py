@@ -26,8 +26,9 @@ def chain_key(sponsor_id: int | None) -> str:
 
 
 def canonical_payload(payload: dict | None) -> str:
-    """The one text form of an event's details: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(payload or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """The text form of an event's details as stored and hashed: keys in the order given (the order the
+    trail shows them), no spaces, UTF-8 kept."""
+    return json.dumps(payload or {}, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def epoch_microseconds(moment: datetime) -> int:
