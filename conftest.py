@@ -11,8 +11,15 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+
 from sms.accounts.models import User  # noqa: E402
 from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user  # noqa: E402
+
+# The live server behind the browser and parallel-request tests listens with the standard library's
+# backlog of 5 connections; a burst of simultaneous requests on a busy machine can then be reset
+# before the application sees it. Production servers (gunicorn: 2048) queue them; so does this one.
+WSGIServer.request_queue_size = 128
 
 
 @pytest.fixture
