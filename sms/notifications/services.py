@@ -1,9 +1,9 @@
-"""Writing to the email outbox."""
+"""Writing to the email outbox, and posting notices on a sponsor's message board."""
 
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from sms.notifications.models import OutboundEmail
+from sms.notifications.models import Notice, OutboundEmail
 from sms.notifications.tasks import deliver_email
 
 
@@ -36,3 +36,17 @@ def email_enqueue_template(*, to: str, template: str, context: dict) -> Outbound
     """Queue an email whose subject and body come from ``templates/emails/<template>.txt``."""
     subject, body = email_render(template, context)
     return email_enqueue(to=to, subject=subject, body=body)
+
+
+def notice_post(*, sponsor, kind: str, subject: str, body: str, link: str = "", key: str = "") -> Notice:
+    """Post a notice on the sponsor's message board, in the caller's transaction.
+
+    With a ``key`` (e.g. ``"licence-expiring:2027-01-31"``) the notice is posted once: posting it
+    again returns the one already there.
+    """
+    if key:
+        notice, _ = Notice.objects.get_or_create(
+            sponsor=sponsor, key=key, defaults={"kind": kind, "subject": subject[:200], "body": body, "link": link}
+        )
+        return notice
+    return Notice.objects.create(sponsor=sponsor, kind=kind, subject=subject[:200], body=body, link=link)
