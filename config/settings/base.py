@@ -158,6 +158,8 @@ AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=3)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "email"
+# Failures are counted under the canonical email address, the same key the account is found by.
+AXES_USERNAME_CALLABLE = "sms.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sms.accounts.views.auth.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

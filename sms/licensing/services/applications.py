@@ -19,6 +19,7 @@ from sms.accounts.models import Sponsor, SponsorSize, User
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.emails import canonical_email
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
@@ -107,7 +108,7 @@ def level_1_email_in_use(answers: dict) -> str:
     A grant creates the Level 1 user's account, and an email address can have only one.
     """
     email = person_for(answers, "level_1").get("email", "")
-    return email if email and User.objects.filter(email__iexact=email).exists() else ""
+    return email if email and User.objects.filter(email=canonical_email(email)).exists() else ""
 
 
 def _level_1_email_message(email: str) -> str:
@@ -338,7 +339,7 @@ def application_grant(
             role=role,
             person=PersonDetails.from_answers(person),
             actor=actor,
-            user=level_1 if person.get("email", "").lower() == level_1.email else None,
+            user=level_1 if canonical_email(person.get("email", "")) == level_1.email else None,
             effective_date=licence.start_date,
             reportable=False,
         )

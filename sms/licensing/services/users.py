@@ -11,6 +11,7 @@ from sms.accounts.models import Sponsor, User
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.emails import canonical_email
 from sms.core.exceptions import DomainError
 from sms.licensing.models import AccessReview, Licence, Rating, SponsorRequest
 from sms.licensing.services.decisions import request_decision_record
@@ -37,8 +38,8 @@ def sponsor_user_edit(*, user: User, actor: User, given_name: str, family_name: 
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.level != User.Level.LEVEL_2:
         raise DomainError("Only Level 2 users' details can be changed here")
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+    email = canonical_email(email)
+    if User.objects.filter(email=email).exclude(pk=user.pk).exists():
         raise DomainError("A user with this email address already exists")
     before = {"given_name": user.given_name, "family_name": user.family_name, "email": user.email}
     user.given_name, user.family_name, user.email = given_name.strip(), family_name.strip(), email
