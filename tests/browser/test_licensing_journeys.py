@@ -124,6 +124,9 @@ def test_apply_grant_activate_and_manage_the_licence(page, transactional_db, set
     page.get_by_label("Email address").fill("sam@harbour.example")
     page.get_by_role("button", name="Add user").click()
     page.check_accessibility()
+    # The same words whether or not the address has an account outside the sponsor.
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "We have emailed sam@harbour.example with what Sam needs to do next" in banner
     assert "sam@harbour.example" in page.locator("#access-register").inner_text()
 
     # Requests an additional Level 1 user (approved at once: active and A-rated).
