@@ -7,12 +7,19 @@ database is migrated and again after every flush of a transactional test.
 import os
 
 import pytest
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sms.accounts.models import User  # noqa: E402
 from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no rate-limit counts: the local-memory cache lives as long as the process."""
+    cache.clear()
 
 
 @pytest.fixture

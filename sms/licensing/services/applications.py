@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,10 +149,19 @@ def application_save_answers(*, application: LicenceApplication, section: str, a
 
 
 @transaction.atomic
+@transaction.atomic
 def application_add_document(*, application: LicenceApplication, upload, description: str = ""):
-    """Attach a supporting document, checked by size and content."""
+    """Attach a supporting document, checked by size and content, within the application's limits
+    (``APPLICATION_MAX_DOCUMENTS`` files, ``APPLICATION_MAX_DOCUMENTS_BYTES`` in all)."""
+    application = lock(LicenceApplication, application.pk)  # two uploads at once count one after the other
     if application.status not in (Status.DRAFT, Status.MORE_INFORMATION_REQUESTED):
         raise DomainError("Documents can no longer be added to this application")
+    held = application.documents.aggregate(count=Count("id"), size=Sum("size"))
+    if held["count"] >= settings.APPLICATION_MAX_DOCUMENTS:
+        raise DomainError(f"An application can have at most {settings.APPLICATION_MAX_DOCUMENTS} documents")
+    if (held["size"] or 0) + upload.size > settings.APPLICATION_MAX_DOCUMENTS_BYTES:
+        limit = settings.APPLICATION_MAX_DOCUMENTS_BYTES // (1024 * 1024)
+        raise DomainError(f"The documents for one application must be smaller than {limit}MB in total")
     [document] = documents_store(application.documents, [upload], description=description)
     _audit_applicant_step(application, Verb.APPLICATION_DOCUMENT_ADDED, {"name": document.original_name})
     return document
