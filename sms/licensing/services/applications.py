@@ -157,8 +157,9 @@ def application_add_document(*, application: LicenceApplication, upload, descrip
     if application.status not in (Status.DRAFT, Status.MORE_INFORMATION_REQUESTED):
         raise DomainError("Documents can no longer be added to this application")
     held = application.documents.aggregate(count=Count("id"), size=Sum("size"))
-    if held["count"] >= settings.APPLICATION_MAX_DOCUMENTS:
-        raise DomainError(f"An application can have at most {settings.APPLICATION_MAX_DOCUMENTS} documents")
+    most = settings.APPLICATION_MAX_DOCUMENTS
+    if held["count"] >= most:
+        raise DomainError(f"An application can have at most {most} document{'s' if most != 1 else ''}")
     if (held["size"] or 0) + upload.size > settings.APPLICATION_MAX_DOCUMENTS_BYTES:
         limit = settings.APPLICATION_MAX_DOCUMENTS_BYTES // (1024 * 1024)
         raise DomainError(f"The documents for one application must be smaller than {limit}MB in total")
