@@ -7,6 +7,7 @@ database is migrated and again after every flush of a transactional test.
 import os
 
 import pytest
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,6 +21,12 @@ from tests.factories import SponsorFactory, make_sponsor_user, make_staff_user  
 # backlog of 5 connections; a burst of simultaneous requests on a busy machine can then be reset
 # before the application sees it. Production servers (gunicorn: 2048) queue them; so does this one.
 WSGIServer.request_queue_size = 128
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no rate-limit counts: the local-memory cache lives as long as the process."""
+    cache.clear()
 
 
 @pytest.fixture

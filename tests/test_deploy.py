@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
     "AUDIT_KEYS": "2026-11:a-long-random-audit-signing-secret-for-the-deploy-check-0123",
     "ALLOWED_HOSTS": "sponsor.example.gov.uk",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 

@@ -7,11 +7,17 @@ Each request runs in a transaction that is rolled back, so one case's effects (a
 a granted request) cannot change the next.
 """
 
+from datetime import date
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
 from sms.accounts.policy import Action, can
+from sms.certificates.services.certificates import certificate_assign
+from sms.certificates.tests.factories import draft
+from sms.reporting.models import Obligation
+from sms.reporting.services.facts import person_register_from_certificate
 from tests.routes import all_routes
 from tests.worlds import ARGUMENTS, OBJECT_OF_ROUTE, build_world
 
@@ -78,3 +84,27 @@ def test_every_role_gets_exactly_what_the_policy_allows(client, world):
                     assert response.status_code == 403, f"{where} answered {response.status_code}, not 403"
                 checked += 1
     assert checked > 300
+
+
+def test_level_2_reports_only_about_certificates_they_created_and_assigned(client, world, sponsor, level_2):
+    """The own-only rule with the object, through the pages: the world's worker has a certificate a
+    Level 1 user created and assigned; ``own`` one that the Level 2 user created and assigned."""
+    own_certificate = certificate_assign(certificate=draft(sponsor, level_2, family_name="Own"), actor=level_2)
+    own = person_register_from_certificate(certificate=own_certificate, actor=level_2)
+    theirs = world["person"]
+    client.force_login(level_2)
+    for name in ("reporting:record_fact", "reporting:person_details"):
+        kwargs = {"uuid": own.uuid, **({"kind": "absence"} if name == "reporting:record_fact" else {})}
+        assert client.post(reverse(name, kwargs=kwargs)).status_code == 200
+        assert client.post(reverse(name, kwargs={**kwargs, "uuid": theirs.uuid})).status_code == 403
+
+    page = reverse("reporting:open_obligation")
+    choices = client.get(page).context["form"].fields["person"].choices
+    assert [label for _, label in choices] == [own.full_name]
+    data = {"event": "breach_of_conditions", "trigger_date": date.today().strftime("%d/%m/%Y"), "details": ""}
+    before = Obligation.objects.count()
+    assert "Select a valid choice" in client.post(page, {**data, "person": str(theirs.uuid)}).content.decode()
+    assert "Select who it is about" in client.post(page, {**data, "person": ""}).content.decode()
+    assert Obligation.objects.count() == before
+    assert client.post(page, {**data, "person": str(own.uuid)}).status_code == 302
+    assert Obligation.objects.filter(person=own, event="breach_of_conditions").exists()

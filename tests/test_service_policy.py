@@ -10,6 +10,7 @@ it is added here with the action it asks for and the object it is about.
 import importlib
 import inspect
 import pkgutil
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ import sms
 from sms.accounts.policy import HOME_OFFICE_ACTIONS, Action, Scope, scope
 from sms.audit.models import AuditEvent
 from sms.licensing.models import ReportableChange
+from sms.reporting.services.obligations import obligation_open_by_hand
 from tests.worlds import build_world
 
 # Functions with an ``actor`` that are not services a person calls, and why.
@@ -239,3 +241,72 @@ def test_another_sponsors_user_and_a_role_without_the_action_are_refused_and_not
         call(function, objects, world, refused_role(world, action))
 
     assert AuditEvent.objects.count() == before
+
+
+# Level 2's own-only rule for reporting (domain.md section 1: only on certificates they created and
+# assigned) is asked with the object. "module.function" -> its arguments about the world's worker,
+# whose certificate a Level 1 user created and assigned, or about the organisation.
+OWN_ONLY = {
+    "sms.reporting.services.facts.fact_record": {
+        "person": "person",
+        "kind": "role_change",
+        "start_date": date.today(),
+        "new_value": "Lead nurse",
+    },
+    "sms.reporting.services.facts.person_details_update": {"person": "person", "days_per_week": 3},
+    "sms.reporting.services.facts.absence_end": {"fact": "open_absence", "last_day": date.today()},
+    "sms.reporting.services.obligations.obligation_report": {
+        "obligation": "open_obligation",
+        "report": {},
+        "uploads": [],
+        "declaration": True,
+    },
+    "sms.reporting.services.obligations.obligation_cancel_unfounded": {
+        "obligation": "open_obligation",
+        "reason": "Not reportable",
+    },
+    "sms.reporting.services.obligations.obligation_open": {
+        "sponsor": "sponsor",
+        "person": "person",
+        "event": "breach_of_conditions",
+        "trigger_date": date.today(),
+        "source_key": "manual:own-only",
+    },
+    "sms.reporting.services.obligations.obligation_open_by_hand": {
+        "sponsor": "sponsor",
+        "person": "person",
+        "event": "breach_of_conditions",
+        "trigger_date": date.today(),
+    },
+    "sms.reporting.services.obligations.reportable_change_open_obligation": {"change": "change"},
+}
+# Reporting services whose object is the sponsor, and why that is enough.
+OWN_ONLY_EXEMPT = {
+    # Each row goes through fact_record with its person; a refused row names its row and column
+    # (sms/reporting/tests/test_imports.py).
+    "sms.reporting.imports.facts_import_csv",
+}
+
+
+def test_every_service_under_level_2s_own_only_reporting_rule_is_checked_with_its_object():
+    own_only = {name for name, (action, _) in TABLE.items() if action == Action.REPORT_ACTIVITY}
+    assert sorted(own_only - set(OWN_ONLY) - OWN_ONLY_EXEMPT) == []
+
+
+@pytest.mark.parametrize("qualified", sorted(OWN_ONLY))
+def test_level_2_is_refused_about_a_worker_whose_certificate_they_did_not_create_and_assign(world, qualified):
+    function = services_with_an_actor()[qualified]
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        call(function, OWN_ONLY[qualified], world, world["people"]["level_2"])
+    assert AuditEvent.objects.count() == before
+
+
+def test_level_2_is_refused_an_obligation_about_the_organisation_opened_by_hand(world):
+    with pytest.raises(PermissionDenied):
+        obligation_open_by_hand(
+            sponsor=world["sponsor"],
+            actor=world["people"]["level_2"],
+            event="org_criminal_proceedings",
+            trigger_date=date.today(),
+        )

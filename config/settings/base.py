@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "django_ratelimit",
     # The project's apps, one per part of the domain
     # The project's apps, bottom layer first (docs/architecture.md; `lint-imports` keeps the order).
     "sms.core",
@@ -158,6 +159,8 @@ AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=3)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "email"
+# Failures are counted under the canonical email address, the same key the account is found by.
+AXES_USERNAME_CALLABLE = "sms.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sms.accounts.views.auth.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -264,6 +267,27 @@ LOGGING = {
         "django.request": {"filters": ["permission_denied_one_line"]},
     },
 }
+
+# The cache holds the rate limits' counts. Local memory counts per process, which is right for one
+# development server and the tests; production names a shared Redis in REDIS_URL (every web
+# process then counts together), and production settings require it.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis's.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process count (django-ratelimit's E003) is what one development process needs.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Limits on the anonymous application journey (docs/decisions.md, "Limits on the public
+# application"): documents per application and their total size, and per client address, new
+# drafts and uploads in a window ("count/period", period s, m, h or d).
+APPLICATION_MAX_DOCUMENTS = env.int("APPLICATION_MAX_DOCUMENTS", default=20)
+APPLICATION_MAX_DOCUMENTS_BYTES = env.int("APPLICATION_MAX_DOCUMENTS_BYTES", default=50 * 1024 * 1024)
+APPLICATION_DRAFTS_RATE = env("APPLICATION_DRAFTS_RATE", default="5/h")
+APPLICATION_UPLOADS_RATE = env("APPLICATION_UPLOADS_RATE", default="30/h")
 
 # Uploads: the largest evidence file accepted, in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

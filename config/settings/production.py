@@ -10,6 +10,10 @@ AUDIT_KEYS = audit_keys.parse(env("AUDIT_KEYS"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 MFA_REQUIRED = True
+# Required: rate limits must count across every web process (a shared Redis), not per process.
+REDIS_URL = env("REDIS_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SILENCED_SYSTEM_CHECKS = [check for check in SILENCED_SYSTEM_CHECKS if check != "django_ratelimit.E003"]  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,6 +2,19 @@
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from django.conf import settings
+
+from sms.core.emails import canonical_email
+
+
+def lockout_username(request, credentials=None) -> str | None:
+    """The key django-axes counts failures under: the canonical email address the account is found
+    by, so every spelling of one address (case, compatibility forms, spaces) shares one lockout."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = (credentials or {}).get(field) or (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = getattr(request, "data", request.POST).get(field)
+    return canonical_email(value) if value else None
 
 
 class LockoutBackend(AxesStandaloneBackend):

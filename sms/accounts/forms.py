@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 
 from sms.accounts.services import sign_in_check
+from sms.core.emails import CanonicalEmailField
 from sms.core.forms import GovukForm
 
 PASSWORD_ATTRS = {"autocomplete": "current-password", "spellcheck": "false"}
@@ -13,7 +14,7 @@ NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "spellcheck": "false"}
 class SignInForm(GovukForm):
     """Email and password; authenticates through django-axes so failures count towards lockout."""
 
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label="Email address",
         error_messages={
             "required": "Enter your email address",
@@ -37,7 +38,7 @@ class SignInForm(GovukForm):
         cleaned = super().clean()
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
-            self.user = authenticate(self.request, email=email.lower(), password=password)
+            self.user = authenticate(self.request, email=email, password=password)
             if self.user is None:
                 # When the account is locked, django-axes replaces this page with the lockout page.
                 raise forms.ValidationError("Enter a correct email address and password", code="invalid_login")
@@ -113,7 +114,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PasswordResetRequestForm(GovukForm):
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label="Email address",
         error_messages={
             "required": "Enter your email address",

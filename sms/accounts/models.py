@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from sms.core.emails import canonical_email
 from sms.core.identifiers import code_with_check
 from sms.core.models import TimeStampedModel
 
@@ -51,15 +52,20 @@ def new_user_id() -> str:
 
 
 class UserManager(BaseUserManager):
-    """Creates users with a normalised email and a fresh user ID."""
+    """Creates users with the canonical email address and a fresh user ID."""
 
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The canonical form (``sms.core.emails.canonical_email``), not just a lower-case domain."""
+        return canonical_email(email or "")
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         """Create a user; without a password the account waits for its activation link."""
         if not email:
             raise ValueError("Users need an email address")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=self.normalize_email(email), **fields)
         if password:
             user.set_password(password)
         else:
@@ -75,8 +81,9 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username: str) -> "User":
-        # Email addresses sign in case-insensitively.
-        return self.get(email__iexact=username)
+        # An exact match on the canonical form: the lockout counts failures under the same key, so
+        # no spelling of an address reaches an account without counting towards its lockout.
+        return self.get(email=canonical_email(username))
 
 
 class User(AbstractBaseUser):
@@ -145,6 +152,11 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.user_id})" if self.full_name else self.email
+
+    def save(self, *args, **kwargs):
+        # Stored in the one form it is looked up and locked by, whoever saves it.
+        self.email = canonical_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from sms.accounts.models import User
+from sms.core.emails import canonical_email
 
 
 def locked_account_attempts() -> QuerySet[AccessAttempt]:
@@ -39,7 +40,7 @@ def account_for_staff_search(*, query: str) -> User | None:
         return None
     accounts = User.objects.select_related("sponsor")
     if "@" in query:
-        return accounts.filter(email__iexact=query).first()
+        return accounts.filter(email=canonical_email(query)).first()
     return accounts.filter(user_id=query.upper()).first()
 
 

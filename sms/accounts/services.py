@@ -27,6 +27,7 @@ from sms.accounts.selectors import locked_account_attempts
 from sms.accounts.tokens import activation_token_generator, password_reset_token_generator
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.emails import canonical_email
 from sms.core.exceptions import DomainError
 from sms.notifications.services import email_enqueue_template
 
@@ -55,8 +56,8 @@ def user_create(
 
     The new account has no password: the person sets one through a single-use activation link.
     """
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
+    email = canonical_email(email)
+    if User.objects.filter(email=email).exists():
         raise DomainError("A user with this email address already exists")
     kind = User.Kind.SPONSOR if sponsor is not None else User.Kind.HOME_OFFICE
     user = User.objects.create_user(
@@ -171,7 +172,7 @@ def password_reset_request(*, email: str) -> None:
     The page answers the same whether or not the account exists, so it cannot be used to find
     out who has an account.
     """
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = User.objects.filter(email=canonical_email(email), is_active=True).first()
     if user is None or not user.has_usable_password():
         return
     link = _link("accounts:password_reset_confirm", user, password_reset_token_generator.make_token(user))

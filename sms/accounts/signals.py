@@ -7,12 +7,13 @@ from django.dispatch import receiver
 from sms.accounts.models import User
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.emails import canonical_email
 
 
 def _user_for(email: str | None) -> User | None:
     if not email:
         return None
-    return User.objects.filter(email__iexact=email).select_related("sponsor").first()
+    return User.objects.filter(email=canonical_email(email)).select_related("sponsor").first()
 
 
 @receiver(user_logged_in, dispatch_uid="audit_signed_in")

@@ -57,6 +57,7 @@ class Verb(models.TextChoices):
     USER_DETAILS_CHANGED = "user_details_changed", "User details changed"
     USER_DEACTIVATED = "user_deactivated", "User deactivated"
     USER_REACTIVATED = "user_reactivated", "User reactivated"
+    USER_NOT_ADDED_ADDRESS_IN_USE = "user_not_added_address_in_use", "User not added: the address has an account"
     ACCESS_REVIEW_COMPLETED = "access_review_completed", "Access review completed"
     SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
     APPLICATION_STARTED = "application_started", "Licence application started"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
+from sms.core.emails import CanonicalEmailField
 from sms.core.forms import DocumentField, GovukForm, PhoneField, uk_date_field
 from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
 
@@ -165,7 +166,7 @@ class Level2UserForm(GovukForm):
     family_name = forms.CharField(
         label="Family name", max_length=150, error_messages={"required": "Enter the user's family name"}
     )
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label="Email address",
         error_messages={
             "required": "Enter the user's email address",

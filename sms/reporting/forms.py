@@ -161,9 +161,16 @@ class OpenObligationForm(GovukForm):
     person = forms.ChoiceField(label="Who it is about (optional)", required=False)
     details = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, people=(), **kwargs):
+    def __init__(self, *args, people=(), organisation=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "The organisation"), *[(str(p.uuid), p.full_name) for p in people]]
+        people_choices = [(str(p.uuid), p.full_name) for p in people]
+        if organisation:
+            self.fields["person"].choices = [("", "The organisation"), *people_choices]
+        else:  # a Level 2 user reports only about people, never the organisation
+            self.fields["person"].choices = people_choices
+            self.fields["person"].required = True
+            self.fields["person"].label = "Who it is about"
+            self.fields["person"].error_messages["required"] = "Select who it is about"
 
 
 class CancelForm(GovukForm):

@@ -261,7 +261,8 @@ class Obligation(TimeStampedModel):
         """What the policy decides a Level 2 user's OWN rule on (``sms.accounts.policy``): the
         certificate of the worker or student this obligation is about, or None for an event about
         the organisation (``EventType.level_2_may_report``), which belongs to no one."""
-        if not EVENTS[self.event].level_2_may_report or not self.person_id:
+        event = EVENTS.get(self.event)
+        if event is None or not event.level_2_may_report or self.person is None:
             return None
         return self.person.certificate
 

@@ -124,6 +124,9 @@ def test_apply_grant_activate_and_manage_the_licence(page, transactional_db, set
     page.get_by_label("Email address").fill("sam@harbour.example")
     page.get_by_role("button", name="Add user").click()
     page.check_accessibility()
+    # The same words whether or not the address has an account outside the sponsor.
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "We have emailed sam@harbour.example with what Sam needs to do next" in banner
     assert "sam@harbour.example" in page.locator("#access-register").inner_text()
 
     # Requests an additional Level 1 user (approved at once: active and A-rated).
@@ -193,3 +196,28 @@ def test_a_revoked_sponsors_user_cannot_sign_in(page, transactional_db):
     assert "sponsor licence was revoked" in summary
     assert "no longer sign in" in summary
     assert "/sign-in/" in page.url
+
+
+def test_the_application_limits_answer_with_clear_pages(page, transactional_db, settings):
+    """A document over the application's limit is a field error; a client address over its limit
+    of uploads gets the 429 page saying when to try again."""
+    settings.APPLICATION_MAX_DOCUMENTS = 1
+    settings.APPLICATION_UPLOADS_RATE = "2/h"
+    page.goto("/apply/")
+    page.check_accessibility()
+    page.get_by_role("button", name="Start now").click()
+    page.check_accessibility()
+    page.goto("/apply/documents/")
+    page.check_accessibility()
+    for name in ("accounts.pdf", "register.pdf", "extra.pdf"):
+        page.get_by_label("Upload a file").set_input_files(
+            files=[{"name": name, "mimeType": "application/pdf", "buffer": PDF}]
+        )
+        page.get_by_role("button", name="Upload file").click()
+        page.check_accessibility()
+        if name == "register.pdf":
+            summary = page.locator(".govuk-error-summary").inner_text()
+            assert "An application can have at most 1 document" in summary
+    assert page.locator("h1").inner_text() == "You have uploaded documents too many times"
+    assert re.search(r"Try again in \d+ (minutes?|hours?)", page.locator("#try-again").inner_text())
+    assert LicenceApplication.objects.get().documents.count() == 1

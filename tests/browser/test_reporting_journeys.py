@@ -106,3 +106,29 @@ def test_absence_run_to_an_on_time_report_and_a_late_one(page, transactional_db,
     page.check_accessibility()
     assert "Reported late" in page.locator("#obligation-status").inner_text()
     assert Obligation.objects.get(event="employment_ended").status == Obligation.Status.REPORTED_LATE
+
+
+def test_a_level_2_user_opens_an_obligation_only_about_their_own_worker(page, transactional_db):
+    """Level 2 reports only on certificates they created and assigned: the page offers only those
+    people, and not the organisation."""
+    sponsor = SponsorFactory(name="Acme Care Ltd")
+    level_1 = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_1, email="priya@acme.example")
+    level_2 = make_sponsor_user(sponsor=sponsor, level=User.Level.LEVEL_2, email="tom@acme.example")
+    give_allocation(sponsor)
+    mine = certificate_assign(certificate=draft(sponsor, level_2, family_name="Mine"), actor=level_2)
+    theirs = certificate_assign(certificate=draft(sponsor, level_1, family_name="Theirs"), actor=level_1)
+    own = person_register_from_certificate(certificate=mine, actor=level_2)
+    person_register_from_certificate(certificate=theirs, actor=level_1)
+
+    sign_in(page, level_2.email)
+    page.wait_for_url("**/sponsor/")
+    page.check_accessibility()
+    page.goto("/obligations/new/")
+    page.check_accessibility()
+    options = page.get_by_label("Who it is about").locator("option").all_inner_texts()
+    assert options == [own.full_name]
+    page.get_by_label("What happened?").select_option("breach_of_conditions")
+    page.get_by_label("Date it happened").fill(date.today().strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Open obligation").click()
+    page.check_accessibility()
+    assert Obligation.objects.filter(person=own, event="breach_of_conditions").exists()

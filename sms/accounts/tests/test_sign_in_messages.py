@@ -33,8 +33,8 @@ def test_a_service_refusal_on_a_form_page_is_shown_in_the_error_summary_only(cli
         {"given_name": "Dup", "family_name": "Licate", "email": level_2.email},
     )
     content = response.content.decode()
-    assert "A user with this email address already exists" in error_summary(content)
-    assert content.count("A user with this email address already exists") == 1
+    assert "is already a user of your organisation" in error_summary(content)
+    assert content.count("is already a user of your organisation") == 1
     assert "alert-danger" not in content
 
 

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from sms.accounts.models import Sponsor, SponsorSize, User
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.emails import canonical_email
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, transition
 from sms.core.models import FeeRate
@@ -107,7 +109,7 @@ def level_1_email_in_use(answers: dict) -> str:
     A grant creates the Level 1 user's account, and an email address can have only one.
     """
     email = person_for(answers, "level_1").get("email", "")
-    return email if email and User.objects.filter(email__iexact=email).exists() else ""
+    return email if email and User.objects.filter(email=canonical_email(email)).exists() else ""
 
 
 def _level_1_email_message(email: str) -> str:
@@ -147,10 +149,20 @@ def application_save_answers(*, application: LicenceApplication, section: str, a
 
 
 @transaction.atomic
+@transaction.atomic
 def application_add_document(*, application: LicenceApplication, upload, description: str = ""):
-    """Attach a supporting document, checked by size and content."""
+    """Attach a supporting document, checked by size and content, within the application's limits
+    (``APPLICATION_MAX_DOCUMENTS`` files, ``APPLICATION_MAX_DOCUMENTS_BYTES`` in all)."""
+    application = lock(LicenceApplication, application.pk)  # two uploads at once count one after the other
     if application.status not in (Status.DRAFT, Status.MORE_INFORMATION_REQUESTED):
         raise DomainError("Documents can no longer be added to this application")
+    held = application.documents.aggregate(count=Count("id"), size=Sum("size"))
+    most = settings.APPLICATION_MAX_DOCUMENTS
+    if held["count"] >= most:
+        raise DomainError(f"An application can have at most {most} document{'s' if most != 1 else ''}")
+    if (held["size"] or 0) + upload.size > settings.APPLICATION_MAX_DOCUMENTS_BYTES:
+        limit = settings.APPLICATION_MAX_DOCUMENTS_BYTES // (1024 * 1024)
+        raise DomainError(f"The documents for one application must be smaller than {limit}MB in total")
     [document] = documents_store(application.documents, [upload], description=description)
     _audit_applicant_step(application, Verb.APPLICATION_DOCUMENT_ADDED, {"name": document.original_name})
     return document
@@ -338,7 +350,7 @@ def application_grant(
             role=role,
             person=PersonDetails.from_answers(person),
             actor=actor,
-            user=level_1 if person.get("email", "").lower() == level_1.email else None,
+            user=level_1 if canonical_email(person.get("email", "")) == level_1.email else None,
             effective_date=licence.start_date,
             reportable=False,
         )

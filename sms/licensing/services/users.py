@@ -11,15 +11,59 @@ from sms.accounts.models import Sponsor, User
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.core.emails import canonical_email
 from sms.core.exceptions import DomainError
 from sms.licensing.models import AccessReview, Licence, Rating, SponsorRequest
 from sms.licensing.services.decisions import request_decision_record
+from sms.notifications.services import email_enqueue_template
+
+
+def _address_holder(*, sponsor: Sponsor, email: str) -> User | None:
+    """The account that already has this address, if any. One of the sponsor's own users is named
+    (the sponsor can see them anyway); an account outside the sponsor is never revealed to it."""
+    holder = User.objects.filter(email=email).first()
+    if holder is not None and holder.sponsor_id == sponsor.pk:
+        raise DomainError(f"{email} is already a user of your organisation: see the access register")
+    return holder
+
+
+def _address_in_use_elsewhere(*, holder: User, sponsor: Sponsor, actor: User | None, level: str) -> None:
+    """No account is made for an address that has one outside the sponsor: its owner is told by
+    email, the Home Office trail records it, and the sponsor is told what it is told for a new
+    address (docs/decisions.md, "No account enumeration")."""
+    level_label = User.Level(level).label
+    email_enqueue_template(
+        to=holder.email,
+        template="account_address_in_use",
+        context={
+            "service_name": settings.SERVICE_NAME,
+            "sponsor_name": sponsor.name,
+            "level": level_label,
+            "user": holder,
+        },
+    )
+    audit.record(
+        actor=actor,
+        verb=Verb.USER_NOT_ADDED_ADDRESS_IN_USE,
+        target=holder,
+        sponsor=None,
+        payload={"sponsor": sponsor.name, "role": level_label},
+    )
 
 
 @transaction.atomic
-def level_2_user_add(*, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str) -> User:
-    """A Level 1 user adds a Level 2 user directly; the new user gets an activation link."""
+def level_2_user_add(*, sponsor: Sponsor, actor: User, email: str, given_name: str, family_name: str) -> User | None:
+    """A Level 1 user adds a Level 2 user directly; the new user gets an activation link.
+
+    An address with an account outside the sponsor makes no account and returns None; the page
+    says the same as for a new address (``_address_in_use_elsewhere``).
+    """
     require(actor, Action.MANAGE_LEVEL_2_USERS, sponsor)
+    email = canonical_email(email)
+    holder = _address_holder(sponsor=sponsor, email=email)
+    if holder is not None:
+        _address_in_use_elsewhere(holder=holder, sponsor=sponsor, actor=actor, level=User.Level.LEVEL_2)
+        return None
     return accounts.user_create(
         email=email,
         given_name=given_name,
@@ -37,8 +81,8 @@ def sponsor_user_edit(*, user: User, actor: User, given_name: str, family_name: 
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.level != User.Level.LEVEL_2:
         raise DomainError("Only Level 2 users' details can be changed here")
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+    email = canonical_email(email)
+    if User.objects.filter(email=email).exclude(pk=user.pk).exists():
         raise DomainError("A user with this email address already exists")
     before = {"given_name": user.given_name, "family_name": user.family_name, "email": user.email}
     user.given_name, user.family_name, user.email = given_name.strip(), family_name.strip(), email
@@ -113,9 +157,9 @@ def additional_level_1_request_submit(
 ) -> SponsorRequest:
     """Ask for another Level 1 user. Approved at once where ``auto_approves_level_1`` says so."""
     require(actor, Action.REQUEST_ADDITIONAL_LEVEL_1, sponsor)
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError("A user with this email address already exists")
+    email = canonical_email(email)
+    # Only the sponsor's own users are named; an address in use elsewhere goes on as a new one would.
+    _address_holder(sponsor=sponsor, email=email)
     pending = SponsorRequest.objects.filter(
         sponsor=sponsor, kind=SponsorRequest.Kind.ADDITIONAL_LEVEL_1, status=SponsorRequest.Status.SUBMITTED
     ).filter(Q(proposed_person__email=email))
@@ -141,9 +185,19 @@ def additional_level_1_request_submit(
     return request
 
 
-def requested_level_1_create(*, request: SponsorRequest) -> User:
-    """Create the Level 1 user a granted request named; they get an activation link."""
+def requested_level_1_create(*, request: SponsorRequest) -> User | None:
+    """Create the Level 1 user a granted request named; they get an activation link.
+
+    When the address has an account by then, none is made (None): outside the sponsor, its owner is
+    told as for a Level 2 user (``_address_in_use_elsewhere``); the sponsor's own user is named.
+    """
     person = request.proposed_person
+    holder = _address_holder(sponsor=request.sponsor, email=canonical_email(person["email"]))
+    if holder is not None:
+        _address_in_use_elsewhere(
+            holder=holder, sponsor=request.sponsor, actor=request.created_by, level=User.Level.LEVEL_1
+        )
+        return None
     return accounts.user_create(
         email=person["email"],
         given_name=person["given_name"],

@@ -72,7 +72,7 @@ def test_adding_a_user_with_a_taken_email_is_refused_with_a_message(l1_client, l
     content = l1_client.post(
         reverse("licensing:add_level_2"), {"given_name": "X", "family_name": "Y", "email": level_2.email}
     ).content.decode()
-    assert "A user with this email address already exists" in content
+    assert "is already a user of your organisation" in content
 
 
 def test_level_1_edits_and_deactivates_a_level_2_user(l1_client, level_2):

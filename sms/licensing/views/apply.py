@@ -6,6 +6,7 @@ the check-your-answers page the applicant declares and submits; the confirmation
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,6 +23,7 @@ from sms.core.fees import format_pounds
 from sms.licensing import forms
 from sms.licensing.models import LicenceApplication, Route
 from sms.licensing.services import applications as services
+from sms.web.ratelimits import seconds_to_wait, too_many_requests
 
 SESSION_KEY = "licence_application_id"
 SUBMITTED_KEY = "licence_application_submitted"
@@ -91,6 +93,10 @@ class ApplyStartView(PolicyMixin, View):
 
     def post(self, request):
         if current_application(request) is None:
+            # New drafts are limited per client address (APPLICATION_DRAFTS_RATE).
+            wait = seconds_to_wait(request, group="apply:draft", rate=settings.APPLICATION_DRAFTS_RATE)
+            if wait:
+                return too_many_requests(request, seconds=wait, doing="started an application")
             request.session[SESSION_KEY] = services.application_start().pk
         return redirect("licensing:apply_step", "organisation")
 
@@ -214,14 +220,22 @@ class ApplyDocumentsView(PolicyMixin, View):
                 form.errors["document"] = form.error_class(["Add at least one supporting document"])
                 return self._render(form)
             return redirect("licensing:apply_check")
+        # Uploads are limited per client address (APPLICATION_UPLOADS_RATE), counted before a file is stored.
+        wait = seconds_to_wait(request, group="apply:upload", rate=settings.APPLICATION_UPLOADS_RATE)
+        if wait:
+            return too_many_requests(request, seconds=wait, doing="uploaded documents")
         form = forms.DocumentUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(form)
-        services.application_add_document(
-            application=self.application,
-            upload=form.cleaned_data["document"],
-            description=form.cleaned_data["description"],
-        )
+        try:
+            services.application_add_document(
+                application=self.application,
+                upload=form.cleaned_data["document"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as error:
+            form.add_error("document", str(error))
+            return self._render(form)
         messages.success(request, f"{form.cleaned_data['document'].name} has been added")
         return redirect("licensing:apply_documents")
 
@@ -352,7 +366,13 @@ class ApplyMoreInformationView(PolicyMixin, View):
         if not form.is_valid():
             return self._render(form)
         document = form.cleaned_data.get("document")
-        services.application_provide_information(
-            application=self.application, response=form.cleaned_data["reply"], uploads=[document] if document else []
-        )
+        try:
+            services.application_provide_information(
+                application=self.application,
+                response=form.cleaned_data["reply"],
+                uploads=[document] if document else [],
+            )
+        except DomainError as error:
+            form.add_error("document" if document else None, str(error))
+            return self._render(form)
         return render(request, "licensing/apply/more_information_sent.html", {"application": self.application})

@@ -76,8 +76,9 @@ class Level2UserAddView(SponsorFormView):
     success_url_name = back_url_name = "licensing:access_register"
 
     def perform(self, data):
-        added = users.level_2_user_add(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
-        return f"{added.full_name} has been added (user ID {added.user_id}) and sent an activation link"
+        # The same words whether or not the address has an account outside the sponsor.
+        users.level_2_user_add(sponsor=self.request.user.sponsor, actor=self.request.user, **data)
+        return f"We have emailed {data['email']} with what {data['given_name']} needs to do next"
 
 
 class Level2UserEditView(SponsorFormView):
@@ -177,7 +178,8 @@ class AdditionalLevel1RequestView(SponsorFormView):
             sponsor=self.request.user.sponsor, actor=self.request.user, **data
         )
         if request.status == SponsorRequest.Status.GRANTED:
-            return f"Request {request.reference} approved: {data['email']} has been sent an activation link"
+            # The same words whether or not the address has an account outside the sponsor.
+            return f"Request {request.reference} approved: we have emailed {data['email']} with what to do next"
         return f"Request {request.reference} sent to the Home Office"
 
 

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
+from django.http import Http404
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor, User
@@ -56,8 +56,10 @@ def obligation_open(
     """Open an obligation with its computed deadlines, unless one from the same source exists.
 
     Returns the new obligation, or None when it was already open (detection runs again safely).
+    The policy is asked about the obligation to be opened: a Level 2 user opens one only about a
+    worker or student whose certificate they created and assigned (``Obligation.policy_subject``).
     """
-    require(actor, Action.REPORT_ACTIVITY, sponsor)
+    require(actor, Action.REPORT_ACTIVITY, Obligation(sponsor=sponsor, person=person, event=event))
     if event not in EVENTS:
         raise DomainError("Select an event from the list")
     if Obligation.objects.filter(sponsor=sponsor, source_key=source_key).exists():
@@ -117,12 +119,16 @@ def obligation_notify(obligation: Obligation, *, level_1: set[str] | None = None
 def obligation_open_by_hand(
     *, sponsor: Sponsor, actor: User, event: str, trigger_date: date, person=None, details: str = ""
 ) -> Obligation:
-    """A user opens an obligation for any catalogue event (e.g. a breach of conditions)."""
-    require(actor, Action.REPORT_ACTIVITY, sponsor)
+    """A user opens an obligation for any catalogue event (e.g. a breach of conditions).
+
+    Asked with the obligation it would open: a Level 2 user only about a worker or student whose
+    certificate they created and assigned, never about the organisation (domain.md section 1).
+    """
+    if person is not None and person.sponsor_id != getattr(sponsor, "pk", None):
+        raise Http404
+    require(actor, Action.REPORT_ACTIVITY, Obligation(sponsor=sponsor, person=person, event=event))
     if trigger_date > timezone.localdate():
         raise DomainError("The date of the event must be today or in the past")
-    if person is not None and person.sponsor_id != sponsor.pk:
-        raise PermissionDenied
     key = f"manual:{timezone.now().timestamp()}:{actor.pk}"
     obligation = obligation_open(
         sponsor=sponsor, event=event, trigger_date=trigger_date, source_key=key, person=person, actor=actor
@@ -189,8 +195,10 @@ def _cancel(obligation: Obligation, *, actor, reason: str) -> Obligation:
 
 @receiver(reportable_change_recorded)
 def reportable_change_open_obligation(*, change: ReportableChange, actor=None, **kwargs) -> Obligation | None:
-    """An organisation change opens its obligation (sent by licensing when it records the change)."""
-    require(actor, Action.REPORT_ACTIVITY, change.sponsor)
+    """An organisation change opens its obligation (sent by licensing when it records the change).
+
+    Asked with the obligation it opens, which is about the organisation: never a Level 2 user's."""
+    require(actor, Action.REPORT_ACTIVITY, Obligation(sponsor=change.sponsor, event=change.event))
     return obligation_open(
         sponsor=change.sponsor,
         event=change.event,

@@ -299,8 +299,14 @@ class ObligationOpenView(ServiceFormView):
     button_text = "Open obligation"
 
     def get_form_kwargs(self):
-        people = selectors.people_list(user=self.request.user)[:500]
-        return {**super().get_form_kwargs(), "people": people}
+        # Only the people this user may report about (Level 2: certificates they created and assigned).
+        user = self.request.user
+        people = selectors.people_list(user=user).select_related("certificate")[:500]
+        return {
+            **super().get_form_kwargs(),
+            "people": [p for p in people if can(user, Action.REPORT_ACTIVITY, p)],
+            "organisation": can(user, Action.REPORT_ACTIVITY, Obligation(sponsor=user.sponsor)),
+        }
 
     def get_back_url(self):
         return reverse("reporting:obligations")
