@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sms.certificates.allocation_rules import RequestOptions
 from sms.certificates.models import AllocationRequest, Category, Certificate, SalaryOption
+from sms.certificates.rules import WEEKLY_HOURS_MESSAGE, weekly_hours_possible
 from sms.core.exceptions import DomainError
 from sms.core.fees import MAX_AMOUNT_PENCE, format_pounds
 from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
@@ -142,8 +143,8 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
 
     def clean_weekly_hours(self):
         hours = self.cleaned_data.get("weekly_hours")
-        if hours is not None and not 0 < hours <= 168:
-            raise forms.ValidationError("Weekly working hours must be more than 0 and no more than 168")
+        if not weekly_hours_possible(hours):
+            raise forms.ValidationError(WEEKLY_HOURS_MESSAGE)
         return hours
 
     def clean(self):
