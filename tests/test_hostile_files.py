@@ -88,6 +88,7 @@ def _refused(client, name: str, content: bytes, kind: str):
     page = response.content.decode()
     assert "govuk-error-summary" in page
     assert "Correct the file and upload it again" in page or "The selected file is empty" in page
+    assert "Server Error" not in page
     assert _counts() == before, f"{name} wrote something through the {kind} import"
     return page
 
