@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from sms.certificates.allocation_rules import RequestOptions
 from sms.certificates.models import AllocationRequest, Category, Certificate, SalaryOption
+from sms.certificates.rules import WEEKLY_HOURS_MESSAGE, weekly_hours_possible
 from sms.core.exceptions import DomainError
-from sms.core.fees import format_pounds
+from sms.core.fees import MAX_AMOUNT_PENCE, format_pounds
 from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
@@ -20,7 +21,8 @@ NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
 
 
 class PoundsField(forms.CharField):
-    """An amount in pounds ("41,700" or "41700.50"), cleaned to whole pence."""
+    """An amount in pounds ("41,700" or "41700.50"), cleaned to whole pence: a finite number, not
+    negative, at most two decimal places and no more than ``MAX_AMOUNT_PENCE``."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
@@ -38,12 +40,16 @@ class PoundsField(forms.CharField):
         value = super().to_python(value)
         if value in ("", None):
             return None
+        invalid = forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700")
         try:
             amount = Decimal(value.replace(",", "").replace("£", "").strip())
         except InvalidOperation:
-            raise forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700") from None
-        if amount < 0 or amount.as_tuple().exponent < -2:
-            raise forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700")
+            raise invalid from None
+        # NaN and Infinity are numbers to Decimal, not amounts.
+        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+            raise invalid
+        if amount * 100 > MAX_AMOUNT_PENCE:
+            raise forms.ValidationError(f"{self.label} must be {format_pounds(MAX_AMOUNT_PENCE)} or less")
         return int(amount * 100)
 
 
@@ -137,8 +143,8 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
 
     def clean_weekly_hours(self):
         hours = self.cleaned_data.get("weekly_hours")
-        if hours is not None and not 0 < hours <= 168:
-            raise forms.ValidationError("Weekly working hours must be more than 0 and no more than 168")
+        if not weekly_hours_possible(hours):
+            raise forms.ValidationError(WEEKLY_HOURS_MESSAGE)
         return hours
 
     def clean(self):
@@ -301,4 +307,6 @@ class ImportForm(GovukForm):
         ],
         error_messages={"required": "Select what you are uploading"},
     )
-    upload = forms.FileField(label="File", error_messages={"required": "Select a file to upload"})
+    upload = forms.FileField(
+        label="File", error_messages={"required": "Select a file to upload", "empty": "The selected file is empty"}
+    )

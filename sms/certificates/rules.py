@@ -26,6 +26,10 @@ SKILLS_CHARGE_MINIMUM_MONTHS = 6
 SPORTSPERSON_SHORT_MONTHS = 12
 SKILLED_WORKER = "skilled_worker"
 WEEKS_PER_YEAR = 52
+# Weekly working hours are more than 0 and at most the 168 hours of a week (the 48-hour cap on counted
+# hours is not modelled). The form, these rules, the model's validators and a check constraint agree.
+MAX_WEEKLY_HOURS = 168
+WEEKLY_HOURS_MESSAGE = f"Weekly working hours must be more than 0 and no more than {MAX_WEEKLY_HOURS}"
 
 
 def allocation_year_start(day: date) -> date:
@@ -155,6 +159,10 @@ def check_assignment(certificate, context: AssignmentContext) -> AssignmentCheck
         if getattr(certificate, name) in (None, ""):
             check.add(name, message)
 
+    hours_possible = weekly_hours_possible(certificate.weekly_hours)
+    if not hours_possible:
+        check.add("weekly_hours", WEEKLY_HOURS_MESSAGE)
+
     if context.licence_status == "suspended":
         check.add("route", "The licence is suspended: no certificates can be assigned until it is reinstated")
     elif context.licence_status != "active":
@@ -178,9 +186,17 @@ def check_assignment(certificate, context: AssignmentContext) -> AssignmentCheck
             )
             check.add("start_date", f"{what} ({latest:%-d %B %Y})")
 
-    if not is_cas and certificate.soc_code and certificate.route:
+    if not is_cas and certificate.soc_code and certificate.route and hours_possible:
         _check_occupation_and_salary(certificate, context, check)
     return check
+
+
+def weekly_hours_possible(hours) -> bool:
+    """Empty, or more than 0 and no more than a week's hours (a finite number)."""
+    if hours is None:
+        return True
+    hours = Decimal(str(hours))
+    return hours.is_finite() and 0 < hours <= MAX_WEEKLY_HOURS
 
 
 def _check_occupation_and_salary(certificate, context: AssignmentContext, check: AssignmentCheck) -> None:

@@ -205,4 +205,6 @@ class AbsenceEndForm(GovukForm):
 
 
 class FactsImportForm(GovukForm):
-    upload = forms.FileField(label="CSV file", error_messages={"required": "Select a file to upload"})
+    upload = forms.FileField(
+        label="CSV file", error_messages={"required": "Select a file to upload", "empty": "The selected file is empty"}
+    )

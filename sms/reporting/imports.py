@@ -14,8 +14,9 @@ from django.db import transaction
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.certificates.models import REFERENCE_LENGTH
 from sms.core.exceptions import DomainError
-from sms.core.imports import FileError, ImportRefused
+from sms.core.imports import FileError, ImportRefused, csv_rows
 from sms.reporting.forms import FactForm
 from sms.reporting.models import Fact, SponsoredPerson, fact_applies
 from sms.reporting.services.facts import fact_record
@@ -63,31 +64,18 @@ def _row_errors(number: int, form: FactForm) -> list[FileError]:
 def facts_import_csv(*, sponsor, actor, upload) -> int:
     """Record every row's fact, or none: any bad cell or refused fact names its row and column."""
     require(actor, Action.REPORT_ACTIVITY, sponsor)
-    if upload.size > MAX_BYTES:
-        raise ImportRefused([FileError(None, "", "The file must be smaller than 2MB")])
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused([FileError(None, "", "The file must be a CSV file saved as UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    if [name.strip() for name in (reader.fieldnames or [])] != COLUMNS:
-        raise ImportRefused([FileError(None, "", "The first row must be the template's column names, in order")])
-    rows = list(reader)
-    if not rows:
-        raise ImportRefused([FileError(None, "", "The file has no facts in it")])
-    if len(rows) > MAX_ROWS:
-        raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} facts")])
-    references = {(row.get("certificate_reference") or "").strip() for row in rows}
+    rows = csv_rows(upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, noun="fact")
+    references = {row["certificate_reference"].strip() for _, row in rows}
     people = {
         person.certificate.reference: person
         for person in SponsoredPerson.objects.filter(
-            sponsor=sponsor, certificate__reference__in=references
+            sponsor=sponsor, certificate__reference__in=[ref for ref in references if len(ref) == REFERENCE_LENGTH]
         ).select_related("certificate")
     }
     # Every row is checked, by the page's form and then by the service, before the file is refused,
     # so one upload shows every problem in it.
     errors, recorded = [], 0
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         reference = (row.get("certificate_reference") or "").strip()
         person = people.get(reference)
         kind = (row.get("fact") or "").strip()

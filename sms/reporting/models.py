@@ -7,13 +7,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from sms.accounts.models import Sponsor
+from sms.certificates.models import (
+    AMOUNT_VALIDATORS,
+    WEEKLY_HOURS_VALIDATORS,
+    RangeChecks,
+    amount_in_range,
+    weekly_hours_in_range,
+)
 from sms.core.models import TimeStampedModel
 from sms.core.uploads import UploadedDocument
 from sms.licensing.models import ReportableChange
 from sms.reporting.catalogue import EVENT_CHOICES, EVENTS
 
 
-class SponsoredPerson(TimeStampedModel):
+class SponsoredPerson(RangeChecks, TimeStampedModel):
     """A sponsored worker or student on the register, linked to their certificate."""
 
     class Kind(models.TextChoices):
@@ -26,6 +33,7 @@ class SponsoredPerson(TimeStampedModel):
         LEFT = "left", "Left"
         DID_NOT_START = "did_not_start", "Did not start"
 
+    CHECKED_BY_VALIDATORS = ("weekly_hours", "salary_pence")
     # A person who has left stays left: a later "started" or "enrolled" fact cannot make them active.
     TRANSITIONS: dict[str, set[str]] = {
         Status.EXPECTED: {Status.ACTIVE, Status.LEFT, Status.DID_NOT_START},
@@ -48,8 +56,10 @@ class SponsoredPerson(TimeStampedModel):
     employee_number = models.CharField(max_length=50, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
     soc_code = models.CharField(max_length=4, blank=True)
-    salary_pence = models.PositiveIntegerField(null=True, blank=True)
-    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    salary_pence = models.PositiveIntegerField(null=True, blank=True, validators=AMOUNT_VALIDATORS)
+    weekly_hours = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, validators=WEEKLY_HOURS_VALIDATORS
+    )
     work_address = models.TextField(blank=True)
     expected_start = models.DateField(null=True, blank=True)
     confirmed_start = models.DateField(null=True, blank=True)
@@ -75,6 +85,10 @@ class SponsoredPerson(TimeStampedModel):
             models.Index(fields=["status", "start_window_ends"], name="person_start_window"),
             models.Index(fields=["kind", "enrolment_deadline"], name="person_enrolment"),
         ]
+        constraints = [
+            weekly_hours_in_range("person_weekly_hours_in_range"),
+            amount_in_range("salary_pence", "person_salary_in_range"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -89,7 +103,7 @@ class SponsoredPerson(TimeStampedModel):
         return f"{self.given_names} {self.family_name}".strip()
 
 
-class Fact(TimeStampedModel):
+class Fact(RangeChecks, TimeStampedModel):
     """Something that happened to a sponsored person, with its date and who recorded it."""
 
     class Kind(models.TextChoices):
@@ -103,6 +117,8 @@ class Fact(TimeStampedModel):
         STUDENT_WITHDRAWN = "student_withdrawn", "Withdrew from the course"
         STUDENT_SUSPENDED = "student_suspended", "Suspended studies"
         STUDENT_COMPLETED_EARLY = "student_completed_early", "Completed the course early"
+
+    CHECKED_BY_VALIDATORS = ("new_salary_pence",)
 
     class Pay(models.TextChoices):
         """How an absence was paid: unpaid and reduced-pay leave count towards the 4 weeks."""
@@ -146,7 +162,7 @@ class Fact(TimeStampedModel):
     pay = models.CharField(max_length=10, choices=Pay.choices, blank=True)
     leave_reason = models.CharField(max_length=20, choices=LeaveReason.choices, blank=True)
     end_reason = models.CharField("why employment ended", max_length=30, choices=EndReason.choices, blank=True)
-    new_salary_pence = models.PositiveIntegerField(null=True, blank=True)
+    new_salary_pence = models.PositiveIntegerField(null=True, blank=True, validators=AMOUNT_VALIDATORS)
     new_value = models.TextField(blank=True, help_text="New job title, SOC code or address")
     notes = models.TextField(blank=True)
     # For an unauthorised absence: its 11th working day, when it has lasted more than 10 and becomes
@@ -160,6 +176,7 @@ class Fact(TimeStampedModel):
             models.Index(fields=["person", "kind", "start_date"], name="fact_person_kind"),
             models.Index(fields=["kind", "reportable_from"], name="fact_reportable_from"),
         ]
+        constraints = [amount_in_range("new_salary_pence", "fact_new_salary_in_range")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date}"

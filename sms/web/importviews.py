@@ -33,6 +33,11 @@ class ImportFileView(PolicyMixin, View):
         try:
             message = self.run(form)
         except ImportRefused as refused:
+            if len(refused.errors) == 1 and not (refused.errors[0].row or refused.errors[0].column):
+                # A file that cannot be read at all: the one reason goes in the error summary itself.
+                message = f"{refused.errors[0].message}. {self.nothing_done.capitalize()}."
+                form.add_error("upload", f"{message} Correct the file and upload it again.")
+                return self._render(form)
             form.add_error("upload", f"{refused}: {self.nothing_done}. Correct the file and upload it again.")
             return self._render(form, refused.errors)
         messages.success(request, message)

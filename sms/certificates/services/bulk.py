@@ -7,8 +7,8 @@ access off, size-bounded, and validated against the schema the project ships.
 
 import csv
 import io
+import re
 import zipfile
-from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -22,9 +22,9 @@ from sms.audit.models import Verb
 from sms.certificates import rules
 from sms.certificates.forms import CertificateForm
 from sms.certificates.models import Certificate
-from sms.certificates.services.certificates import assignment_context, certificate_save_draft
+from sms.certificates.services.certificates import assignment_context, certificate_save_draft, kind_for_route
 from sms.core.csv_export import neutralise
-from sms.core.imports import FileError, ImportRefused
+from sms.core.imports import FileError, ImportRefused, csv_rows, read_upload
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -103,33 +103,24 @@ def _row_form(row: dict) -> tuple[CertificateForm, list[tuple[str, str]]]:
     return CertificateForm(data=data), problems
 
 
-def _decode(upload, limit: int) -> bytes:
-    if upload.size > limit:
-        raise ImportRefused([FileError(None, "", f"The file must be smaller than {limit // (1024 * 1024)}MB")])
-    return upload.read()
-
-
 @transaction.atomic
 def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
     """Create a draft CoS for every row, or none: every row must be well formed and pass the
     assignment rules (apart from the allocation, checked when each is assigned)."""
     require(actor, Action.CREATE_CERTIFICATE, sponsor)
-    try:
-        text = _decode(upload, MAX_CSV_BYTES).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused([FileError(None, "", "The file must be a CSV file saved as UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    expected = [column for column, *_ in CSV_COLUMNS]
-    header = [name.strip() for name in reader.fieldnames or []]
-    if header not in (expected, expected[:-LATER_COLUMNS]):
-        raise ImportRefused([FileError(None, "", "The first row must be the template's column names, in order")])
+    records = csv_rows(
+        upload,
+        columns=[column for column, *_ in CSV_COLUMNS],
+        max_bytes=MAX_CSV_BYTES,
+        max_rows=MAX_ROWS,
+        noun="certificate",
+        optional_last=LATER_COLUMNS,
+    )
     errors: list[FileError] = []
     rows: list[dict] = []
     today = timezone.localdate()
     contexts: dict[tuple[str, str], rules.AssignmentContext] = {}
-    for number, row in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} certificates")])
+    for number, row in records:
         form, problems = _row_form(row)
         errors.extend(FileError(number, column, message) for column, message in problems)
         valid = form.is_valid() and not problems
@@ -154,8 +145,6 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         )
         if valid:
             rows.append(form.cleaned_data)
-    if not rows and not errors:
-        raise ImportRefused([FileError(None, "", "The file has no certificates in it")])
     if errors:
         raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
     created = [certificate_save_draft(sponsor=sponsor, actor=actor, data=data) for data in rows]
@@ -196,52 +185,106 @@ CAS_ELEMENT_FOR_FIELD = {
 }
 
 
+CAS_DATE_FIELDS = ("date_of_birth", "start_date", "end_date")
+# xs:date also allows a time zone, a sign and years beyond 9999; a CAS date is a plain calendar date.
+CAS_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A DOCTYPE or entity declaration in any encoding an XML file may use.
+DECLARATIONS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+MAX_MESSAGE = 300
+
+
 def _text(element, name: str) -> str:
     child = element.find(f"{{{CAS_NAMESPACE}}}{name}")
     return (child.text or "").strip() if child is not None else ""
 
 
-@transaction.atomic
-def cas_import_xml(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
-    """Create a draft CAS for every <CAS> element of a batch file valid against the shipped schema."""
-    require(actor, Action.CREATE_CERTIFICATE, sponsor)
-    data = _decode(upload, MAX_XML_BYTES)
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise ImportRefused([FileError(None, "", "The file must not contain a DOCTYPE or entity declarations")])
+def _schema_message(message: str) -> str:
+    """A schema error as people read it: element names without the namespace, hostile values cut short."""
+    message = message.replace(f"{{{CAS_NAMESPACE}}}", "")
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
+
+
+def _cas_document(data: bytes):
+    """The parsed batch file, valid against the shipped schema, or ImportRefused saying why not."""
+    no_declarations = FileError(None, "", "The file must not contain a DOCTYPE or entity declarations")
+    if any(marker in data for marker in DECLARATIONS):
+        raise ImportRefused([no_declarations])
     try:
         document = etree.fromstring(data, _cas_parser())
     except etree.XMLSyntaxError as error:
-        raise ImportRefused([FileError(error.lineno, "", f"The file is not well-formed XML: {error.msg}")]) from None
+        message = _schema_message(f"The file is not well-formed XML: {error.msg}")
+        raise ImportRefused([FileError(error.lineno, "", message)]) from None
+    except ValueError as error:  # lxml refuses some inputs (such as an empty document) this way
+        raise ImportRefused([FileError(None, "", f"The file is not well-formed XML: {error}")]) from None
+    if document.getroottree().docinfo.internalDTD is not None:
+        raise ImportRefused([no_declarations])
+    if document.tag != f"{{{CAS_NAMESPACE}}}CASBatch":
+        message = f"The file must be a CAS batch: a <CASBatch> element in the namespace {CAS_NAMESPACE}"
+        raise ImportRefused([FileError(None, "", message)])
     schema = cas_schema()
-    if not schema.validate(document):
-        raise ImportRefused([FileError(entry.line, "", entry.message) for entry in schema.error_log][:100])
-    created, errors = [], []
-    today = timezone.localdate()
+    try:
+        valid = schema.validate(document)
+    except etree.XMLSchemaValidateError:
+        raise ImportRefused([FileError(None, "", "The file does not follow the CAS batch schema")]) from None
+    if not valid:
+        errors = [FileError(entry.line, "", _schema_message(entry.message)) for entry in schema.error_log]
+        raise ImportRefused(errors[:100])
+    return document
+
+
+def _cas_form(element) -> tuple[CertificateForm, list[tuple[str, str]]]:
+    """The certificate page's form bound to one <CAS>, and the element's own date problems."""
+    values = {field: _text(element, name) for field, name in CAS_ELEMENT_FOR_FIELD.items()}
+    problems = []
+    for field in CAS_DATE_FIELDS:
+        if not CAS_DATE.fullmatch(values[field]):
+            problems.append((field, "must be a date like 2026-03-27"))
+            values[field] = ""
+    return CertificateForm(data=values), problems
+
+
+@transaction.atomic
+def cas_import_xml(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
+    """Create a draft CAS for every <CAS> element of a batch file valid against the shipped schema,
+    or none: each element is checked by the certificate page's form, then by the assignment rules."""
+    require(actor, Action.CREATE_CERTIFICATE, sponsor)
+    document = _cas_document(read_upload(upload, MAX_XML_BYTES))
     elements = document.findall(f"{{{CAS_NAMESPACE}}}CAS")
     if len(elements) > MAX_ROWS:
         raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} CAS")])
+    errors, rows = [], []
+    today = timezone.localdate()
+    contexts: dict[str, rules.AssignmentContext] = {}
     for element in elements:
-        values = {field: _text(element, name) for field, name in CAS_ELEMENT_FOR_FIELD.items()}
-        bad_dates = []
-        for field in ("date_of_birth", "start_date", "end_date"):
-            try:
-                values[field] = date.fromisoformat(values[field])
-            except ValueError:
-                bad_dates.append(
-                    FileError(element.sourceline, CAS_ELEMENT_FOR_FIELD[field], "must be a date like 2026-03-27")
-                )
-        if bad_dates:
-            errors.extend(bad_dates)
-            continue
-        certificate = certificate_save_draft(sponsor=sponsor, actor=actor, data=values)
-        check = rules.check_assignment(certificate, assignment_context(certificate, today))
+        line = element.sourceline
+        form, problems = _cas_form(element)
+        valid = form.is_valid() and not problems
+        bad_fields = set(form.errors) | {field for field, _ in problems}
+        errors.extend(FileError(line, CAS_ELEMENT_FOR_FIELD[field], message) for field, message in problems)
         errors.extend(
-            FileError(element.sourceline, CAS_ELEMENT_FOR_FIELD.get(p.field, p.field), p.message)
-            for p in check.problems
+            FileError(line, CAS_ELEMENT_FOR_FIELD.get(field, field), message)
+            for field, messages in form.errors.items()
+            for message in messages
         )
-        created.append(certificate)
+        data = {field: value for field, value in form.cleaned_data.items() if field not in bad_fields}
+        candidate = Certificate(sponsor=sponsor, kind=kind_for_route(data.get("route", "")), **data)
+        if candidate.route not in contexts:  # the rules read the same licence and route for every CAS
+            contexts[candidate.route] = assignment_context(candidate, today)
+        check = rules.check_assignment(candidate, contexts[candidate.route])
+        errors.extend(
+            FileError(line, CAS_ELEMENT_FOR_FIELD.get(problem.field, problem.field), problem.message)
+            for problem in check.problems
+            if problem.field not in bad_fields
+        )
+        if valid:
+            rows.append(form.cleaned_data)
     if errors:
         raise ImportRefused(errors)
+    created = [certificate_save_draft(sponsor=sponsor, actor=actor, data=data) for data in rows]
     audit.record(
         actor=actor, verb=Verb.CERTIFICATES_IMPORTED, sponsor=sponsor, payload={"format": "xml", "count": len(created)}
     )

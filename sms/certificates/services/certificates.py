@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
@@ -88,11 +88,26 @@ def certificate_save_draft(
             setattr(certificate, name, value)
     if certificate.route:
         certificate.kind = kind_for_route(certificate.route)
+    _check_fields(certificate)
     certificate.save()
     # Every save is audited: the first with the kind, each later edit with the fields it changed.
     payload = {"kind": certificate.kind} if created else {"kind": certificate.kind, "changed": sorted(changed)}
     audit.record(actor=actor, verb=Verb.CERTIFICATE_DRAFTED, target=certificate, sponsor=sponsor, payload=payload)
     return certificate
+
+
+def _check_fields(certificate: Certificate) -> None:
+    """The model's own field rules (lengths, choices, hours and amounts in range), whoever calls: a
+    value no form checked is refused with its rule, never left to the database to reject."""
+    try:
+        certificate.clean_fields(exclude=RELATIONS)
+    except ValidationError as error:
+        raise DomainError(
+            "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        ) from None
+
+
+RELATIONS = ("sponsor", "created_by", "assigned_by", "allocation")
 
 
 def occupation_in_force(code: str, on: date) -> Occupation | None:

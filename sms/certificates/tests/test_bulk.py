@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from lxml import etree
 
 from sms.accounts.tests.helpers import sign_in
+from sms.audit.models import AuditEvent, Verb
 from sms.certificates.models import Certificate
 from sms.certificates.services import bulk
 from sms.certificates.services.allocations import allocation_grant
@@ -248,3 +250,172 @@ def test_a_cas_date_with_a_time_zone_is_a_problem_naming_its_element_not_a_crash
         ("DateOfBirth", "must be a date like 2026-03-27")
     ]
     assert not Certificate.objects.exists()
+
+
+# Hostile input: every file the CSV reader cannot read, and every value the form must refuse, is one
+# clear problem, never a server error (tests/test_hostile_files.py feeds the whole corpus to the pages).
+
+HEADER = ",".join(column for column, *_ in bulk.CSV_COLUMNS)
+NUL_NAME = "Oko\x00ro"
+
+
+def good_line(**overrides) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(
+        [good_row(**overrides).get(column, "") for column, *_ in bulk.CSV_COLUMNS]
+    )
+    return out.getvalue()
+
+
+def refusal(sponsor, level_1, content: bytes) -> list[str]:
+    with pytest.raises(bulk.ImportRefused) as refused:
+        bulk.certificates_import_csv(sponsor=sponsor, actor=level_1, upload=SimpleUploadedFile("x.csv", content))
+    assert not Certificate.objects.exists()
+    return [str(error) for error in refused.value.errors]
+
+
+EMPTY = "The file is empty: it must start with the template's column names, then one certificate a row"
+NO_ROWS = "The file has no certificates in it: add one certificate a row under the column names"
+NOT_CSV = "The file is not well-formed CSV at line 2"
+NOT_UTF8 = "The file must be a CSV file saved as UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", EMPTY),
+        (b"\r\n\n", EMPTY),
+        (f"{HEADER}\n".encode(), NO_ROWS),
+        (f"\ufeff{HEADER}\r\n".encode(), NO_ROWS),
+        (f"{HEADER}\n{good_line(family_name=NUL_NAME)}\n".encode(),
+         "The file must not contain NUL characters (line 2): save it again as CSV (UTF-8)"),
+        (f"{HEADER}\n\"Okoro,Ada\n".encode(), f"{NOT_CSV}: a quoted cell is never closed"),
+        (f"{HEADER}\n{'O' * 200_000},Ada\n".encode(), f"{NOT_CSV}: a cell is longer than 131,072 characters"),
+        (f"{HEADER}\n{good_line()},surplus\n".encode(),
+         "Row 2 has 29 cells but the first row has 28 columns: check for a missing or extra comma, or a quote "
+         "that is not closed"),
+        (f"{HEADER}\n{good_line()}\n".encode("utf-16"), NOT_UTF8),
+        (f"{HEADER}\n{good_line(family_name='Müller')}\n".encode("latin-1"), NOT_UTF8),
+    ],
+)  # fmt: skip
+def test_a_file_that_cannot_be_read_is_one_clear_problem(sponsor, level_1, content, message):
+    assert refusal(sponsor, level_1, content) == [f"File: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("header", "problems"),
+    [
+        (HEADER + ",family_name", ["Column family_name: appears more than once in the first row"]),
+        (HEADER.replace("salary_gbp,", ""), ["Column salary_gbp: is missing from the first row"]),
+        (HEADER + ",favourite_colour", ["Column favourite_colour: is not a column of the template"]),
+    ],
+)
+def test_a_header_with_a_duplicate_missing_or_extra_column_names_it(sponsor, level_1, header, problems):
+    errors = refusal(sponsor, level_1, f"{header}\n{good_line()}\n".encode())
+    assert errors == ["File: The first row must be the template's column names, in order", *problems]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_any_line_endings_and_a_byte_order_mark_are_read(sponsor, level_1, newline):
+    content = "\ufeff" + newline.join([HEADER, good_line(), good_line(family_name="Bello"), ""])
+    created = bulk.certificates_import_csv(
+        sponsor=sponsor, actor=level_1, upload=SimpleUploadedFile("x.csv", content.encode())
+    )
+    assert [c.family_name for c in created] == ["Okoro", "Bello"]
+
+
+SALARY = "salary_gbp: Gross annual salary (£) must be"
+ALLOWANCES = "allowances_gbp: Allowances per year (£, optional) must be"
+HOURS = "weekly_hours"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"salary_gbp": "NaN"}, f"{SALARY} an amount in pounds, like 41700"),
+        ({"salary_gbp": "sNaN"}, f"{SALARY} an amount in pounds, like 41700"),
+        ({"salary_gbp": "Infinity"}, f"{SALARY} an amount in pounds, like 41700"),
+        ({"salary_gbp": "-56000"}, f"{SALARY} an amount in pounds, like 41700"),
+        ({"salary_gbp": "1e30"}, f"{SALARY} £10,000,000 or less"),
+        ({"salary_gbp": "21474837"}, f"{SALARY} £10,000,000 or less"),
+        ({"allowances_gbp": "-Infinity"}, f"{ALLOWANCES} an amount in pounds, like 41700"),
+        ({"weekly_hours": "NaN"}, f"{HOURS}: Enter a number."),
+        ({"weekly_hours": "1e30"}, f"{HOURS}: Ensure that there are no more than 4 digits in total."),
+        ({"weekly_hours": "-5"}, f"{HOURS}: Weekly working hours must be more than 0 and no more than 168"),
+        ({"family_name": "O" * 10_000}, "family_name: Ensure this value has at most 150 characters (it has 10000)."),
+        ({"passport_number": "P" * 31}, "passport_number: Ensure this value has at most 30 characters (it has 31)."),
+    ],
+)
+def test_impossible_numbers_and_overlong_values_are_refused_on_their_column(sponsor, level_1, overrides, message):
+    errors = refusal(sponsor, level_1, f"{HEADER}\n{good_line(**overrides)}\n".encode())
+    assert errors == [f"Row 2, column {message}"]
+
+
+def test_a_file_with_too_many_rows_is_refused_before_any_row_is_checked(sponsor, level_1, monkeypatch):
+    monkeypatch.setattr(bulk, "MAX_ROWS", 3)
+    content = "\n".join([HEADER, *[good_line()] * 4, ""]).encode()
+    assert refusal(sponsor, level_1, content) == ["File: A file can hold at most 3 certificates"]
+
+
+def cas_refusal(college, content: bytes) -> list[tuple[str, str]]:
+    sponsor, user = college
+    with pytest.raises(bulk.ImportRefused) as refused:
+        bulk.cas_import_xml(sponsor=sponsor, actor=user, upload=xml_file(content))
+    assert not Certificate.objects.exists()
+    return [(error.column, error.message) for error in refused.value.errors]
+
+
+@pytest.mark.parametrize("value", ["2001-02-03Z", "2001-02-03+01:00", "-0044-03-15", "12026-01-04"])
+def test_a_cas_date_that_is_not_a_plain_real_date_names_its_element(college, value):
+    bad = CAS_OK.replace("<DateOfBirth>2004-02-01</DateOfBirth>", f"<DateOfBirth>{value}</DateOfBirth>")
+    (problem,) = cas_refusal(college, bad.encode())
+    assert problem[0] == "DateOfBirth"
+
+
+@pytest.mark.parametrize(("element", "length"), [("FamilyName", 150), ("Nationality", 100), ("PassportNumber", 30)])
+def test_the_schema_holds_each_value_to_its_column(college, element, length):
+    bad = re.sub(f"<{element}>[^<]*</{element}>", f"<{element}>{'X' * (length + 1)}</{element}>", CAS_OK)
+    (problem,) = cas_refusal(college, bad.encode())
+    assert problem[1] == (
+        f"Element '{element}': [facet 'maxLength'] The value has a length of '{length + 1}'; this exceeds the "
+        f"allowed maximum length of '{length}'."
+    )
+    fits = re.sub(f"<{element}>[^<]*</{element}>", f"<{element}>{'X' * length}</{element}>", CAS_OK)
+    sponsor, user = college
+    assert bulk.cas_import_xml(sponsor=sponsor, actor=user, upload=xml_file(fits))
+
+
+def test_each_cas_is_checked_by_the_certificate_form():
+    """The form is the last word on what is stored, whatever the schema lets through."""
+    element = etree.fromstring(CAS_OK.encode()).find(f"{{{bulk.CAS_NAMESPACE}}}CAS")
+    element.find(f"{{{bulk.CAS_NAMESPACE}}}GivenNames").text = "G" * 151
+    form, problems = bulk._cas_form(element)
+    assert problems == []
+    assert form.errors == {"given_names": ["Ensure this value has at most 150 characters (it has 151)."]}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_declaration_in_any_encoding_is_refused_without_parsing(college, encoding):
+    hostile = (
+        f'<?xml version="1.0" encoding="{encoding.upper()}"?>\n' + HOSTILE["external entity"].decode().split("\n", 1)[1]
+    )
+    assert cas_refusal(college, hostile.encode(encoding)) == [
+        ("", "The file must not contain a DOCTYPE or entity declarations")
+    ]
+
+
+def test_a_status_report_is_not_a_batch(college):
+    report = bulk.cas_export_zip(sponsor_id=college[0].pk)
+    content = zipfile.ZipFile(io.BytesIO(report)).read("cas-statuses.xml")
+    assert cas_refusal(college, content) == [
+        ("", f"The file must be a CAS batch: a <CASBatch> element in the namespace {bulk.CAS_NAMESPACE}")
+    ]
+
+
+def test_nothing_is_saved_until_every_cas_in_the_file_passes(college):
+    two = CAS_OK.replace("</CASBatch>", CAS_OK.split("<CASBatch", 1)[1].split(">", 1)[1])
+    head, tail = two.rsplit("<Route>student</Route>", 1)
+    bad = f"{head}<Route>child_student</Route>{tail}"  # the second CAS: a route the licence does not hold
+    problems = cas_refusal(college, bad.encode())
+    assert problems == [("Route", "The licence does not hold this route")]
+    assert not AuditEvent.objects.filter(verb=Verb.CERTIFICATE_DRAFTED).exists()

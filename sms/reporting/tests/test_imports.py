@@ -192,3 +192,54 @@ def test_a_level_2_user_cannot_import_facts_about_a_worker_whose_certificate_the
         )  # fmt: skip
     assert [error.row for error in refused.value.errors] == [2]
     assert not Fact.objects.exists()
+
+
+NEW_SALARY = "Row 2, column new_salary_gbp: New gross annual salary (£) must be"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("NaN", f"{NEW_SALARY} an amount in pounds, like 41700"),
+        ("Infinity", f"{NEW_SALARY} an amount in pounds, like 41700"),
+        ("-1", f"{NEW_SALARY} an amount in pounds, like 41700"),
+        ("1e30", f"{NEW_SALARY} £10,000,000 or less"),
+        ("99999999999", f"{NEW_SALARY} £10,000,000 or less"),
+    ],
+)
+def test_a_new_salary_that_is_not_a_real_amount_is_named_by_row_and_column(sponsor, level_1, person, value, message):
+    row = {"certificate_reference": person.certificate.reference, "fact": "salary_change", "start_date": "2026-11-02"}
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=upload([row | {"new_salary_gbp": value}]))
+    assert [str(error) for error in refused.value.errors] == [message]
+    assert not Fact.objects.exists()
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_a_file_with_any_line_endings_and_a_byte_order_mark_is_read(sponsor, level_1, person, newline):
+    lines = [",".join(imports.COLUMNS), f"{person.certificate.reference},start_confirmed,2026-11-02,,,,,,,,", ""]
+    content = ("\ufeff" + newline.join(lines)).encode()
+    assert imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=SimpleUploadedFile("f.csv", content)) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "File: The file is empty: it must start with the template's column names, then one fact a row"),
+        (b"certificate_reference,fact\n", "File: The first row must be the template's column names, in order"),
+        (
+            ",".join(imports.COLUMNS).encode() + b"\nCACD3479KXY,salary_change\n",
+            "File: Row 2 has 2 cells but the first row has 11 columns: check for a missing or extra comma, or a quote "
+            "that is not closed",
+        ),
+        (
+            ",".join(imports.COLUMNS).encode() + b"\nCACD3479KXY\x00,start_confirmed,2026-11-02,,,,,,,,\n",
+            "File: The file must not contain NUL characters (line 2): save it again as CSV (UTF-8)",
+        ),
+    ],
+)
+def test_a_facts_file_that_cannot_be_read_is_one_clear_problem(sponsor, level_1, content, message):
+    with pytest.raises(ImportRefused) as refused:
+        imports.facts_import_csv(sponsor=sponsor, actor=level_1, upload=SimpleUploadedFile("f.csv", content))
+    assert str(refused.value.errors[0]) == message
+    assert not Fact.objects.exists()
