@@ -79,18 +79,23 @@ def _counts() -> dict[str, int]:
     }
 
 
-def _refused(client, name: str, content: bytes, kind: str):
+def _problem(client, name: str, content: bytes, kind: str) -> str | None:
+    """Why the import did not refuse this file cleanly, or None when it did."""
     url_name, data = IMPORTS[kind]
     before = _counts()
     response = client.post(reverse(url_name), {**data, "upload": SimpleUploadedFile(name, content)})
-    assert response.status_code < 500
-    assert response.status_code == 200, f"{name} was not refused by the {kind} import"
+    if response.status_code >= 500:
+        return f"{name}: server error {response.status_code}"
+    if response.status_code != 200:
+        return f"{name}: not refused (status {response.status_code})"
     page = response.content.decode()
-    assert "govuk-error-summary" in page
-    assert "Correct the file and upload it again" in page or "The selected file is empty" in page
-    assert "Server Error" not in page
-    assert _counts() == before, f"{name} wrote something through the {kind} import"
-    return page
+    if "govuk-error-summary" not in page or not (
+        "Correct the file and upload it again" in page or "The selected file is empty" in page
+    ):
+        return f"{name}: refused without a clear error summary"
+    if _counts() != before:
+        return f"{name}: something was written"
+    return None
 
 
 def test_the_corpus_holds_csv_and_xml_files():
@@ -99,14 +104,9 @@ def test_the_corpus_holds_csv_and_xml_files():
 
 
 @pytest.mark.parametrize("kind", IMPORTS)
-@pytest.mark.parametrize("name", FILES)
-def test_every_corpus_file_is_refused_by_every_import_with_a_clear_error(client, world, name, kind):
+def test_every_hostile_file_is_refused_by_every_import_with_a_clear_error(client, world, kind):
+    """Every corpus file and every large one, through one import page; every problem is listed."""
     sign_in(client, world[1])
-    _refused(client, name, (CORPUS / name).read_bytes(), kind)
-
-
-@pytest.mark.parametrize("kind", IMPORTS)
-@pytest.mark.parametrize("name", sorted(LARGE))
-def test_large_hostile_files_are_refused_by_every_import(client, world, name, kind):
-    sign_in(client, world[1])
-    _refused(client, name, LARGE[name], kind)
+    files = {name: (CORPUS / name).read_bytes() for name in FILES} | LARGE
+    problems = [problem for name, content in files.items() if (problem := _problem(client, name, content, kind))]
+    assert problems == []
