@@ -166,7 +166,7 @@ class SalaryThreshold(models.Model):
         constraints = [models.UniqueConstraint(fields=["route", "effective_from"], name="one_threshold_per_route_date")]
 
     def __str__(self) -> str:
-        return f"{self.get_route_display()} from {self.effective_from}"
+        return f"{self.get_route_display()} from {self.effective_from:%-d %B %Y}"
 
 
 class Allocation(TimeStampedModel):
@@ -194,7 +194,7 @@ class Allocation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} from {self.year_start}: {self.used} of {self.granted} used"
+        return f"{self.get_category_display()} from {self.year_start:%-d %B %Y}: {self.used} of {self.granted} used"
 
     @property
     def remaining(self) -> int:

@@ -4,6 +4,8 @@ import uuid
 
 from django.db import models
 
+from sms.core.fees import format_pounds
+
 
 class TimeStampedModel(models.Model):
     """A row with a public UUID and its creation and update times."""
@@ -55,7 +57,8 @@ class FeeRate(models.Model):
 
     def __str__(self) -> str:
         size = self.sponsor_size or "any size"
-        return f"{self.get_kind_display()} ({size}) from {self.effective_from}: {self.amount_pence}p"
+        amount = format_pounds(self.amount_pence)
+        return f"{self.get_kind_display()} ({size}) from {self.effective_from:%-d %B %Y}: {amount}"
 
 
 class ClosureDay(models.Model):

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from sms.accounts.models import Sponsor
 from sms.certificates.models import (
@@ -179,7 +180,7 @@ class Fact(RangeChecks, TimeStampedModel):
         constraints = [amount_in_range("new_salary_pence", "fact_new_salary_in_range")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.start_date}"
+        return f"{self.get_kind_display()} from {self.start_date:%-d %B %Y}"
 
     @property
     def is_unpaid_leave(self) -> bool:
@@ -271,7 +272,7 @@ class Obligation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} by {self.legal_deadline}"
+        return f"{self.get_event_display()} by {self.legal_deadline:%-d %B %Y}"
 
     @property
     def policy_subject(self):
@@ -286,6 +287,11 @@ class Obligation(TimeStampedModel):
     def is_overdue(self, today: date) -> bool:
         """The row-level form of ``Obligation.objects.overdue(today)``."""
         return self.status == self.Status.OPEN and self.legal_deadline < today
+
+    @property
+    def status_today(self) -> str:
+        """The status as people read it today: an open obligation past its deadline is "Overdue"."""
+        return "Overdue" if self.is_overdue(timezone.localdate()) else self.get_status_display()
 
     @property
     def event_type(self):

@@ -197,6 +197,8 @@ def event_details(event: AuditEvent) -> list[tuple[str, str]]:
             if before.get(key) != after[key]:
                 pairs.append((label_for(key), _change_text(key, {"from": before.get(key), "to": after[key]})))
     for key, value in payload.items():
+        if value is None or value == "":  # nothing to say (a fact with no end date, a filter not used)
+            continue
         if _is_change(value):
             pairs.append((label_for(key), _change_text(key, value)))
         else:

@@ -184,16 +184,22 @@ def fact_record(
         actor=actor,
         verb=Verb.FACT_RECORDED,
         target=person,
-        payload={
-            "kind": kind,
-            "start_date": start_date.isoformat(),
-            "end_date": end_date.isoformat() if end_date else None,
-        },
+        payload={"kind": kind, **_dates_for_the_trail(kind, start_date, end_date)},
     )
     _detect_from_fact(
         fact, previous_salary=previous_salary, today=timezone.localdate(), actor=actor, closures=closures, nation=nation
     )
     return fact
+
+
+def _dates_for_the_trail(kind: str, start: date, end: date | None) -> dict:
+    """The fact's dates under the names a reader expects: a leaver's last day, an absence's first
+    and last days, the date of anything else."""
+    if kind in LEAVING:
+        return {"last_day": start.isoformat()}
+    if kind == Kind.ABSENCE:
+        return {"first_day": start.isoformat(), **({"last_day": end.isoformat()} if end else {})}
+    return {"date": start.isoformat()}
 
 
 def _apply_to_register(person: SponsoredPerson, fact: Fact) -> None:

@@ -22,6 +22,7 @@ from sms.reporting.catalogue import CATALOGUE, EVENTS
 from sms.reporting.filters import ObligationFilterSet
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services import facts, obligations, sweep
+from sms.trail.details import event_details
 from tests.factories import suitable_person
 
 Kind = Fact.Kind
@@ -576,3 +577,31 @@ def test_the_worker_page_records_the_last_day_of_an_open_absence(client, worker,
     assert ongoing.end_date == date(2026, 11, 13)
     assert f'href="{address}"' not in response.content.decode()
     assert client.get(address).status_code == 404  # nothing left to end
+
+
+# Overdue reads the same everywhere.
+
+
+def test_an_overdue_obligation_reads_overdue_on_its_page_the_worker_page_and_the_filter(client, worker, level_1):
+    facts.fact_record(
+        person=worker, actor=level_1, kind=Kind.SALARY_CHANGE, start_date=date(2026, 11, 1), new_salary_pence=1_000_000
+    )
+    late = Obligation.objects.get(event="salary_change")
+    assert late.legal_deadline == date(2026, 11, 13)
+    assert str(late) == "Salary reduced or below the certificate or threshold by 13 November 2026"
+    sign_in(client, level_1)
+    page = client.get(reverse("reporting:obligation", args=[late.uuid])).content.decode()
+    assert 'id="obligation-status">Overdue<' in page
+    assert "(overdue)" in client.get(reverse("reporting:person", args=[worker.uuid])).content.decode()
+    overdue = ObligationFilterSet({"status": "overdue"}, queryset=Obligation.objects.all()).qs
+    open_ones = ObligationFilterSet({"status": "open"}, queryset=Obligation.objects.all()).qs
+    assert list(overdue) == [late]
+    assert late in open_ones
+
+
+def test_the_trail_names_a_leavers_last_day_and_leaves_out_what_is_empty(worker, level_1):
+    facts.fact_record(
+        person=worker, actor=level_1, kind=Kind.EMPLOYMENT_ENDED, start_date=date(2026, 12, 31), end_reason="other"
+    )
+    event = AuditEvent.objects.filter(verb=Verb.FACT_RECORDED).latest("id")
+    assert event_details(event) == [("Kind", "Employment ended"), ("Last day", "31 December 2026")]
