@@ -47,6 +47,24 @@ class ServiceFormView(PolicyMixin, FormView):
     def get_back_url(self) -> str:
         return ""
 
+    def unavailable(self) -> str:
+        """Why the action no longer applies to its object (already withdrawn, already decided), or ""
+        if it does. The page then sends the person back with that message instead of a form."""
+        return ""
+
+    def get(self, request, *args, **kwargs):
+        return self._back_if_unavailable() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._back_if_unavailable() or super().post(request, *args, **kwargs)
+
+    def _back_if_unavailable(self):
+        reason = self.unavailable()
+        if not reason:
+            return None
+        messages.info(self.request, reason)
+        return redirect(self.get_back_url())
+
     def form_valid(self, form):
         self.form = form  # for ``perform`` implementations that need the form's own helpers
         try:

@@ -263,20 +263,28 @@ def certificate_assign(*, certificate: Certificate, actor) -> Certificate:
     return certificate
 
 
+def certificate_withdrawal_refusal(certificate: Certificate) -> str:
+    """Why this certificate cannot be withdrawn now, or "" if it can: the page says so instead of
+    offering a form, and the service refuses with the same words."""
+    if certificate.status == Status.WITHDRAWN:
+        when = timezone.localtime(certificate.closed_at) if certificate.closed_at else None
+        on = f" on {when.day} {when:%B %Y}" if when else ""
+        return f"This certificate was already withdrawn{on}"
+    if certificate.status != Status.ASSIGNED:
+        status = certificate.get_status_display().lower()
+        return f"Only an assigned certificate can be withdrawn; its status is {status}"
+    return ""
+
+
 @transaction.atomic
 def certificate_withdraw(*, certificate: Certificate, actor, reason: str) -> Certificate:
     """Withdraw an assigned certificate (Level 1: any; Level 2: only ones they created). It cannot be
     reused and does not go back to the allocation."""
     require(actor, Action.WITHDRAW_CERTIFICATE, certificate)
     certificate = lock(Certificate, certificate.pk)
-    if certificate.status == Status.WITHDRAWN:
-        when = timezone.localtime(certificate.closed_at) if certificate.closed_at else None
-        on = f" on {when.day} {when:%B %Y}" if when else ""
-        raise DomainError(f"This certificate was already withdrawn{on}")
-    if certificate.status != Status.ASSIGNED:
-        raise DomainError(
-            f"Only an assigned certificate can be withdrawn; its status is {certificate.get_status_display().lower()}"
-        )
+    refusal = certificate_withdrawal_refusal(certificate)
+    if refusal:
+        raise DomainError(refusal)
     if not reason.strip():
         raise DomainError("Enter why you are withdrawing the certificate")
     certificate.withdrawal_reason = reason.strip()

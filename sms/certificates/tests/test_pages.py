@@ -91,9 +91,26 @@ def test_withdraw_with_a_reason(client, sponsor, level_1):
         "Enter why you are withdrawing"
         in client.post(reverse("certificates:withdraw", args=[assigned.uuid]), {}).content.decode()
     )
-    client.post(reverse("certificates:withdraw", args=[assigned.uuid]), {"reason": "Offer declined"})
+    address = reverse("certificates:withdraw", args=[assigned.uuid])
+    done = client.post(address, {"reason": "Offer declined"}, follow=True)
+    assert f"Certificate {assigned.reference} withdrawn" in done.content.decode()
     assigned.refresh_from_db()
     assert assigned.status == Certificate.Status.WITHDRAWN
+
+
+def test_the_withdraw_page_of_a_withdrawn_certificate_says_so_instead_of_offering_the_form(client, sponsor, level_1):
+    give_allocation(sponsor)
+    assigned = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, level_1)
+    client.post(reverse("certificates:withdraw", args=[assigned.uuid]), {"reason": "Offer declined"})
+    for again in (
+        client.get(reverse("certificates:withdraw", args=[assigned.uuid]), follow=True),
+        client.post(reverse("certificates:withdraw", args=[assigned.uuid]), {"reason": "Twice"}, follow=True),
+    ):
+        page = again.content.decode()
+        assert again.redirect_chain[-1][0] == reverse("certificates:detail", args=[assigned.uuid])
+        assert "This certificate was already withdrawn on " in page
+        assert "Withdraw certificate</button>" not in page
 
 
 def test_level_2_cannot_withdraw_someone_elses_certificate(client, sponsor, level_1, level_2):

@@ -154,6 +154,9 @@ class CertificateWithdrawView(ServiceFormView):
         if not can(request.user, Action.WITHDRAW_CERTIFICATE, self.certificate):
             raise PermissionDenied
 
+    def unavailable(self):
+        return services.certificate_withdrawal_refusal(self.certificate)
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -170,7 +173,7 @@ class CertificateWithdrawView(ServiceFormView):
 
     def perform(self, data):
         services.certificate_withdraw(certificate=self.certificate, actor=self.request.user, reason=data["reason"])
-        return "Certificate withdrawn"
+        return f"Certificate {self.certificate.reference} withdrawn"
 
 
 class CertificateNoteView(PolicyMixin, View):
