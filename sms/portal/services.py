@@ -8,18 +8,23 @@ from django.utils import timezone
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
-from sms.core.dates import Nation
+from sms.core.dates import Nation, bank_holidays
 from sms.core.exceptions import DomainError
 from sms.core.models import ClosureDay
 
 
-def closure_day_problem(day: date, *, today: date) -> str:
-    """Why ``day`` cannot be added as a closure day ("" if it can): a weekend is never a working day
-    anyway, and a past day would change deadlines already worked out from it."""
+def closure_day_problem(day: date, *, today: date, nation: str = "") -> str:
+    """Why ``day`` cannot be added as a closure day ("" if it can): a weekend or a bank holiday is
+    never a working day anyway, and a past day would change deadlines already worked out from it.
+    For every nation (``nation`` blank), a day that is a bank holiday in only some of them is allowed."""
     if day < today:
         return "The date must be today or in the future"
     if day.weekday() >= 5:
         return "The date must be a weekday: Saturdays and Sundays are never working days"
+    nations = [nation] if nation else list(Nation.values)
+    if all(day in bank_holidays(each, day.year) for each in nations):
+        where = Nation(nation).label if nation else "every nation"
+        return f"{day.day} {day:%B %Y} is already a bank holiday in {where}"
     return ""
 
 
@@ -34,7 +39,7 @@ def closure_day_add(*, actor, day: date, nation: str, reason: str) -> ClosureDay
         raise DomainError("Select a nation")
     if not reason.strip():
         raise DomainError("Enter why the day is a closure day")
-    if problem := closure_day_problem(day, today=timezone.localdate()):
+    if problem := closure_day_problem(day, today=timezone.localdate(), nation=nation):
         raise DomainError(problem)
     if ClosureDay.objects.filter(day=day, nation=nation).exists():
         raise DomainError("That day is already a closure day")

@@ -83,11 +83,12 @@ class ClosureDayForm(GovukForm):
         label="Why", max_length=255, error_messages={"required": "Enter why the day is a closure day"}
     )
 
-    def clean_day(self):
-        day = self.cleaned_data["day"]
-        if problem := closure_day_problem(day, today=timezone.localdate()):
-            raise forms.ValidationError(problem)
-        return day
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("day")
+        if day and (problem := closure_day_problem(day, today=timezone.localdate(), nation=cleaned.get("nation", ""))):
+            self.add_error("day", problem)
+        return cleaned
 
 
 class ClosureDaysView(ServiceFormView):

@@ -83,7 +83,7 @@ CATALOGUE: tuple[EventType, ...] = (
         10,
         "worker",
         (
-            ReportField("new_salary", "New gross annual salary (£)", "pounds"),
+            ReportField("new_salary", "New gross annual salary", "pounds"),
             ReportField("effective_date", "Date it took effect", "date"),
         ),
     ),

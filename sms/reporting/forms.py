@@ -65,7 +65,8 @@ class FactForm(GovukForm):
         if "pay" in wanted:
             self.fields["pay"] = forms.ChoiceField(
                 label="How was it paid?", choices=Fact.Pay.choices, widget=forms.RadioSelect,
-                help_text="Unpaid and reduced-pay leave count towards the 4 weeks a year that must be reported.",
+                help_text="Unpaid and reduced-pay leave is reportable once it comes to more than 4 weeks "
+                "in a calendar year.",
                 error_messages={"required": "Select how the absence was paid"},
             )  # fmt: skip
         if "leave_reason" in wanted:

@@ -24,11 +24,14 @@ def administrator(db, time_machine):
     [
         ("21/11/2026", "The date must be a weekday: Saturdays and Sundays are never working days"),
         ("19/11/2026", "The date must be today or in the future"),
+        ("25/12/2026", "25 December 2026 is already a bank holiday in every nation"),
+        ("30/11/2026|scotland", "30 November 2026 is already a bank holiday in Scotland"),
     ],
 )
-def test_a_weekend_or_past_date_is_refused_on_the_date_field(client, administrator, day, message):
+def test_a_weekend_past_date_or_bank_holiday_is_refused_on_the_date_field(client, administrator, day, message):
     sign_in(client, administrator)
-    response = client.post(reverse("portal:closure_days"), {"day": day, "nation": "", "reason": "Royal occasion"})
+    day, _, nation = day.partition("|")
+    response = client.post(reverse("portal:closure_days"), {"day": day, "nation": nation, "reason": "Royal occasion"})
     assert response.context["form"].errors == {"day": [message]}
     assert 'href="#id_day"' in response.content.decode()
     assert not ClosureDay.objects.exists()
@@ -63,3 +66,9 @@ def test_only_administrators_remove_closure_days(client, administrator, casework
     sign_in(client, caseworker)
     assert client.post(reverse("portal:closure_day_remove", args=[closure.pk])).status_code == 403
     assert ClosureDay.objects.exists()
+
+
+def test_a_bank_holiday_of_one_nation_can_close_the_others(administrator):
+    """St Andrew's Day (Monday 30 November 2026) is a bank holiday in Scotland only."""
+    closure_day_add(actor=administrator, day=date(2026, 11, 30), nation="", reason="Royal occasion")
+    assert ClosureDay.objects.get().day == date(2026, 11, 30)
