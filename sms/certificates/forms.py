@@ -112,11 +112,19 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             "weekly_hours": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.5"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, routes_held=None, **kwargs):
+        """``routes_held``: the licence's routes, the only ones a page offers (a draft keeps its own)."""
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name == "family_name"
         self.fields["family_name"].error_messages["required"] = "Enter the worker's family name to save a draft"
+        if routes_held is not None:
+            offered = set(routes_held) | ({self.instance.route} if self.instance.route else set())
+            self.fields["route"].choices = [("", "Select a route")] + [
+                (value, label) for value, label in Route.choices if value in offered
+            ]
+            if len(offered) == 1 and not self.instance.route:
+                self.initial.setdefault("route", next(iter(offered)))
 
     def clean_salary_option(self):
         return self.cleaned_data.get("salary_option") or SalaryOption.STANDARD

@@ -10,6 +10,7 @@ from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRe
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.core.models import FeeRate
+from sms.licensing.services.personnel import work_site_add
 from tests.factories import SponsorFactory, make_sponsor_user
 
 
@@ -328,3 +329,12 @@ def test_an_unknown_salary_option_is_an_error_on_the_page(client, level_1):
     content = client.post(reverse("certificates:create"), form_data(salary_option="cheap")).content.decode()
     assert "Salary option must be one of the options listed, like standard" in content
     assert not Certificate.objects.exists()
+
+
+def test_the_certificate_form_offers_the_licences_routes_and_its_only_work_site(client, sponsor, level_1):
+    work_site_add(sponsor=sponsor, address="12 Mill Lane\nLeeds", opened_on=sponsor.licence.start_date, actor=level_1)
+    sign_in(client, level_1)
+    form = client.get(reverse("certificates:create")).context["form"]
+    assert [value for value, _ in form.fields["route"].choices] == ["", "skilled_worker"]
+    assert form["route"].value() == "skilled_worker"
+    assert form["work_address"].value() == "12 Mill Lane\nLeeds"

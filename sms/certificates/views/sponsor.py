@@ -64,11 +64,23 @@ class CertificateFormView(PolicyMixin, View):
     def _title(self):
         return "Change the draft certificate" if self.certificate else "Create a certificate"
 
+    def _form(self, data=None):
+        """The form, offering only the licence's routes; a new certificate starts at the sponsor's
+        only work site when there is just one."""
+        sponsor = self.request.user.sponsor
+        routes = list(sponsor.licence.routes.values_list("route", flat=True)) if hasattr(sponsor, "licence") else None
+        initial = {}
+        if self.certificate is None:
+            sites = list(sponsor.work_sites.filter(closed_on__isnull=True).values_list("address", flat=True)[:2])
+            if len(sites) == 1:
+                initial["work_address"] = sites[0]
+        return forms.CertificateForm(data, instance=self.certificate, routes_held=routes, initial=initial)
+
     def get(self, request, **kwargs):
-        return self._render(forms.CertificateForm(instance=self.certificate))
+        return self._render(self._form())
 
     def post(self, request, **kwargs):
-        form = forms.CertificateForm(request.POST, instance=self.certificate)
+        form = self._form(request.POST)
         if not form.is_valid():
             return self._render(form)
         try:
