@@ -82,6 +82,12 @@ def test_a_failing_salary_shows_the_rule_and_figure_and_no_assign_button(client,
     client.post(reverse("certificates:assign", args=[certificate.uuid]))
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.DRAFT
+    # The problem's link leads to the field, on a page that says what to put right.
+    assert f'href="{reverse("certificates:edit", args=[certificate.uuid])}#id_salary_pence"' in page
+    edit = client.get(reverse("certificates:edit", args=[certificate.uuid])).content.decode()
+    assert "Put these right before the certificate can be assigned" in edit
+    assert 'href="#id_salary_pence">Salary must be at least £54,700' in edit
+    assert 'id="id_salary_pence"' in edit
 
 
 def test_withdraw_with_a_reason(client, sponsor, level_1):

@@ -55,10 +55,15 @@ class CertificateFormView(PolicyMixin, View):
             self.certificate = selectors.certificate_for_user(user=request.user, uuid=kwargs["uuid"])
 
     def _render(self, form):
+        problems = ()
+        if self.certificate is not None and not form.is_bound:
+            # What check your answers listed, here beside the fields that put it right.
+            today = timezone.localdate()
+            problems = check_assignment(self.certificate, services.assignment_context(self.certificate, today)).problems
         return render(
             self.request,
             "certificates/form.html",
-            {"form": form, "certificate": self.certificate, "title": self._title()},
+            {"form": form, "certificate": self.certificate, "title": self._title(), "problems": problems},
         )
 
     def _title(self):
