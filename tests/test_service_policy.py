@@ -151,6 +151,8 @@ TABLE = {
         {"change": "change"},
     ),
     "sms.reporting.imports.facts_import_csv": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.visits.services.visit_plan": (Action.RECORD_COMPLIANCE_VISIT, {"sponsor": "sponsor"}),
+    "sms.visits.services.visit_record": (Action.RECORD_COMPLIANCE_VISIT, {"visit": "visit"}),
 }
 
 

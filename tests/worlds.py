@@ -18,6 +18,7 @@ from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
+from sms.visits.services import visit_plan
 from tests.factories import make_staff_user
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -79,6 +80,10 @@ ARGUMENTS = {
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
+    "visits:detail": lambda w: {"uuid": w["visit"].uuid},
+    "visits:record": lambda w: {"uuid": w["visit"].uuid},
+    "visits:sponsor_visits": lambda w: {"uuid": w["sponsor"].uuid},
+    "visits:plan": lambda w: {"uuid": w["sponsor"].uuid},
 }
 
 
@@ -165,6 +170,13 @@ def build_world(sponsor, level_1, level_2) -> dict:
         "request_document": request.documents.get(),
         "people": people,
         # A closure day far enough ahead to move no deadline the world's tests compute.
+        "visit": visit_plan(
+            actor=None,
+            sponsor=sponsor,
+            visit_date=date.today() + timedelta(days=30),
+            announced=False,
+            officer=people["compliance_officer"],
+        ),
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
     }
 
