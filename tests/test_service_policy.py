@@ -32,6 +32,8 @@ EXEMPT = {
 TABLE = {
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.accounts.services.account_reactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.accounts.services.account_deactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.accounts.services.account_activation_resend": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.portal.services.closure_day_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.services.closure_day_remove": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.decisions.application_grant": (Action.DECIDE_CASES, {"application": "application"}),

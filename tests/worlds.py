@@ -31,6 +31,8 @@ ARGUMENTS = {
     "licensing:reactivate_user": lambda w: {"user_id": w["level_2"].user_id},
     "licensing:resend_activation": lambda w: {"user_id": w["level_2"].user_id},
     "accounts:reactivate_account": lambda w: {"user_id": w["level_2"].user_id},
+    "accounts:deactivate_account": lambda w: {"user_id": w["level_2"].user_id},
+    "accounts:resend_activation_account": lambda w: {"user_id": w["level_2"].user_id},
     "licensing:replace_key_person": lambda w: {"role": "key-contact"},
     "licensing:close_work_site": lambda w: {"uuid": w["site"].uuid},
     "licensing:request_detail": lambda w: {"reference": w["request"].reference},

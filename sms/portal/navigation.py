@@ -21,7 +21,7 @@ def _navigation(request) -> list[dict]:
         items.append(("Reports received", reverse("reporting:ho_reports")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         if can(user, Action.UNLOCK_ACCOUNT):
-            items.append(("Locked and deactivated accounts", reverse("accounts:locked_accounts")))
+            items.append(("Find a user", reverse("accounts:locked_accounts")))
         if can(user, Action.ADMINISTER_REFERENCE_DATA):
             items.append(("Closure days", reverse("portal:closure_days")))
     else:

@@ -38,7 +38,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
     ]
     client.post(reverse("accounts:sign_out"))
     sign_in(client, helpdesk)
-    assert ("Locked and deactivated accounts", reverse("accounts:locked_accounts")) in navigation(client)
+    assert ("Find a user", reverse("accounts:locked_accounts")) in navigation(client)
 
 
 def test_layout_has_skip_link_service_name_phase_banner_and_footer(client, level_1):

@@ -22,7 +22,11 @@ def officer(db):
 
 def plan(sponsor, officer, *, announced=False, days=10):
     return visit_plan(
-        actor=officer, sponsor=sponsor, visit_date=date.today() + timedelta(days=days), announced=announced, officer=officer
+        actor=officer,
+        sponsor=sponsor,
+        visit_date=date.today() + timedelta(days=days),
+        announced=announced,
+        officer=officer,
     )
 
 
