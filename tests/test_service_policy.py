@@ -153,6 +153,11 @@ TABLE = {
         {"change": "change"},
     ),
     "sms.reporting.imports.facts_import_csv": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.referencedata.services.fee_rate_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.salary_threshold_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.occupations_upload": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.staff_user_create": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.staff_role_change": (Action.ADMINISTER_REFERENCE_DATA, {"user": "level_2"}),
     "sms.visits.services.visit_plan": (Action.RECORD_COMPLIANCE_VISIT, {"sponsor": "sponsor"}),
     "sms.visits.services.visit_record": (Action.RECORD_COMPLIANCE_VISIT, {"visit": "visit"}),
 }

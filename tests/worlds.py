@@ -82,6 +82,7 @@ ARGUMENTS = {
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
+    "referencedata:staff_role": lambda w: {"user_id": w["people"]["caseworker"].user_id},
     "visits:detail": lambda w: {"uuid": w["visit"].uuid},
     "visits:record": lambda w: {"uuid": w["visit"].uuid},
     "visits:sponsor_visits": lambda w: {"uuid": w["sponsor"].uuid},
