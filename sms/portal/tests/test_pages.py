@@ -34,6 +34,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
         ("Certificate requests", reverse("certificates:ho_queues")),
         ("Reports received", reverse("reporting:ho_reports")),
         ("Audit trail", reverse("audit:home_office_trail")),
+        ("Visits", reverse("visits:list")),
         ("Your account", reverse("accounts:account")),
     ]
     client.post(reverse("accounts:sign_out"))
