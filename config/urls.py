@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("sms.licensing.urls")),
     path("", include("sms.certificates.urls")),
     path("", include("sms.reporting.urls")),
+    path("", include("sms.visits.urls")),
+    path("", include("sms.register.urls")),
+    path("", include("sms.referencedata.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

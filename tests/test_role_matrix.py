@@ -32,6 +32,8 @@ STATUS = {
     ("post", "licensing:reactivate_user"): 302,
     ("post", "licensing:resend_activation"): 302,
     ("post", "accounts:reactivate_account"): 302,
+    ("post", "accounts:deactivate_account"): 302,
+    ("post", "accounts:resend_activation_account"): 302,
     ("post", "licensing:request_withdraw"): 302,
     ("post", "licensing:ho_request_grant"): 302,
     ("post", "certificates:withdraw_allocation_request"): 302,

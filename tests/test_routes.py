@@ -23,6 +23,8 @@ PUBLIC_ROUTES = {
     "licensing:apply_check",
     "licensing:apply_submitted",
     "licensing:apply_more_information",
+    "register:register",
+    "register:csv",
 }
 
 

@@ -34,6 +34,8 @@ EXEMPT = {
 TABLE = {
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.accounts.services.account_reactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.accounts.services.account_deactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.accounts.services.account_activation_resend": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.portal.services.closure_day_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.services.closure_day_remove": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.decisions.application_grant": (Action.DECIDE_CASES, {"application": "application"}),
@@ -153,6 +155,13 @@ TABLE = {
         {"change": "change"},
     ),
     "sms.reporting.imports.facts_import_csv": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.referencedata.services.fee_rate_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.salary_threshold_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.occupations_upload": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.staff_user_create": (Action.ADMINISTER_REFERENCE_DATA, {}),
+    "sms.referencedata.services.staff_role_change": (Action.ADMINISTER_REFERENCE_DATA, {"user": "level_2"}),
+    "sms.visits.services.visit_plan": (Action.RECORD_COMPLIANCE_VISIT, {"sponsor": "sponsor"}),
+    "sms.visits.services.visit_record": (Action.RECORD_COMPLIANCE_VISIT, {"visit": "visit"}),
 }
 
 

@@ -18,6 +18,7 @@ from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
+from sms.visits.services import visit_plan
 from tests.factories import make_staff_user
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -30,6 +31,8 @@ ARGUMENTS = {
     "licensing:reactivate_user": lambda w: {"user_id": w["level_2"].user_id},
     "licensing:resend_activation": lambda w: {"user_id": w["level_2"].user_id},
     "accounts:reactivate_account": lambda w: {"user_id": w["level_2"].user_id},
+    "accounts:deactivate_account": lambda w: {"user_id": w["level_2"].user_id},
+    "accounts:resend_activation_account": lambda w: {"user_id": w["level_2"].user_id},
     "licensing:replace_key_person": lambda w: {"role": "key-contact"},
     "licensing:close_work_site": lambda w: {"uuid": w["site"].uuid},
     "licensing:request_detail": lambda w: {"reference": w["request"].reference},
@@ -79,6 +82,11 @@ ARGUMENTS = {
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
+    "referencedata:staff_role": lambda w: {"user_id": w["people"]["caseworker"].user_id},
+    "visits:detail": lambda w: {"uuid": w["visit"].uuid},
+    "visits:record": lambda w: {"uuid": w["visit"].uuid},
+    "visits:sponsor_visits": lambda w: {"uuid": w["sponsor"].uuid},
+    "visits:plan": lambda w: {"uuid": w["sponsor"].uuid},
 }
 
 
@@ -165,6 +173,13 @@ def build_world(sponsor, level_1, level_2) -> dict:
         "request_document": request.documents.get(),
         "people": people,
         # A closure day far enough ahead to move no deadline the world's tests compute.
+        "visit": visit_plan(
+            actor=None,
+            sponsor=sponsor,
+            visit_date=date.today() + timedelta(days=30),
+            announced=False,
+            officer=people["compliance_officer"],
+        ),
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
     }
 

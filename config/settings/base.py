@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "sms.certificates",
     "sms.reporting",
     "sms.trail",
+    "sms.visits",
+    "sms.register",
+    "sms.referencedata",
     "sms.portal",
 ]
 

@@ -1,5 +1,7 @@
 """Users: sponsor users (Level 1 or Level 2) and Home Office staff (by role)."""
 
+import re
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -29,6 +31,9 @@ class Sponsor(TimeStampedModel):
     size = models.CharField(max_length=10, choices=SponsorSize.choices, default=SponsorSize.LARGE)
     registered_address = models.TextField(blank=True)
     trading_address = models.TextField(blank=True)
+    # Shown on the public register of licensed sponsors (domain.md section 6).
+    town = models.CharField("town or city", max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
     # The sponsor's own target for reporting, ahead of the legal deadline (domain.md section 5).
     internal_target_working_days = models.PositiveSmallIntegerField(default=5)
 
@@ -40,6 +45,22 @@ class Sponsor(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.town and self.registered_address:
+            self.town = town_from_address(self.registered_address)
+        super().save(*args, **kwargs)
+
+
+def town_from_address(address: str) -> str:
+    """The town of a UK address written one part a line: the line before the postcode (or the last)."""
+    lines = [line.strip().rstrip(",") for line in address.replace(",", "\n").splitlines() if line.strip()]
+    if len(lines) >= 2 and UK_POSTCODE.fullmatch(lines[-1].upper()):
+        lines = lines[:-1]
+    return lines[-1][:100] if len(lines) >= 2 else ""
+
+
+UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}")
 
 
 USER_ID_PREFIX = "U"

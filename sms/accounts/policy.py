@@ -76,7 +76,10 @@ class Action(models.TextChoices):
     POST_MESSAGES = "post_messages", "Post on the message board"
     ENFORCE_LICENCE = "enforce_licence", "Rate, suspend and revoke licences"
     RECORD_COMPLIANCE_VISIT = "record_compliance_visit", "Record compliance visits"
-    UNLOCK_ACCOUNT = "unlock_account", "Unlock or reactivate an account"
+    UNLOCK_ACCOUNT = (
+        "unlock_account",
+        "Find a user; unlock, reactivate or deactivate an account, resend an activation link",
+    )
     ADMINISTER_REFERENCE_DATA = "administer_reference_data", "Maintain closure days, fees and thresholds"
 
 

@@ -155,6 +155,43 @@ def account_reactivate(*, actor: User, user: User) -> User:
 
 
 @transaction.atomic
+def account_deactivate(*, actor: User, user: User) -> User:
+    """The Home Office helpdesk deactivates an account (a sponsor user or a member of staff).
+
+    The account and its history stay; the person can no longer sign in. A sponsor's last active
+    Level 1 user stays, as on the sponsor side (domain.md section 1: at least one at all times).
+    """
+    require(actor, Action.UNLOCK_ACCOUNT, user)
+    if user.level == User.Level.LEVEL_1:
+        # Lock the sponsor's active Level 1 users so two deactivations cannot both pass the check.
+        level_1_ids = list(
+            User.objects.select_for_update()
+            .filter(sponsor_id=user.sponsor_id, level=User.Level.LEVEL_1, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if level_1_ids == [user.pk]:
+            raise DomainError(f"{user.full_name or user.email} is the sponsor's last Level 1 user")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError(f"{user.full_name or user.email}'s account is already deactivated")
+    if user.pk == actor.pk:
+        raise DomainError("You cannot deactivate your own account")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor, verb=Verb.USER_DEACTIVATED, target=user, sponsor=user.sponsor, payload={"role": user.role_label}
+    )
+    return user
+
+
+@transaction.atomic
+def account_activation_resend(*, actor: User, user: User) -> str:
+    """The Home Office helpdesk sends a new activation link to a user who has not activated."""
+    require(actor, Action.UNLOCK_ACCOUNT, user)
+    return activation_link_resend(user=user, sent_by=actor)
+
+
+@transaction.atomic
 def account_activate(*, user: User, password: str) -> User:
     """Set the first password from an activation link; the link is then spent."""
     validate_password(password, user)

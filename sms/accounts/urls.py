@@ -35,4 +35,14 @@ urlpatterns = [
         homeoffice.ReactivateAccountView.as_view(),
         name="reactivate_account",
     ),
+    path(
+        "home-office/accounts/<str:user_id>/deactivate/",
+        homeoffice.DeactivateAccountView.as_view(),
+        name="deactivate_account",
+    ),
+    path(
+        "home-office/accounts/<str:user_id>/resend-activation/",
+        homeoffice.ResendActivationView.as_view(),
+        name="resend_activation_account",
+    ),
 ]

@@ -113,6 +113,13 @@ class Verb(models.TextChoices):
     CLOSURE_DAY_ADDED = "closure_day_added", "Closure day added"
     CLOSURE_DAY_REMOVED = "closure_day_removed", "Closure day removed"
     FACTS_IMPORTED = "facts_imported", "Facts imported"
+    COMPLIANCE_VISIT_PLANNED = "compliance_visit_planned", "Compliance visit planned"
+    COMPLIANCE_VISIT_RECORDED = "compliance_visit_recorded", "Compliance visit recorded"
+    ACTIVATION_LINK_RESENT_BY_HELPDESK = "activation_link_resent_by_helpdesk", "Activation link resent by the helpdesk"
+    FEE_RATE_ADDED = "fee_rate_added", "Fee added"
+    SALARY_THRESHOLD_ADDED = "salary_threshold_added", "Salary threshold added"
+    OCCUPATIONS_LOADED = "occupations_loaded", "Occupations and going rates loaded"
+    STAFF_ROLE_CHANGED = "staff_role_changed", "Staff role changed"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -20,10 +20,11 @@ def _navigation(request) -> list[dict]:
         items.append(("Certificate requests", reverse("certificates:ho_queues")))
         items.append(("Reports received", reverse("reporting:ho_reports")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
+        items.append(("Visits", reverse("visits:list")))
         if can(user, Action.UNLOCK_ACCOUNT):
-            items.append(("Locked and deactivated accounts", reverse("accounts:locked_accounts")))
+            items.append(("Find a user", reverse("accounts:locked_accounts")))
         if can(user, Action.ADMINISTER_REFERENCE_DATA):
-            items.append(("Closure days", reverse("portal:closure_days")))
+            items.append(("Reference data", reverse("referencedata:home")))
     else:
         items.append(("Home", reverse("portal:sponsor_home")))
         items.append(("Licence", reverse("portal:licence_summary")))

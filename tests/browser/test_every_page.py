@@ -14,6 +14,7 @@ from tests.worlds import ARGUMENTS, build_world
 
 NOT_PAGES = {
     "portal:healthz",
+    "register:csv",
     "audit:export",
     "audit:home_office_export",
     "certificates:import_template",

@@ -1,4 +1,4 @@
-"""Home Office helpdesk: locked and deactivated accounts, unlocking and reactivating them."""
+"""Home Office helpdesk: find a user; unlock, reactivate, deactivate, resend an activation link."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -52,3 +52,32 @@ class ReactivateAccountView(PolicyMixin, View):
         else:
             messages.success(request, f"{user.email} can sign in again. We have emailed them")
         return redirect(f"{reverse('accounts:locked_accounts')}?q={user.user_id}")
+
+
+class AccountActionView(PolicyMixin, View):
+    """A button on the find-a-user page: calls one helpdesk service, then shows the user again."""
+
+    action = Action.UNLOCK_ACCOUNT
+    http_method_names = ["post"]
+    service = None
+    done = ""
+
+    def post(self, request, user_id):
+        user = selectors.get_user_for_staff(user_id=user_id)
+        try:
+            type(self).service(actor=request.user, user=user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.done.format(email=user.email))
+        return redirect(f"{reverse('accounts:locked_accounts')}?q={user.user_id}")
+
+
+class DeactivateAccountView(AccountActionView):
+    service = services.account_deactivate
+    done = "{email} can no longer sign in"
+
+
+class ResendActivationView(AccountActionView):
+    service = services.account_activation_resend
+    done = "We have emailed {email} a new activation link"

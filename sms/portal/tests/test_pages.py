@@ -34,11 +34,12 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
         ("Certificate requests", reverse("certificates:ho_queues")),
         ("Reports received", reverse("reporting:ho_reports")),
         ("Audit trail", reverse("audit:home_office_trail")),
+        ("Visits", reverse("visits:list")),
         ("Your account", reverse("accounts:account")),
     ]
     client.post(reverse("accounts:sign_out"))
     sign_in(client, helpdesk)
-    assert ("Locked and deactivated accounts", reverse("accounts:locked_accounts")) in navigation(client)
+    assert ("Find a user", reverse("accounts:locked_accounts")) in navigation(client)
 
 
 def test_layout_has_skip_link_service_name_phase_banner_and_footer(client, level_1):
