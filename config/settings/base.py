@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sms.certificates",
     "sms.reporting",
     "sms.trail",
+    "sms.casework",
     "sms.portal",
 ]
 

@@ -112,6 +112,9 @@ class Verb(models.TextChoices):
     CLOSURE_DAY_ADDED = "closure_day_added", "Closure day added"
     CLOSURE_DAY_REMOVED = "closure_day_removed", "Closure day removed"
     FACTS_IMPORTED = "facts_imported", "Facts imported"
+    CASE_ASSIGNED = "case_assigned", "Case assigned"
+    CASE_REASSIGNED = "case_reassigned", "Case reassigned"
+    CASE_NOTE_ADDED = "case_note_added", "Internal note added to a case"
 
 
 VERB_LABELS = dict(Verb.choices)
