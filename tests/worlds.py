@@ -79,6 +79,10 @@ ARGUMENTS = {
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
+    "casework:assign": lambda w: {"case_type": "allocation_request", "case_id": w["allocation_request"].pk},
+    "casework:note": lambda w: {"case_type": "allocation_request", "case_id": w["allocation_request"].pk},
+    "casework:sponsor": lambda w: {"uuid": w["sponsor"].uuid},
+    "casework:sponsor_tab": lambda w: {"uuid": w["sponsor"].uuid, "tab": "certificates"},
 }
 
 
