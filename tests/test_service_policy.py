@@ -34,6 +34,7 @@ TABLE = {
     "sms.casework.services.case_note_add": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.accounts.services.account_reactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
+    "sms.accounts.services.account_activation_resend": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.portal.services.closure_day_add": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.services.closure_day_remove": (Action.ADMINISTER_REFERENCE_DATA, {}),
     "sms.portal.decisions.application_grant": (Action.DECIDE_CASES, {"application": "application"}),

@@ -83,6 +83,11 @@ ARGUMENTS = {
     "casework:note": lambda w: {"case_type": "allocation_request", "case_id": w["allocation_request"].pk},
     "casework:sponsor": lambda w: {"uuid": w["sponsor"].uuid},
     "casework:sponsor_tab": lambda w: {"uuid": w["sponsor"].uuid, "tab": "certificates"},
+    "casework:sponsor_user_action": lambda w: {
+        "uuid": w["sponsor"].uuid,
+        "user_id": w["level_2"].user_id,
+        "what": "resend-activation",
+    },
 }
 
 

@@ -154,6 +154,13 @@ def account_reactivate(*, actor: User, user: User) -> User:
 
 
 @transaction.atomic
+def account_activation_resend(*, actor: User, user: User) -> str:
+    """The Home Office helpdesk sends a new activation link (domain.md section 6)."""
+    require(actor, Action.UNLOCK_ACCOUNT, user)
+    return activation_link_resend(user=user, sent_by=actor)
+
+
+@transaction.atomic
 def account_activate(*, user: User, password: str) -> User:
     """Set the first password from an activation link; the link is then spent."""
     validate_password(password, user)

@@ -1,13 +1,22 @@
 """The Home Office workspace: every queue with its counts, one searchable list of cases, and the
 assignment and notes actions the decision pages' casework panel posts to."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from sms.accounts.permissions import PolicyMixin
-from sms.accounts.policy import Action
+from sms.accounts.policy import Action, can
+from sms.accounts import services as account_services
+from sms.accounts.models import User
 from sms.casework import forms, queues, selectors, services
+from sms.casework.sponsor import TABS, tab_context
+from sms.core.exceptions import DomainError
+from sms.licensing.selectors import sponsor_for_staff
 from sms.casework.cases import case_label, case_object, case_url
 from sms.web.formviews import ServiceFormView
 
@@ -100,3 +109,52 @@ class CaseNoteView(CaseActionView):
     def perform(self, data):
         services.case_note_add(case=self.case, text=data["text"], actor=self.request.user)
         return "Note added"
+
+
+class SponsorView(PolicyMixin, TemplateView):
+    """Everything about one sponsor for Home Office staff, a tab at a time."""
+
+    action = Action.VIEW_HOME_OFFICE_RECORDS
+    template_name = "casework/sponsor.html"
+
+    def get_context_data(self, **kwargs):
+        tab = kwargs.get("tab", "summary")
+        if tab not in TABS:
+            raise Http404
+        sponsor = sponsor_for_staff(uuid=kwargs["uuid"])
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "sponsor": sponsor,
+            "licence": sponsor.licence,
+            "tab": tab,
+            "tab_label": TABS[tab],
+            "tabs": TABS,
+            "may_help": can(self.request.user, Action.UNLOCK_ACCOUNT),
+            "trail_url": f"{reverse('audit:home_office_trail')}?sponsor={sponsor.uuid}",
+            **tab_context(sponsor=sponsor, tab=tab, params=self.request.GET),
+        }
+
+
+class SponsorUserActionView(PolicyMixin, View):
+    """Helpdesk actions on a sponsor's user from the staff sponsor view: reactivate, resend activation."""
+
+    action = Action.UNLOCK_ACCOUNT
+    http_method_names = ["post"]
+
+    def post(self, request, uuid, user_id, what):
+        sponsor = sponsor_for_staff(uuid=uuid)
+        user = User.objects.filter(sponsor=sponsor, user_id=user_id).first()
+        if user is None or what not in {"reactivate", "resend-activation"}:
+            raise Http404
+        try:
+            if what == "reactivate":
+                account_services.account_reactivate(actor=request.user, user=user)
+                messages.success(request, f"{user.email} can sign in again. We have emailed them")
+            else:
+                account_services.account_activation_resend(actor=request.user, user=user)
+                messages.success(request, f"We have sent {user.email} a new activation link")
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("casework:sponsor_tab", uuid=sponsor.uuid, tab="users")

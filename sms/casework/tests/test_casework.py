@@ -15,11 +15,12 @@ from sms.casework import queues, services
 from sms.casework.models import CaseAssignment, CaseNote, CaseType
 from sms.certificates.models import AllocationRequest
 from sms.certificates.services.allocations import allocation_request_submit
-from sms.certificates.services.certificates import defined_cos_request_submit
-from sms.certificates.tests.factories import complete_worker, give_allocation
+from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
+from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.core.exceptions import DomainError
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services.requests import variation_request_submit
+from sms.licensing.services.users import level_2_user_add
 from tests.factories import make_staff_user
 
 LONDON = ZoneInfo("Europe/London")
@@ -190,3 +191,36 @@ def test_the_defined_cos_page_shows_the_whole_certificate_and_the_salary_checks(
     assert "Required salary" in page
     assert "Okafor" in page
     assert "Passport number" in page
+
+
+@pytest.mark.parametrize(
+    "tab", ["summary", "users", "allocations", "certificates", "workers", "obligations", "requests", "notes"]
+)
+def test_each_tab_of_the_staff_sponsor_view_costs_a_fixed_number_of_queries(
+    client, cases, caseworker, sponsor, tab, django_assert_max_num_queries
+):
+    services.case_note_add(case=cases["standard"], text="Tab note", actor=caseworker)
+    sign_in(client, caseworker)
+    url = reverse("casework:sponsor_tab", args=[sponsor.uuid, tab])
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert sponsor.licence.number in response.content.decode()
+
+
+def test_find_a_certificate_by_reference_and_resend_an_activation_link(client, cases, sponsor, level_1, helpdesk):
+    certificate = certificate_assign(certificate=draft(sponsor, level_1, family_name="Findme"), actor=level_1)
+    sign_in(client, helpdesk)
+    page = client.get(
+        reverse("casework:sponsor_tab", args=[sponsor.uuid, "certificates"]), {"reference": certificate.reference}
+    ).content.decode()
+    assert "Findme" in page
+    assert "Resend activation link" not in page
+    invited = level_2_user_add(
+        sponsor=sponsor, actor=level_1, email="new@sponsor.example", given_name="New", family_name="Starter"
+    )
+    users = client.get(reverse("casework:sponsor_tab", args=[sponsor.uuid, "users"])).content.decode()
+    assert "Resend activation link" in users
+    action = reverse("casework:sponsor_user_action", args=[sponsor.uuid, invited.user_id, "resend-activation"])
+    followed = client.post(action, follow=True).content.decode()
+    assert "We have sent new@sponsor.example a new activation link" in followed
