@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView, View
 
-from sms.accounts.permissions import PolicyMixin
-from sms.accounts.policy import Action, can
 from sms.accounts import services as account_services
 from sms.accounts.models import User
+from sms.accounts.permissions import PolicyMixin
+from sms.accounts.policy import Action, can
 from sms.casework import forms, queues, selectors, services
+from sms.casework.cases import case_label, case_object, case_url
 from sms.casework.sponsor import TABS, tab_context
 from sms.core.exceptions import DomainError
 from sms.licensing.selectors import sponsor_for_staff
-from sms.casework.cases import case_label, case_object, case_url
 from sms.web.formviews import ServiceFormView
 
 PAGE_SIZE = 25
