@@ -60,7 +60,9 @@ def test_parallel_assignments_over_http_never_fail_or_overdraw(live_server, spon
     barrier = threading.Barrier(PARALLEL)
 
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        statuses = list(pool.map(lambda d: assign_over_http(live_server.url, session, d.uuid, barrier), drafts))
+        statuses = list(
+            pool.map(lambda d: assign_over_http(live_server.url, session, d.uuid, barrier), drafts)
+        )
 
     assert statuses == [302] * PARALLEL  # each user is sent back to the certificate with a message
     allocation = Allocation.objects.get(sponsor=sponsor)

@@ -54,7 +54,9 @@ class Notice(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["sponsor", "key"], condition=~models.Q(key=""), name="notice_once_per_key")
+            models.UniqueConstraint(
+                fields=["sponsor", "key"], condition=~models.Q(key=""), name="notice_once_per_key"
+            )
         ]
         indexes = [models.Index(fields=["sponsor", "-created_at"], name="notice_sponsor_recent")]
 
