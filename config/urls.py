@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("sms.visits.urls")),
     path("", include("sms.register.urls")),
     path("", include("sms.referencedata.urls")),
+    path("", include("sms.casework.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

@@ -20,6 +20,7 @@ from sms.accounts.policy import HOME_OFFICE_ACTIONS, Action, can
 from sms.accounts.tests.helpers import sign_in
 from sms.audit import services as audit
 from sms.audit.models import Verb
+from sms.casework.services import case_note_add
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, certificate_save_draft
 from sms.certificates.tests.factories import draft, give_allocation
@@ -28,7 +29,7 @@ from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
-from tests.factories import make_sponsor_user
+from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
@@ -113,6 +114,9 @@ def world(sponsor, level_1, level_2):
         person=person, actor=level_1, kind="employment_ended", start_date=date.today(), end_reason="resignation"
     )
     open_obligation = person.obligations.get(event="role_change")
+    caseworker = make_staff_user(role=User.StaffRole.CASEWORKER, email="probe-caseworker@ho.example")
+    case_note_add(case=allocation_request, text="ACME-CASE-NOTE on the allocation", actor=caseworker)
+    case_note_add(case=request, text="ACME-CASE-NOTE on the variation", actor=caseworker)
     reported_obligation = obligation_report(
         obligation=person.obligations.get(event="employment_ended"),
         actor=level_1,
@@ -151,6 +155,7 @@ def world(sponsor, level_1, level_2):
             "ACME-NEW-ROLE",
             "ACME-REPORT-TEXT",
             "ACME-ALLOCATION",
+            "ACME-CASE-NOTE",
             certificate.reference,
             allocation_request.reference,
             request.reference,
@@ -186,3 +191,25 @@ def test_another_sponsors_user_sees_none_of_the_first_sponsors_data(client, worl
             assert leaked == [], f"{route.name} showed {leaked} to another sponsor's user"
         checked += 1
     assert checked >= 15
+
+
+@pytest.mark.parametrize("level", [User.Level.LEVEL_1, User.Level.LEVEL_2])
+def test_the_sponsors_own_users_never_see_the_home_offices_notes(client, world, level):
+    """Internal notes are the Home Office's: no page of the sponsor's own (the request pages, the
+    audit trail and its export included) shows them."""
+    user = world["users"][0] if level == User.Level.LEVEL_1 else world["users"][1]
+    sign_in(client, user)
+    checked = 0
+    for route in sponsor_side_routes():
+        if "get" not in route.methods:
+            continue
+        if route.takes_arguments:
+            kwargs = FIXED_ARGUMENT_ROUTES.get(route.name) or OBJECT_ROUTES[route.name](world)
+        else:
+            kwargs = None
+        response = client.get(reverse(route.name, kwargs=kwargs))
+        if response.status_code != 200:
+            continue
+        assert "ACME-CASE-NOTE" not in response_text(response), f"{route.name} showed a Home Office note"
+        checked += 1
+    assert checked >= 10

@@ -41,6 +41,7 @@ STATUS = {
     ("post", "certificates:add_note"): 302,
     ("post", "reporting:register_certificate"): 302,
     ("post", "portal:closure_day_remove"): 302,
+    ("post", "casework:sponsor_user_action"): 302,
 }
 
 

@@ -32,6 +32,8 @@ EXEMPT = {
 # "module.function" -> (the action it requires, the keyword argument -> world object it is about).
 # Other required arguments get None: the policy is asked before anything else is read.
 TABLE = {
+    "sms.casework.services.case_assign": (Action.DECIDE_CASES, {"case": "allocation_request"}),
+    "sms.casework.services.case_note_add": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.accounts.services.account_reactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
     "sms.accounts.services.account_deactivate": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),

@@ -87,6 +87,15 @@ ARGUMENTS = {
     "visits:record": lambda w: {"uuid": w["visit"].uuid},
     "visits:sponsor_visits": lambda w: {"uuid": w["sponsor"].uuid},
     "visits:plan": lambda w: {"uuid": w["sponsor"].uuid},
+    "casework:assign": lambda w: {"case_type": "allocation_request", "case_id": w["allocation_request"].pk},
+    "casework:note": lambda w: {"case_type": "allocation_request", "case_id": w["allocation_request"].pk},
+    "casework:sponsor": lambda w: {"uuid": w["sponsor"].uuid},
+    "casework:sponsor_tab": lambda w: {"uuid": w["sponsor"].uuid, "tab": "certificates"},
+    "casework:sponsor_user_action": lambda w: {
+        "uuid": w["sponsor"].uuid,
+        "user_id": w["level_2"].user_id,
+        "what": "resend-activation",
+    },
 }
 
 

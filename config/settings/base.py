@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sms.visits",
     "sms.register",
     "sms.referencedata",
+    "sms.casework",
     "sms.portal",
 ]
 

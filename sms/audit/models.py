@@ -120,6 +120,9 @@ class Verb(models.TextChoices):
     SALARY_THRESHOLD_ADDED = "salary_threshold_added", "Salary threshold added"
     OCCUPATIONS_LOADED = "occupations_loaded", "Occupations and going rates loaded"
     STAFF_ROLE_CHANGED = "staff_role_changed", "Staff role changed"
+    CASE_ASSIGNED = "case_assigned", "Case assigned"
+    CASE_REASSIGNED = "case_reassigned", "Case reassigned"
+    CASE_NOTE_ADDED = "case_note_added", "Internal note added to a case"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -147,3 +147,21 @@ def defined_request_for_staff(*, reference: str) -> DefinedCosRequest:
     if found is None:
         raise Http404
     return found
+
+
+def allocation_decision_context(allocation_request: AllocationRequest) -> dict:
+    """What deciding an allocation request needs: this year's allocations and their use (with the
+    forecast), the licence's routes and ratings, and the sponsor's earlier requests. Fixed queries."""
+    sponsor_id = allocation_request.sponsor_id
+    return {
+        "allocations": current_allocations(sponsor_id=sponsor_id),
+        "licence": Licence.objects.filter(sponsor_id=sponsor_id).first(),
+        "routes": list(
+            LicenceRoute.objects.filter(licence__sponsor_id=sponsor_id, removed_on__isnull=True).order_by("route")
+        ),
+        "earlier_requests": list(
+            AllocationRequest.objects.filter(sponsor_id=sponsor_id)
+            .exclude(pk=allocation_request.pk)
+            .order_by("-created_at", "-id")[:10]
+        ),
+    }

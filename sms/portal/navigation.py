@@ -14,6 +14,7 @@ def _navigation(request) -> list[dict]:
     items: list[tuple[str, str]] = []
     if user.is_home_office:
         items.append(("Home", reverse("portal:home_office_home")))
+        items.append(("Casework", reverse("casework:workspace")))
         items.append(("Applications", reverse("licensing:ho_applications")))
         items.append(("Requests", reverse("licensing:ho_requests")))
         items.append(("Sponsors", reverse("licensing:ho_sponsors")))

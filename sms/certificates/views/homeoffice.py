@@ -1,11 +1,12 @@
 """Home Office pages: allocation requests, defined CoS requests, and recording a certificate's use."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
-from sms.certificates import forms, selectors
+from sms.certificates import forms, rules, selectors
 from sms.certificates.models import Certificate
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import certificates as services
@@ -39,7 +40,11 @@ class AllocationRequestDecideView(ServiceFormView):
         return {**super().get_form_kwargs(), "requested": self.allocation_request.requested}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "allocation_request": self.allocation_request}
+        return {
+            **super().get_context_data(**kwargs),
+            "allocation_request": self.allocation_request,
+            **selectors.allocation_decision_context(self.allocation_request),
+        }
 
     @property
     def caption(self):
@@ -82,7 +87,27 @@ class DefinedCosDecideView(ServiceFormView):
         return form
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "defined_request": self.defined_request}
+        certificate = self.defined_request.certificate
+        context = services.assignment_context(certificate, timezone.localdate())
+        required, why_not = None, ""
+        if context.occupation is not None and context.threshold is not None and certificate.weekly_hours:
+            required, why_not = rules.required_salary(
+                occupation=context.occupation,
+                threshold=context.threshold,
+                option=certificate.salary_option,
+                weekly_hours=certificate.weekly_hours,
+                hours_basis=context.hours_basis,
+            )
+        return {
+            **super().get_context_data(**kwargs),
+            "defined_request": self.defined_request,
+            "certificate": certificate,
+            "check": rules.check_assignment(certificate, context),
+            "occupation": context.occupation,
+            "route_rating": context.route_rating,
+            "required_salary": required,
+            "salary_option_problem": why_not,
+        }
 
     def get_back_url(self):
         return reverse("certificates:ho_queues")

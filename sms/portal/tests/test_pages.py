@@ -28,6 +28,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
     sign_in(client, caseworker)
     assert navigation(client) == [
         ("Home", reverse("portal:home_office_home")),
+        ("Casework", reverse("casework:workspace")),
         ("Applications", reverse("licensing:ho_applications")),
         ("Requests", reverse("licensing:ho_requests")),
         ("Sponsors", reverse("licensing:ho_sponsors")),
