@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("sms.licensing.urls")),
     path("", include("sms.certificates.urls")),
     path("", include("sms.reporting.urls")),
+    path("", include("sms.messageboard.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

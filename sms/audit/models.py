@@ -112,6 +112,9 @@ class Verb(models.TextChoices):
     CLOSURE_DAY_ADDED = "closure_day_added", "Closure day added"
     CLOSURE_DAY_REMOVED = "closure_day_removed", "Closure day removed"
     FACTS_IMPORTED = "facts_imported", "Facts imported"
+    MESSAGE_POSTED = "message_posted", "Message posted on the message board"
+    MESSAGE_READ = "message_read", "Message read"
+    NOTICE_READ = "notice_read", "Notice read"
 
 
 VERB_LABELS = dict(Verb.choices)

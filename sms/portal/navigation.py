@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from sms.accounts.policy import Action, can
 from sms.accounts.services import confirmed_totp_device
+from sms.messageboard.selectors import unread
 
 
 def _navigation(request) -> list[dict]:
@@ -19,6 +20,7 @@ def _navigation(request) -> list[dict]:
         items.append(("Sponsors", reverse("licensing:ho_sponsors")))
         items.append(("Certificate requests", reverse("certificates:ho_queues")))
         items.append(("Reports received", reverse("reporting:ho_reports")))
+        items.append(("Message board", reverse("messageboard:ho_messages")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         if can(user, Action.UNLOCK_ACCOUNT):
             items.append(("Locked and deactivated accounts", reverse("accounts:locked_accounts")))
@@ -31,6 +33,9 @@ def _navigation(request) -> list[dict]:
         items.append(("Workers", reverse("reporting:register")))
         items.append(("Obligations", reverse("reporting:obligations")))
         items.append(("Users", reverse("licensing:access_register")))
+        if can(user, Action.READ_MESSAGE_BOARD):
+            count = unread(user=user).count
+            items.append((f"Messages ({count} unread)" if count else "Messages", reverse("messageboard:board")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))
     current = _current_section(request.path, [url for label, url in items if label != "Home"], items[0][1])
