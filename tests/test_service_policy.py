@@ -151,6 +151,9 @@ TABLE = {
         {"change": "change"},
     ),
     "sms.reporting.imports.facts_import_csv": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.messageboard.services.message_post": (Action.POST_MESSAGES, {}),
+    "sms.messageboard.services.message_read": (Action.READ_MESSAGE_BOARD, {"message": "message"}),
+    "sms.messageboard.services.notice_read": (Action.READ_MESSAGE_BOARD, {"notice": "notice"}),
 }
 
 

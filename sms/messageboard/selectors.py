@@ -141,6 +141,8 @@ def messages_with_read_counts(messages: list[Message]) -> list[Message]:
 
 def staff_messages() -> QuerySet[Message]:
     """Every message, newest first, with its read counts (users and sponsors)."""
-    return Message.objects.select_related("posted_by").annotate(
-        users_read=Count("reads", distinct=True), sponsors_read=Count("reads__sponsor", distinct=True)
+    return (
+        Message.objects.select_related("posted_by")
+        .annotate(users_read=Count("reads", distinct=True), sponsors_read=Count("reads__sponsor", distinct=True))
+        .order_by("-publish_on", "-created_at", "-id")
     )
