@@ -183,7 +183,9 @@ def message_board_world(sponsor, staff) -> dict:
         "message": message_post(
             actor=staff, subject="Board-Message-Marker", body="Read this.", publish_on=date.today(), sizes=["small"]
         ),
-        "notice": notice_post(sponsor=sponsor, kind=Notice.Kind.DECISION, subject="Board-Notice-Marker", body="Granted."),
+        "notice": notice_post(
+            sponsor=sponsor, kind=Notice.Kind.DECISION, subject="Board-Notice-Marker", body="Granted."
+        ),
     }
 
 
