@@ -83,11 +83,32 @@ class Unread:
 
 
 def unread(*, user: User, now: datetime | None = None) -> Unread:
-    """How many entries of the user's board they have not read, and how many of those are old."""
+    """How many entries of the user's board they have not read, and how many of those are old.
+
+    Three queries whatever the board's size (every Level 1 page shows the count in its navigation).
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.MESSAGE_BOARD_UNREAD_FLAG_DAYS)
-    entries = [entry for entry in board_entries(user=user, today=timezone.localdate(now)) if not entry.read]
-    return Unread(count=len(entries), overdue=sum(1 for entry in entries if entry.at < cutoff))
+    today = timezone.localdate(now)
+    held = list(
+        LicenceRoute.objects.filter(licence__sponsor_id=user.sponsor_id, removed_on__isnull=True).values_list(
+            "route", "rating", "licence__sponsor__size"
+        )
+    )
+    size = held[0][2] if held else ""
+    pairs = [(route, rating) for route, rating, _ in held]
+    messages = (
+        Message.objects.filter(publish_on__lte=today)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(reads__user=user)
+    )
+    at = [shown_at(message) for message in messages if is_targeted(message, size=size, held=pairs)]
+    notices = (
+        Notice.objects.filter(sponsor_id=user.sponsor_id)
+        .exclude(reads__user=user)
+        .aggregate(count=Count("pk"), overdue=Count("pk", filter=Q(created_at__lt=cutoff)))
+    )
+    return Unread(count=len(at) + notices["count"], overdue=sum(1 for when in at if when < cutoff) + notices["overdue"])
 
 
 def message_for_reader(*, user: User, pk: int) -> Message:

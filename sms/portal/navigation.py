@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from sms.accounts.policy import Action, can
 from sms.accounts.services import confirmed_totp_device
-from sms.messageboard.selectors import unread
 
 
 def _navigation(request) -> list[dict]:
@@ -33,9 +32,9 @@ def _navigation(request) -> list[dict]:
         items.append(("Workers", reverse("reporting:register")))
         items.append(("Obligations", reverse("reporting:obligations")))
         items.append(("Users", reverse("licensing:access_register")))
+        # The unread count is on the home page and the board, not here: every page would pay for it.
         if can(user, Action.READ_MESSAGE_BOARD):
-            count = unread(user=user).count
-            items.append((f"Messages ({count} unread)" if count else "Messages", reverse("messageboard:board")))
+            items.append(("Messages", reverse("messageboard:board")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))
     current = _current_section(request.path, [url for label, url in items if label != "Home"], items[0][1])
