@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sms.register.urls")),
     path("", include("sms.referencedata.urls")),
     path("", include("sms.casework.urls")),
+    path("", include("sms.messageboard.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

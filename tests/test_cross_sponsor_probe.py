@@ -31,6 +31,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
+from tests.worlds import message_board_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -64,6 +65,8 @@ OBJECT_ROUTES: dict[str, object] = {
         "reference": world["request"].reference,
         "uuid": world["request"].documents.get().uuid,
     },
+    "messageboard:message": lambda world: {"pk": world["message"].pk},
+    "messageboard:notice": lambda world: {"pk": world["notice"].pk},
 }
 # Routes whose arguments are not objects (the same for every sponsor): checked like list pages.
 FIXED_ARGUMENT_ROUTES: dict[str, dict] = {
@@ -124,7 +127,9 @@ def world(sponsor, level_1, level_2):
         uploads=[SimpleUploadedFile("leaver.pdf", b"%PDF-1.4\n%%EOF\n")],
         declaration=True,
     )
+    board = message_board_world(sponsor, make_staff_user(role="caseworker", email="poster@ho.example"))
     return {
+        **board,
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,
@@ -159,6 +164,8 @@ def world(sponsor, level_1, level_2):
             certificate.reference,
             allocation_request.reference,
             request.reference,
+            board["message"].subject,
+            board["notice"].subject,
         ],
     }
 

@@ -46,4 +46,4 @@ def test_public_routes_need_no_sign_in_and_the_rest_do():
 
 def test_the_resolver_walk_finds_routes_from_every_app():
     names = {route.name.split(":")[0] for route in all_routes()}
-    assert {"portal", "accounts", "audit", "licensing", "certificates", "reporting"} <= names
+    assert {"portal", "accounts", "audit", "licensing", "certificates", "reporting", "messageboard"} <= names

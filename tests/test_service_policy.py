@@ -164,6 +164,9 @@ TABLE = {
     "sms.referencedata.services.staff_role_change": (Action.ADMINISTER_REFERENCE_DATA, {"user": "level_2"}),
     "sms.visits.services.visit_plan": (Action.RECORD_COMPLIANCE_VISIT, {"sponsor": "sponsor"}),
     "sms.visits.services.visit_record": (Action.RECORD_COMPLIANCE_VISIT, {"visit": "visit"}),
+    "sms.messageboard.services.message_post": (Action.POST_MESSAGES, {}),
+    "sms.messageboard.services.message_read": (Action.READ_MESSAGE_BOARD, {"message": "message"}),
+    "sms.messageboard.services.notice_read": (Action.READ_MESSAGE_BOARD, {"notice": "notice"}),
 }
 
 

@@ -16,6 +16,9 @@ from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
+from sms.messageboard.services import message_post
+from sms.notifications.models import Notice
+from sms.notifications.services import notice_post
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
 from sms.visits.services import visit_plan
@@ -96,6 +99,8 @@ ARGUMENTS = {
         "user_id": w["level_2"].user_id,
         "what": "resend-activation",
     },
+    "messageboard:message": lambda w: {"pk": w["message"].pk},
+    "messageboard:notice": lambda w: {"pk": w["notice"].pk},
 }
 
 
@@ -162,6 +167,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
         declaration=True,
     )
     return {
+        **message_board_world(sponsor, people["administrator"]),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),
@@ -190,6 +196,20 @@ def build_world(sponsor, level_1, level_2) -> dict:
             officer=people["compliance_officer"],
         ),
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
+    }
+
+
+def message_board_world(sponsor, staff) -> dict:
+    """A message only this sponsor is targeted by (the only small sponsor), and a notice on its board."""
+    type(sponsor).objects.filter(pk=sponsor.pk).update(size="small")
+    sponsor.size = "small"
+    return {
+        "message": message_post(
+            actor=staff, subject="Board-Message-Marker", body="Read this.", publish_on=date.today(), sizes=["small"]
+        ),
+        "notice": notice_post(
+            sponsor=sponsor, kind=Notice.Kind.DECISION, subject="Board-Notice-Marker", body="Granted."
+        ),
     }
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sms.licensing",
     "sms.certificates",
     "sms.reporting",
+    "sms.messageboard",
     "sms.trail",
     "sms.visits",
     "sms.register",
@@ -306,3 +307,7 @@ LICENCE_RENEWAL_WINDOW_MONTHS = env.int("LICENCE_RENEWAL_WINDOW_MONTHS", default
 ADDITIONAL_LEVEL_1_AUTO_APPROVE = env.bool("ADDITIONAL_LEVEL_1_AUTO_APPROVE", default=True)
 # Level 1 users who have not signed in for this long are flagged in the access register.
 STALE_LEVEL_1_DAYS = env.int("STALE_LEVEL_1_DAYS", default=365)
+# Unread message board entries older than this are flagged on the sponsor's home page (domain.md section 6).
+MESSAGE_BOARD_UNREAD_FLAG_DAYS = env.int("MESSAGE_BOARD_UNREAD_FLAG_DAYS", default=7)
+# The sponsor is reminded once an allocation has this percentage or less left (once per year and category).
+ALLOCATION_LOW_PERCENT = env.int("ALLOCATION_LOW_PERCENT", default=10)

@@ -124,7 +124,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     Action.MANAGE_SETTINGS: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
-    Action.POST_MESSAGES: {CASEWORKER: ALL, ADMIN: ALL},
+    # Caseworkers, compliance officers and administrators speak to sponsors; the helpdesk does not.
+    Action.POST_MESSAGES: {CASEWORKER: ALL, COMPLIANCE: ALL, ADMIN: ALL},
     Action.ENFORCE_LICENCE: {COMPLIANCE: ALL, ADMIN: ALL},
     Action.RECORD_COMPLIANCE_VISIT: {COMPLIANCE: ALL, ADMIN: ALL},
     Action.UNLOCK_ACCOUNT: {HELPDESK: ALL, ADMIN: ALL},

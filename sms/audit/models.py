@@ -123,6 +123,9 @@ class Verb(models.TextChoices):
     CASE_ASSIGNED = "case_assigned", "Case assigned"
     CASE_REASSIGNED = "case_reassigned", "Case reassigned"
     CASE_NOTE_ADDED = "case_note_added", "Internal note added to a case"
+    MESSAGE_POSTED = "message_posted", "Message posted on the message board"
+    MESSAGE_READ = "message_read", "Message read"
+    NOTICE_READ = "notice_read", "Notice read"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -20,6 +20,7 @@ def _navigation(request) -> list[dict]:
         items.append(("Sponsors", reverse("licensing:ho_sponsors")))
         items.append(("Certificate requests", reverse("certificates:ho_queues")))
         items.append(("Reports received", reverse("reporting:ho_reports")))
+        items.append(("Message board", reverse("messageboard:ho_messages")))
         items.append(("Audit trail", reverse("audit:home_office_trail")))
         items.append(("Visits", reverse("visits:list")))
         if can(user, Action.UNLOCK_ACCOUNT):
@@ -33,6 +34,9 @@ def _navigation(request) -> list[dict]:
         items.append(("Workers", reverse("reporting:register")))
         items.append(("Obligations", reverse("reporting:obligations")))
         items.append(("Users", reverse("licensing:access_register")))
+        # The unread count is on the home page and the board, not here: every page would pay for it.
+        if can(user, Action.READ_MESSAGE_BOARD):
+            items.append(("Messages", reverse("messageboard:board")))
         items.append(("Audit trail", reverse("audit:trail")))
     items.append(("Your account", reverse("accounts:account")))
     current = _current_section(request.path, [url for label, url in items if label != "Home"], items[0][1])

@@ -1,6 +1,7 @@
 """The home pages of each audience, the health check and the service's own information pages."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -22,6 +23,7 @@ from sms.licensing import selectors as licensing_selectors
 from sms.licensing.selectors import queue_sizes
 from sms.licensing.services import licence as licence_services
 from sms.licensing.views.homeoffice import ApplicationDecisionView
+from sms.messageboard.selectors import unread
 from sms.portal import decisions
 from sms.portal.services import closure_day_add, closure_day_problem, closure_day_remove
 from sms.web.formviews import ServiceFormView
@@ -43,6 +45,13 @@ class SponsorHomeView(PolicyMixin, TemplateView):
 
     action = Action.VIEW_SPONSOR_RECORDS
     template_name = "portal/sponsor_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if can(self.request.user, Action.READ_MESSAGE_BOARD):
+            context["unread"] = unread(user=self.request.user)
+            context["unread_flag_days"] = settings.MESSAGE_BOARD_UNREAD_FLAG_DAYS
+        return context
 
 
 class HomeOfficeHomeView(PolicyMixin, TemplateView):

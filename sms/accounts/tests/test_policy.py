@@ -35,7 +35,7 @@ EXPECTED = {
     Action.MANAGE_SETTINGS: {L1: "all"},
     Action.VIEW_HOME_OFFICE_RECORDS: {CW: "all", CO: "all", HD: "all", AD: "all"},
     Action.DECIDE_CASES: {CW: "all", AD: "all"},
-    Action.POST_MESSAGES: {CW: "all", AD: "all"},
+    Action.POST_MESSAGES: {CW: "all", CO: "all", AD: "all"},
     Action.ENFORCE_LICENCE: {CO: "all", AD: "all"},
     Action.RECORD_COMPLIANCE_VISIT: {CO: "all", AD: "all"},
     Action.UNLOCK_ACCOUNT: {HD: "all", AD: "all"},

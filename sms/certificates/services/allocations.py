@@ -8,11 +8,15 @@ only for categories of routes the licence holds.
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -29,6 +33,7 @@ from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Licence
 from sms.licensing.signals import licence_renewed
+from sms.notifications.models import Notice
 
 Status = AllocationRequest.Status
 
@@ -249,4 +254,42 @@ def allocation_request_decide(
         sponsor=request.sponsor,
         payload={"status": status, "granted": request.granted, "reason": request.decision_reason},
     )
+    granted_text = ", ".join(f"{number} {Category(category).label}" for category, number in request.granted.items())
+    sponsor_tell(
+        sponsor=request.sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Allocation request {request.reference} {request.get_status_display().lower()}",
+        body=f"Your allocation request {request.reference} has been {request.get_status_display().lower()}."
+        + (f" Granted: {granted_text}." if granted_text else "")
+        + (f" Reasons: {request.decision_reason}" if request.decision_reason else ""),
+        link=reverse("certificates:allocation_request", kwargs={"reference": request.reference}),
+    )
     return request
+
+
+def _low_key(allocation: Allocation) -> str:
+    return f"allocation-low:{allocation.category}:{allocation.year_start.isoformat()}"
+
+
+def allocations_low_reminders(*, today: date | None = None) -> int:
+    """Remind each sponsor whose current allocation of a category has ALLOCATION_LOW_PERCENT or less
+    left (once per allocation year and category; the daily sweep). Returns how many reminders were posted."""
+    today = today or timezone.localdate()
+    low = Allocation.objects.filter(year_start__lte=today, year_end__gte=today, granted__gt=0).filter(
+        used__gte=F("granted") - F("granted") * settings.ALLOCATION_LOW_PERCENT / 100.0
+    )
+    low = low.select_related("sponsor").exclude(sponsor__licence__status__in=Licence.ENDED)
+    posted = set(Notice.objects.filter(key__startswith="allocation-low:").values_list("sponsor_id", "key"))
+    low = [allocation for allocation in low if (allocation.sponsor_id, _low_key(allocation)) not in posted]
+    for allocation in low:
+        label = Category(allocation.category).label
+        sponsor_tell(
+            sponsor=allocation.sponsor,
+            kind=Notice.Kind.REMINDER,
+            subject=f"{label} allocation running low: {allocation.remaining} of {allocation.granted} left",
+            body=f"Your {label} allocation for the year to {allocation.year_end.day} {allocation.year_end:%B %Y} has "
+            f"{allocation.remaining} of {allocation.granted} certificates left. Request an increase in time.",
+            link=reverse("certificates:allocations"),
+            key=_low_key(allocation),
+        )
+    return len(low)

@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -30,6 +32,7 @@ from sms.core.lifecycle import check_transition, lock, sources_of, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, Route, RouteCategory
+from sms.notifications.models import Notice
 
 Status = Certificate.Status
 # Fields a person types; everything else is set by the services.
@@ -454,5 +457,15 @@ def defined_cos_decide(*, request: DefinedCosRequest, actor, grant: bool, reason
         target=request,
         sponsor=request.sponsor,
         payload={"status": status, "reason": request.decision_reason},
+    )
+    outcome = request.get_status_display().lower()
+    assign_by = f" Assign it by {request.assign_by.day} {request.assign_by:%B %Y}." if grant else ""
+    sponsor_tell(
+        sponsor=request.sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Defined CoS request {request.reference} {outcome}",
+        body=f"Your defined CoS request {request.reference} has been {outcome}.{assign_by}"
+        + (f" Reasons: {request.decision_reason}" if request.decision_reason else ""),
+        link=reverse("certificates:list"),
     )
     return request

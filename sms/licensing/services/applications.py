@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sms.accounts import services as accounts
 from sms.accounts.models import Sponsor, SponsorSize, User
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -29,6 +30,7 @@ from sms.core.uploads import documents_store
 from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, LicenceApplication, Route, RouteCategory
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
+from sms.notifications.models import Notice
 from sms.notifications.services import email_enqueue_template
 
 Status = LicenceApplication.Status
@@ -377,6 +379,16 @@ def application_grant(
         target=application,
         sponsor=sponsor,
         payload={"reference": application.reference, "licence": licence.number, "routes": sorted(routes)},
+    )
+    sponsor_tell(
+        sponsor=sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Licence application {application.reference} granted",
+        body=f"Your sponsor licence {licence.number} has been granted for: "
+        + ", ".join(Route(route).label for route in sorted(routes))
+        + ".",
+        link=reverse("portal:licence_summary"),
+        told={level_1.email},
     )
     return sponsor
 

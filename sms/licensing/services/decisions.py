@@ -1,13 +1,16 @@
 """Recording the Home Office's decision on a sponsor request (the status change, audit and email)."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.lifecycle import lock, transition
 from sms.licensing.models import SponsorRequest
+from sms.notifications.models import Notice
 from sms.notifications.services import email_enqueue_template
 
 VERB_FOR_STATUS = {
@@ -41,5 +44,15 @@ def request_decision_record(*, request: SponsorRequest, to_status: str, actor, r
             to=request.created_by.email,
             template="request_decided",
             context={"sponsor_request": request, "outcome": outcome},
+        )
+        reasons = f" Reasons: {request.decision_reason}" if request.decision_reason else ""
+        sponsor_tell(
+            sponsor=request.sponsor,
+            kind=Notice.Kind.DECISION,
+            subject=f"Request {request.reference} {outcome}",
+            body=f"Your request ({request.get_kind_display()}, reference {request.reference}) has been {outcome}."
+            + reasons,
+            link=reverse("licensing:request_detail", kwargs={"reference": request.reference}),
+            told={request.created_by.email},
         )
     return request

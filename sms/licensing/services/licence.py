@@ -9,9 +9,11 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -21,6 +23,7 @@ from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route
 from sms.licensing.signals import licence_renewed
+from sms.notifications.models import Notice
 
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
 
@@ -113,6 +116,13 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
         licence.status_changed_on, SUSPENSION_RESPONSE_WORKING_DAYS, nation=licence.nation
     )
     licence.save(update_fields=["suspension_response_due", "updated_at"])
+    sponsor_tell(
+        sponsor=licence.sponsor,
+        kind=Notice.Kind.SANCTION,
+        subject=f"Licence {licence.number} suspended",
+        body=f"Your licence has been suspended: {reason.strip()}\n\nNo certificates can be assigned while it is "
+        f"suspended; reporting duties continue. Respond by {_uk(licence.suspension_response_due)}.",
+    )
     return licence
 
 
@@ -120,7 +130,7 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
 def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
     """Lift a suspension. (The table's applied -> active move is issuing, not reinstating.)"""
     require(actor, Action.ENFORCE_LICENCE, licence)
-    return _change_status(
+    licence = _change_status(
         licence=licence,
         to_status=Licence.Status.ACTIVE,
         actor=actor,
@@ -129,6 +139,13 @@ def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
         on=None,
         only_from={Licence.Status.SUSPENDED},
     )
+    sponsor_tell(
+        sponsor=licence.sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Licence {licence.number} reinstated",
+        body="The suspension of your licence has been lifted." + (f" {reason.strip()}" if reason.strip() else ""),
+    )
+    return licence
 
 
 @transaction.atomic
@@ -137,9 +154,16 @@ def licence_revoke(*, licence: Licence, actor, reason: str, on: date | None = No
     require(actor, Action.ENFORCE_LICENCE, licence)
     if not reason.strip():
         raise DomainError("Enter the reasons for revoking the licence")
-    return _change_status(
+    licence = _change_status(
         licence=licence, to_status=Licence.Status.REVOKED, actor=actor, verb=Verb.LICENCE_REVOKED, reason=reason, on=on
     )
+    sponsor_tell(
+        sponsor=licence.sponsor,
+        kind=Notice.Kind.SANCTION,
+        subject=f"Licence {licence.number} revoked",
+        body=f"Your licence has been revoked: {reason.strip()}",
+    )
+    return licence
 
 
 @transaction.atomic
@@ -180,6 +204,37 @@ def licences_expire(*, today: date | None = None) -> int:
             target=licence,
             sponsor=licence.sponsor,
             payload={"expiry_date": licence.expiry_date.isoformat()},
+        )
+    return len(due)
+
+
+def _expiry_key(licence: Licence) -> str:
+    return f"licence-expiring:{licence.expiry_date.isoformat()}"
+
+
+def _uk(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def licence_expiry_reminders(*, today: date | None = None) -> int:
+    """Remind each sponsor whose active licence expires within the renewal window (once per expiry
+    date; the daily sweep). Returns how many reminders were posted."""
+    today = today or timezone.localdate()
+    window_end = today + relativedelta(months=settings.LICENCE_RENEWAL_WINDOW_MONTHS)
+    due = Licence.objects.filter(
+        status=Licence.Status.ACTIVE, expiry_date__gte=today, expiry_date__lte=window_end
+    ).select_related("sponsor")
+    posted = set(Notice.objects.filter(key__startswith="licence-expiring:").values_list("sponsor_id", "key"))
+    due = [licence for licence in due if (licence.sponsor_id, _expiry_key(licence)) not in posted]
+    for licence in due:
+        sponsor_tell(
+            sponsor=licence.sponsor,
+            kind=Notice.Kind.REMINDER,
+            subject=f"Licence {licence.number} expires on {_uk(licence.expiry_date)}",
+            body=f"Your sponsor licence expires on {_uk(licence.expiry_date)}. A Level 1 user can apply to renew "
+            "it from the licence summary.",
+            link=reverse("portal:licence_summary"),
+            key=_expiry_key(licence),
         )
     return len(due)
 
@@ -271,6 +326,14 @@ def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reaso
         sponsor=held.licence.sponsor,
         payload={"route": held.route, "from": previous, "to": rating, "reason": reason},
     )
+    if rating != previous:
+        sponsor_tell(
+            sponsor=held.licence.sponsor,
+            kind=Notice.Kind.SANCTION if rating == Rating.B else Notice.Kind.DECISION,
+            subject=f"{held.get_route_display()}: rating changed to {held.get_rating_display()}",
+            body=f"The rating of your {held.get_route_display()} route changed from {Rating(previous).label} to "
+            f"{held.get_rating_display()}. Reasons: {reason.strip()}",
+        )
     return held
 
 

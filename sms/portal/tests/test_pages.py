@@ -19,6 +19,7 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
         ("Workers", reverse("reporting:register")),
         ("Obligations", reverse("reporting:obligations")),
         ("Users", reverse("licensing:access_register")),
+        ("Messages", reverse("messageboard:board")),
         ("Audit trail", reverse("audit:trail")),
         ("Your account", reverse("accounts:account")),
     ]
@@ -34,6 +35,7 @@ def test_home_office_staff_get_home_office_navigation(client, caseworker, helpde
         ("Sponsors", reverse("licensing:ho_sponsors")),
         ("Certificate requests", reverse("certificates:ho_queues")),
         ("Reports received", reverse("reporting:ho_reports")),
+        ("Message board", reverse("messageboard:ho_messages")),
         ("Audit trail", reverse("audit:home_office_trail")),
         ("Visits", reverse("visits:list")),
         ("Your account", reverse("accounts:account")),

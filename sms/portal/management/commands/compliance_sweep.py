@@ -8,8 +8,9 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sms.certificates.services.allocations import allocations_low_reminders
 from sms.certificates.services.certificates import certificates_expire
-from sms.licensing.services.licence import licences_expire
+from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
 from sms.reporting.services.sweep import obligations_sweep
 
 
@@ -25,10 +26,15 @@ class Command(BaseCommand):
         certificates, lapsed = certificates_expire(today=today)
         obligations = obligations_sweep(today=today)
         opened = sum(count for key, count in obligations.items() if key != "overdue")
+        # Reminders on sponsors' message boards, each posted once (per expiry date; per year and category).
+        expiring = licence_expiry_reminders(today=today)
+        low = allocations_low_reminders(today=today)
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
             f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed, "
             f"{opened} obligation{'s' if opened != 1 else ''} opened, "
-            f"{obligations['overdue']} overdue"
+            f"{obligations['overdue']} overdue, "
+            f"{expiring} licence expiry reminder{'s' if expiring != 1 else ''}, "
+            f"{low} allocation running low reminder{'s' if low != 1 else ''}"
         )

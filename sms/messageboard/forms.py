@@ -1,0 +1,40 @@
+from django import forms
+from django.utils import timezone
+
+from sms.accounts.models import SponsorSize
+from sms.core.forms import GovukForm, uk_date_field
+from sms.licensing.models import Rating, Route, RouteCategory
+
+
+def _choices(label: str, choices, help_text: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
+
+
+class MessageForm(GovukForm):
+    subject = forms.CharField(label="Subject", max_length=200, error_messages={"required": "Enter a subject"})
+    body = forms.CharField(
+        label="Message", widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": "Enter the message"}
+    )
+    categories = _choices(
+        "Sponsor type", RouteCategory.choices, "Sponsors holding a route of this type. Select none for every type."
+    )
+    routes = _choices("Routes", Route.choices, "Sponsors holding one of these routes. Select none for every route.")
+    ratings = _choices("Rating", Rating.choices, "Sponsors with a route so rated. Select none for any rating.")
+    sizes = _choices("Size", SponsorSize.choices, "Select none for every size.")
+    publish_on = uk_date_field("Publish date", "Enter the publish date", example="3/3/2026")
+    expires_on = uk_date_field("Last day shown (optional)", example="31/3/2026")
+
+    def clean_publish_on(self):
+        day = self.cleaned_data["publish_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The publish date must be today or in the future")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        publish_on, expires_on = data.get("publish_on"), data.get("expires_on")
+        if publish_on and expires_on and expires_on < publish_on:
+            self.add_error("expires_on", "The last day shown must be on or after the publish date")
+        return data

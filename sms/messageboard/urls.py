@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sms.messageboard import views
+
+app_name = "messageboard"
+
+urlpatterns = [
+    path("messages/", views.BoardView.as_view(), name="board"),
+    path("messages/<int:pk>/", views.MessageView.as_view(), name="message"),
+    path("messages/notices/<int:pk>/", views.NoticeView.as_view(), name="notice"),
+    path("home-office/messages/", views.StaffMessagesView.as_view(), name="ho_messages"),
+    path("home-office/messages/new/", views.MessagePostView.as_view(), name="ho_post"),
+]
