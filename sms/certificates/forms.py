@@ -1,7 +1,6 @@
 """Forms for certificates and allocations. Money is typed in pounds and stored in pence."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
@@ -10,41 +9,13 @@ from sms.certificates.allocation_rules import RequestOptions
 from sms.certificates.models import AllocationRequest, Category, Certificate, SalaryOption
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
-from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
+from sms.core.forms import GovukForm, GovukFormMixin, HoursField, MoneyField, uk_date_field
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Route
 
 # Two letters, six digits and a suffix A-D (spaces are ignored).
 NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
-
-
-class PoundsField(forms.CharField):
-    """An amount in pounds ("41,700" or "41700.50"), cleaned to whole pence."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            pounds, pence = divmod(value, 100)
-            return f"{pounds}.{pence:02d}" if pence else str(pounds)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in ("", None):
-            return None
-        try:
-            amount = Decimal(value.replace(",", "").replace("£", "").strip())
-        except InvalidOperation:
-            raise forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700") from None
-        if amount < 0 or amount.as_tuple().exponent < -2:
-            raise forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700")
-        return int(amount * 100)
 
 
 class CertificateForm(GovukFormMixin, forms.ModelForm):
@@ -56,8 +27,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
     passport_expiry_date = uk_date_field("Passport expiry date", example="1/2/2030")
     start_date = uk_date_field("Start date", example="4/1/2027")
     end_date = uk_date_field("End date", example="3/1/2030")
-    salary_pence = PoundsField(label="Gross annual salary (£)", required=False)
-    allowances_pence = PoundsField(label="Allowances per year (£, optional)", required=False)
+    salary_pence = MoneyField(label="Gross annual salary (£)", required=False)
+    allowances_pence = MoneyField(label="Allowances per year (£, optional)", required=False)
+    weekly_hours = HoursField(label="Weekly working hours", required=False)
     salary_option = forms.ChoiceField(
         label="Which salary option applies? (Skilled Worker)",
         required=False,
@@ -103,7 +75,6 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             "work_address": forms.Textarea(attrs={"rows": 3}),
             "other_work_sites": forms.Textarea(attrs={"rows": 3}),
             "soc_code": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}),
-            "weekly_hours": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.5"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -134,12 +105,6 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
                 "National Insurance number must be 2 letters, 6 numbers and A, B, C or D, like QQ 12 34 56 C"
             )
         return number
-
-    def clean_weekly_hours(self):
-        hours = self.cleaned_data.get("weekly_hours")
-        if hours is not None and not 0 < hours <= 168:
-            raise forms.ValidationError("Weekly working hours must be more than 0 and no more than 168")
-        return hours
 
     def clean(self):
         cleaned = super().clean()
@@ -205,7 +170,11 @@ def count_field(label: str) -> forms.IntegerField:
         min_value=0,
         max_value=100000,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
-        error_messages={"min_value": f"{label} cannot be negative", "invalid": f"{label} must be a whole number"},
+        error_messages={
+            "min_value": f"{label} cannot be negative",
+            "max_value": f"{label} can be at most %(limit_value)s",
+            "invalid": f"{label} must be a whole number",
+        },
     )
 
 

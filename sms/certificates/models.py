@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from sms.accounts.models import Sponsor
 from sms.core.identifiers import code_with_check
+from sms.core.limits import amount_in_range, hours_in_range
 from sms.core.models import TimeStampedModel
 from sms.licensing.models import Route
 
@@ -356,6 +357,13 @@ class Certificate(TimeStampedModel):
             models.Index(fields=["sponsor", "family_name"], name="certificate_sponsor_name"),
             models.Index(fields=["sponsor", "route"], name="certificate_sponsor_route"),
             models.Index(fields=["status", "expires_on"], name="certificate_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="certificate_salary_in_range", condition=amount_in_range("salary_pence")),
+            models.CheckConstraint(
+                name="certificate_allowances_in_range", condition=amount_in_range("allowances_pence")
+            ),
+            models.CheckConstraint(name="certificate_hours_in_range", condition=hours_in_range("weekly_hours")),
         ]
 
     def __str__(self) -> str:

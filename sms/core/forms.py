@@ -1,10 +1,12 @@
 """Form plumbing shared by every app: GOV.UK rendering through crispy-forms-gds."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
+from sms.core.limits import MAX_POUNDS, MAX_WEEKLY_HOURS
 from sms.core.uploads import validate_upload
 
 
@@ -78,3 +80,74 @@ class DocumentField(forms.FileField):
     """An evidence file, checked by size and content (``validate_upload``) when one is given."""
 
     default_validators = [validate_upload]
+
+
+MONEY_EXAMPLE = "41700"
+
+
+def _label(field: forms.Field) -> str:
+    return str(field.label or "The amount").removesuffix(" (optional)")
+
+
+class MoneyField(forms.CharField):
+    """An amount in pounds ("41,700", "£41,700.50"), cleaned to whole pence. Refuses anything that is
+    not a finite amount of at most 2 decimal places between 0 and ``max_pounds``."""
+
+    def __init__(self, *args, max_pounds: int = MAX_POUNDS, **kwargs):
+        self.max_pounds = max_pounds
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            pounds, pence = divmod(value, 100)
+            return f"{pounds}.{pence:02d}" if pence else str(pounds)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in ("", None):
+            return None
+        label = _label(self)
+        try:
+            amount = Decimal(value.replace(",", "").replace("£", "").strip())
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
+            raise forms.ValidationError(f"{label} must be an amount in pounds, like {MONEY_EXAMPLE}")
+        if amount < 0:
+            raise forms.ValidationError(f"{label} must be £0 or more")
+        if amount > self.max_pounds:
+            raise forms.ValidationError(f"{label} must be £{self.max_pounds:,} or less")
+        return int(amount * 100)
+
+
+class HoursField(forms.DecimalField):
+    """Hours a week: more than 0 and at most 168, to a tenth of an hour."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 4)
+        kwargs.setdefault("decimal_places", 1)
+        kwargs.setdefault(
+            "widget", forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.5"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        label = _label(self)
+        try:
+            hours = super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(f"{label} must be a number, like 37.5") from None
+        if hours is None:
+            return None
+        if not hours.is_finite():
+            raise forms.ValidationError(f"{label} must be a number, like 37.5")
+        if not 0 < hours <= MAX_WEEKLY_HOURS:
+            raise forms.ValidationError(f"{label} must be more than 0 and no more than {MAX_WEEKLY_HOURS}")
+        if hours.as_tuple().exponent < -self.decimal_places:
+            raise forms.ValidationError(f"{label} must have at most {self.decimal_places} decimal place, like 37.5")
+        return hours

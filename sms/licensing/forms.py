@@ -295,10 +295,12 @@ def allocation_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=100000,
         initial=0,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
         error_messages={
             "min_value": f"{label} cannot be negative",
+            "max_value": f"{label} can be at most 100,000",
             "invalid": f"{label} must be a whole number",
             "required": f"Enter {label[0].lower() + label[1:]}",
         },

@@ -2,8 +2,7 @@
 
 from django import forms
 
-from sms.certificates.forms import PoundsField
-from sms.core.forms import DocumentField, GovukForm, uk_date_field
+from sms.core.forms import DocumentField, GovukForm, MoneyField, uk_date_field
 from sms.reporting.catalogue import EVENT_CHOICES, EventType
 from sms.reporting.models import Fact, SponsoredPerson, fact_kinds_for
 
@@ -81,7 +80,7 @@ class FactForm(GovukForm):
                 error_messages={"required": "Select why the employment ended"},
             )  # fmt: skip
         if "new_salary" in wanted:
-            self.fields["new_salary"] = PoundsField(
+            self.fields["new_salary"] = MoneyField(
                 label="New gross annual salary (£)", error_messages={"required": "Enter the new salary"}
             )
         if "new_value" in wanted:
@@ -127,7 +126,7 @@ class ReportForm(GovukForm):
                 field = uk_date_field(spec.label, f"Enter the {spec.label.lower()}" if spec.required else "")
                 field.widget.format = UK_DATE_INPUT  # a pre-filled date reads as it is typed
             elif spec.kind == "pounds":
-                field = PoundsField(label=spec.label, required=spec.required)
+                field = MoneyField(label=spec.label, required=spec.required)
             else:
                 widget = forms.Textarea(attrs={"rows": 4}) if spec.kind == "long_text" else forms.TextInput()
                 field = forms.CharField(label=spec.label, required=spec.required, widget=widget)

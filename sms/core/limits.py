@@ -1,0 +1,21 @@
+"""The bounds of what a form, an import or the database takes: technical limits, not policy.
+
+Money is stored in pence in 32-bit integer columns (at most 2,147,483,647 on PostgreSQL); no amount
+in the service comes near GBP 10,000,000. Weekly hours are more than 0 and at most 168 (7 x 24).
+"""
+
+from django.db.models import Q
+
+MAX_POUNDS = 10_000_000
+MAX_AMOUNT_PENCE = MAX_POUNDS * 100
+MAX_WEEKLY_HOURS = 168
+
+
+def amount_in_range(field: str) -> Q:
+    """A database check: an amount of pence is empty or between 0 and the maximum."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": MAX_AMOUNT_PENCE})
+
+
+def hours_in_range(field: str) -> Q:
+    """A database check: weekly hours are empty or more than 0 and at most 168."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": 0, f"{field}__lte": MAX_WEEKLY_HOURS})
