@@ -5,8 +5,9 @@ from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.core import validators
 
-from sms.core.limits import MAX_POUNDS, MAX_WEEKLY_HOURS
+from sms.core.limits import EARLIEST_DATE, LATEST_DATE, MAX_POUNDS, MAX_WEEKLY_HOURS
 from sms.core.uploads import validate_upload
 
 
@@ -41,7 +42,25 @@ def uk_date_options(label: str, required_message: str = "", *, example: str = "2
         "input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
         "widget": forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         "error_messages": {"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
+        "validators": [DateInRange(label)],
     }
+
+
+class DateInRange:
+    """A typed date between 1900 and 2100 (``sms.core.limits``), so no date arithmetic overflows."""
+
+    def __init__(self, label: str):
+        self.label = str(label).removesuffix(" (optional)")
+
+    def __call__(self, value):
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"{self.label} must be between {EARLIEST_DATE.day} January {EARLIEST_DATE.year} "
+                f"and {LATEST_DATE.day} December {LATEST_DATE.year}"
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, DateInRange) and other.label == self.label
 
 
 PHONE_EXAMPLE = "01632 960 001, 07700 900 982 or +44 808 157 0192"
@@ -100,6 +119,8 @@ class MoneyField(forms.CharField):
             "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
         )
         super().__init__(*args, **kwargs)
+        # The length is checked on the text typed (``to_python``); the cleaned value is a number.
+        self.validators = [v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)]
 
     def prepare_value(self, value):
         if isinstance(value, int):
@@ -112,6 +133,8 @@ class MoneyField(forms.CharField):
         if value in ("", None):
             return None
         label = _label(self)
+        if self.max_length is not None and len(value) > self.max_length:
+            raise forms.ValidationError(f"{label} must be an amount in pounds, like {MONEY_EXAMPLE}")
         try:
             amount = Decimal(value.replace(",", "").replace("£", "").strip())
         except InvalidOperation:

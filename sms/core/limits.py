@@ -2,13 +2,20 @@
 
 Money is stored in pence in 32-bit integer columns (at most 2,147,483,647 on PostgreSQL); no amount
 in the service comes near GBP 10,000,000. Weekly hours are more than 0 and at most 168 (7 x 24).
+Dates typed into a form are between 1900 and 2100: every date in the service (births, passports,
+certificates, deadlines counted from a date) falls in it, and date arithmetic near year 9999
+overflows.
 """
+
+from datetime import date
 
 from django.db.models import Q
 
 MAX_POUNDS = 10_000_000
 MAX_AMOUNT_PENCE = MAX_POUNDS * 100
 MAX_WEEKLY_HOURS = 168
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 
 def amount_in_range(field: str) -> Q:
