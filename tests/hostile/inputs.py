@@ -59,7 +59,7 @@ BY_KIND = {
     "number": ["NaN", "Infinity", "1e30", "-5", "9" * 30],
     "date": ["31/12/9999", "00/00/0000", "2026-02-30", "9" * 30],
     "email": [EMAILS[0], NUL],
-    "text": [NUL, "<script>alert(1)</script>", LONG_TEXT, "\u202egnp.exe", "9" * 30],
+    "text": [NUL, "<script>alert(1)</script>", LONG_TEXT, "\u202egnp.exe"],
     "choice": ["<script>", "9" * 30],
 }
 # What each query parameter of a list page is sent.
