@@ -117,6 +117,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             self.add_error("passport_expiry_date", "Passport expiry date must be after the passport issue date")
         if born and issued and issued < born:
             self.add_error("passport_issue_date", "Passport issue date must be after the date of birth")
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
         return cleaned
 
     def clean_soc_code(self):

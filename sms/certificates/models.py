@@ -10,7 +10,7 @@ from django.db.models import F, Q
 
 from sms.accounts.models import Sponsor
 from sms.core.identifiers import code_with_check
-from sms.core.limits import amount_in_range, hours_in_range
+from sms.core.limits import DatabaseCheck, amount_in_range, hours_in_range
 from sms.core.models import TimeStampedModel
 from sms.licensing.models import Route
 
@@ -359,11 +359,11 @@ class Certificate(TimeStampedModel):
             models.Index(fields=["status", "expires_on"], name="certificate_expiry"),
         ]
         constraints = [
-            models.CheckConstraint(name="certificate_salary_in_range", condition=amount_in_range("salary_pence")),
-            models.CheckConstraint(
+            DatabaseCheck(name="certificate_salary_in_range", condition=amount_in_range("salary_pence")),
+            DatabaseCheck(
                 name="certificate_allowances_in_range", condition=amount_in_range("allowances_pence")
             ),
-            models.CheckConstraint(name="certificate_hours_in_range", condition=hours_in_range("weekly_hours")),
+            DatabaseCheck(name="certificate_hours_in_range", condition=hours_in_range("weekly_hours")),
         ]
 
     def __str__(self) -> str:

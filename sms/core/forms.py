@@ -7,7 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core import validators
 
-from sms.core.limits import EARLIEST_DATE, LATEST_DATE, MAX_POUNDS, MAX_WEEKLY_HOURS
+from sms.core.limits import DATE_RANGE, MAX_POUNDS, MAX_WEEKLY_HOURS, date_in_range
 from sms.core.uploads import validate_upload
 
 
@@ -53,11 +53,8 @@ class DateInRange:
         self.label = str(label).removesuffix(" (optional)")
 
     def __call__(self, value):
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise forms.ValidationError(
-                f"{self.label} must be between {EARLIEST_DATE.day} January {EARLIEST_DATE.year} "
-                f"and {LATEST_DATE.day} December {LATEST_DATE.year}"
-            )
+        if not date_in_range(value):
+            raise forms.ValidationError(f"{self.label} must be between {DATE_RANGE}")
 
     def __eq__(self, other):
         return isinstance(other, DateInRange) and other.label == self.label

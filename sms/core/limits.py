@@ -9,13 +9,19 @@ overflows.
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import CheckConstraint, Q
 
 MAX_POUNDS = 10_000_000
 MAX_AMOUNT_PENCE = MAX_POUNDS * 100
 MAX_WEEKLY_HOURS = 168
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
+DATE_RANGE = f"1 January {EARLIEST_DATE.year} and 31 December {LATEST_DATE.year}"
+
+
+def date_in_range(day: date | None) -> bool:
+    """Whether a date (if any) is one the service counts from: between 1900 and 2100."""
+    return day is None or EARLIEST_DATE <= day <= LATEST_DATE
 
 
 def amount_in_range(field: str) -> Q:
@@ -26,3 +32,11 @@ def amount_in_range(field: str) -> Q:
 def hours_in_range(field: str) -> Q:
     """A database check: weekly hours are empty or more than 0 and at most 168."""
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": 0, f"{field}__lte": MAX_WEEKLY_HOURS})
+
+
+class DatabaseCheck(CheckConstraint):
+    """A check the database enforces on every write. Model validation leaves it to the forms, which
+    state the rule in words (``MoneyField``, ``HoursField``), so validating a form costs no query."""
+
+    def validate(self, model, instance, exclude=None, using=None):
+        return None

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from sms.accounts.models import Sponsor
-from sms.core.limits import amount_in_range, hours_in_range
+from sms.core.limits import DatabaseCheck, amount_in_range, hours_in_range
 from sms.core.models import TimeStampedModel
 from sms.core.uploads import UploadedDocument
 from sms.licensing.models import ReportableChange
@@ -77,8 +77,8 @@ class SponsoredPerson(TimeStampedModel):
             models.Index(fields=["kind", "enrolment_deadline"], name="person_enrolment"),
         ]
         constraints = [
-            models.CheckConstraint(name="person_salary_in_range", condition=amount_in_range("salary_pence")),
-            models.CheckConstraint(name="person_hours_in_range", condition=hours_in_range("weekly_hours")),
+            DatabaseCheck(name="person_salary_in_range", condition=amount_in_range("salary_pence")),
+            DatabaseCheck(name="person_hours_in_range", condition=hours_in_range("weekly_hours")),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +166,7 @@ class Fact(TimeStampedModel):
             models.Index(fields=["kind", "reportable_from"], name="fact_reportable_from"),
         ]
         constraints = [
-            models.CheckConstraint(name="fact_new_salary_in_range", condition=amount_in_range("new_salary_pence")),
+            DatabaseCheck(name="fact_new_salary_in_range", condition=amount_in_range("new_salary_pence")),
         ]
 
     def __str__(self) -> str:
