@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "sms.accounts.middleware.MultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sms.web.middleware.TransitionConflictMiddleware",
     "sms.accounts.middleware.SignInAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lockout into our own response.

@@ -12,9 +12,11 @@ from sms.accounts.tests.helpers import sign_in
 from sms.certificates.forms import CertificateForm
 from sms.certificates.models import Certificate
 from sms.certificates.tests.factories import draft
+from sms.core.exceptions import IllegalTransition
 from sms.core.forms import HoursField, MoneyField
 from sms.licensing.services.personnel import work_site_add
 from sms.reporting.forms import FactForm
+from sms.web.middleware import TransitionConflictMiddleware
 
 
 @pytest.mark.parametrize(
@@ -148,3 +150,14 @@ def test_a_stored_draft_whose_dates_are_impossible_still_shows(client, sponsor, 
         assert client.get(reverse(name, args=[made.uuid])).status_code == 200, name
     response = client.post(reverse("certificates:assign", args=[made.uuid]))
     assert response.status_code < 500
+
+
+@pytest.mark.django_db
+def test_a_status_change_no_view_handled_is_a_409_page_with_its_reason(rf, level_1):
+    request = rf.post("/anywhere/")
+    request.user = level_1
+    request.user.is_verified = lambda: True  # django-otp's mark, set by its middleware
+    middleware = TransitionConflictMiddleware(lambda request: None)
+    response = middleware.process_exception(request, IllegalTransition("This sponsor request is already withdrawn"))
+    assert response.status_code == 409
+    assert "This sponsor request is already withdrawn" in response.content.decode()
