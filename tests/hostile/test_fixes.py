@@ -77,7 +77,13 @@ def test_a_salary_change_refuses_hostile_amounts(salary):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "values",
-    [{"weekly_hours": -5}, {"weekly_hours": 0}, {"weekly_hours": 200}, {"salary_pence": -1}, {"salary_pence": 1_000_000_001}],
+    [
+        {"weekly_hours": -5},
+        {"weekly_hours": 0},
+        {"weekly_hours": 200},
+        {"salary_pence": -1},
+        {"salary_pence": 1_000_000_001},
+    ],
 )
 def test_the_database_refuses_money_and_hours_out_of_range(sponsor, level_1, values):
     certificate = draft(sponsor, level_1)
