@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 
 from sms.accounts.services import sign_in_check
-from sms.core.forms import GovukForm
+from sms.core.forms import EMAIL_LENGTH, PASSWORD_LENGTH, GovukForm
 
 PASSWORD_ATTRS = {"autocomplete": "current-password", "spellcheck": "false"}
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "spellcheck": "false"}
@@ -15,6 +15,7 @@ class SignInForm(GovukForm):
 
     email = forms.EmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
@@ -23,6 +24,7 @@ class SignInForm(GovukForm):
     )
     password = forms.CharField(
         label="Password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Enter your password"},
         widget=forms.PasswordInput(attrs=PASSWORD_ATTRS),
@@ -65,12 +67,14 @@ class NewPasswordForm(GovukForm):
 
     new_password = forms.CharField(
         label="New password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Enter a new password"},
         widget=forms.PasswordInput(attrs=NEW_PASSWORD_ATTRS),
     )
     confirm_password = forms.CharField(
         label="Confirm new password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Confirm your new password"},
         widget=forms.PasswordInput(attrs=NEW_PASSWORD_ATTRS),
@@ -99,6 +103,7 @@ class ChangePasswordForm(NewPasswordForm):
 
     current_password = forms.CharField(
         label="Current password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Enter your current password"},
         widget=forms.PasswordInput(attrs=PASSWORD_ATTRS),
@@ -115,6 +120,7 @@ class ChangePasswordForm(NewPasswordForm):
 class PasswordResetRequestForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",

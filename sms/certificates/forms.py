@@ -3,13 +3,14 @@
 import re
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from sms.certificates.allocation_rules import RequestOptions
 from sms.certificates.models import AllocationRequest, Category, Certificate, SalaryOption
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
-from sms.core.forms import GovukForm, GovukFormMixin, HoursField, MoneyField, uk_date_field
+from sms.core.forms import LONG_TEXT, NOTE_TEXT, GovukForm, GovukFormMixin, HoursField, MoneyField, uk_date_field
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Route
@@ -81,6 +82,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name == "family_name"
+            if isinstance(field, forms.CharField) and field.max_length is None:  # TextField columns
+                field.max_length = NOTE_TEXT
+                field.validators.append(MaxLengthValidator(NOTE_TEXT))
         self.fields["family_name"].error_messages["required"] = "Enter the worker's family name to save a draft"
 
     def clean_salary_option(self):
@@ -194,6 +198,7 @@ class AllocationRequestForm(GovukForm):
     justification = forms.CharField(
         label="Why do you need them?",
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         error_messages={"required": "Explain why you need the certificates"},
     )
     named_individuals = forms.CharField(
@@ -201,6 +206,7 @@ class AllocationRequestForm(GovukForm):
         help_text="People you already plan to sponsor, one per line.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
     )
     priority = forms.BooleanField(label="Use the priority service (decision in 5 working days)", required=False)
 
@@ -239,6 +245,7 @@ class AllocationDecisionForm(GovukForm):
     reason = forms.CharField(
         label="Reasons (needed when granting less than requested)",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT,
         required=False,
     )
 

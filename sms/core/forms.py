@@ -10,15 +10,30 @@ from django.core import validators
 from sms.core.limits import DATE_RANGE, MAX_POUNDS, MAX_WEEKLY_HOURS, date_in_range
 from sms.core.uploads import validate_upload
 
+# How much text a field takes: every CharField states its limit, at most the column it writes.
+SHORT_TEXT = 500
+NOTE_TEXT = 5000
+LONG_TEXT = 20000
+EMAIL_LENGTH = 254  # Django's EmailField column
+PASSWORD_LENGTH = 1000  # hashed, never stored; a long passphrase is welcome, a megabyte is not
+
 
 class GovukFormMixin:
-    """Render with the GOV.UK template pack; the page template owns the <form> tag and buttons."""
+    """Render with the GOV.UK template pack; the page template owns the <form> tag and buttons.
+    Text over a field's limit is refused in GOV.UK words ("... must be 150 characters or less")."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def full_clean(self):
+        for field in self.fields.values():  # fields added after __init__ included
+            if getattr(field, "max_length", None) and "max_length" not in field.error_messages:
+                label = str(field.label or "This").removesuffix(" (optional)")
+                field.error_messages["max_length"] = f"{label} must be {field.max_length:,} characters or less"
+        super().full_clean()
 
 
 class GovukForm(GovukFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
-from sms.core.forms import DocumentField, GovukForm, PhoneField, uk_date_field
+from sms.core.forms import EMAIL_LENGTH, LONG_TEXT, DocumentField, GovukForm, PhoneField, uk_date_field
 from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
@@ -80,6 +80,7 @@ class PersonForm(GovukForm):
     family_name = forms.CharField(label="Family name", max_length=150)
     email = forms.EmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
     phone = PhoneField(label="Telephone number (optional)", required=False)
@@ -167,6 +168,7 @@ class Level2UserForm(GovukForm):
     )
     email = forms.EmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter the user's email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
@@ -363,6 +365,7 @@ class RatingForm(GovukForm):
     reason = forms.CharField(
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT,
         error_messages={"required": "Enter the reasons for the rating"},
     )
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from sms.core.forms import DocumentField, GovukForm, MoneyField, uk_date_field
+from sms.core.forms import LONG_TEXT, NOTE_TEXT, SHORT_TEXT, DocumentField, GovukForm, MoneyField, uk_date_field
 from sms.reporting.catalogue import EVENT_CHOICES, EventType
 from sms.reporting.models import Fact, SponsoredPerson, fact_kinds_for
 
@@ -88,10 +88,11 @@ class FactForm(GovukForm):
             self.fields["new_value"] = forms.CharField(
                 label=label,
                 widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=NOTE_TEXT,
                 error_messages={"required": f"Enter the {label.lower()}"},
             )
         self.fields["notes"] = forms.CharField(
-            label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_TEXT
         )
 
     def clean(self):
@@ -129,7 +130,8 @@ class ReportForm(GovukForm):
                 field = MoneyField(label=spec.label, required=spec.required)
             else:
                 widget = forms.Textarea(attrs={"rows": 4}) if spec.kind == "long_text" else forms.TextInput()
-                field = forms.CharField(label=spec.label, required=spec.required, widget=widget)
+                limit = LONG_TEXT if spec.kind == "long_text" else SHORT_TEXT
+                field = forms.CharField(label=spec.label, required=spec.required, widget=widget, max_length=limit)
             field.error_messages["required"] = f"Enter {spec.label[0].lower() + spec.label[1:]}"
             self.fields[spec.name] = field
         self.fields["evidence"] = DocumentField(
@@ -158,7 +160,9 @@ class OpenObligationForm(GovukForm):
     )
     trigger_date = uk_date_field("Date it happened", "Enter the date it happened")
     person = forms.ChoiceField(label="Who it is about (optional)", required=False)
-    details = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    details = forms.CharField(
+        label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +171,7 @@ class OpenObligationForm(GovukForm):
 
 class CancelForm(GovukForm):
     reason = forms.CharField(
-        label="Why are you cancelling it?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why are you cancelling it?", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_TEXT,
         error_messages={"required": "Enter why the obligation is cancelled"},
     )  # fmt: skip
 
