@@ -25,6 +25,8 @@ BOOKKEEPING_TABLES = ("django_session",)
 # Pages where a refusal is itself recorded: a wrong security code or password is counted (throttling)
 # and audited.
 COUNTED_FAILURES = ("/sign-in/", "/account/")
+PLAUSIBLE = {"text": "Plain words", "email": "someone.new@example.com", "number": "1", "date": "2/3/2026",
+             "choice": "on"}  # fmt: skip
 DATE_HINT = re.compile(r'id="id_(\w+)_hint"[^>]*>\s*For example, \d{1,2}/\d{1,2}/\d{4}')
 
 
@@ -88,6 +90,9 @@ def page_forms(html: str) -> list[dict]:
         for name in form["fields"]:
             if name in dates:
                 form["fields"][name] = "date"
+            # Empty fields get a plausible value, so one hostile field at a time reaches the service.
+            if not form["defaults"].get(name):
+                form["defaults"][name] = PLAUSIBLE[form["fields"][name]]
     return parser.forms
 
 
