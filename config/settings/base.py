@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sms.web.middleware.RefuseNulCharactersMiddleware",
     "sms.audit.context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "sms.accounts.middleware.MultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sms.web.middleware.TransitionConflictMiddleware",
     "sms.accounts.middleware.SignInAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lockout into our own response.

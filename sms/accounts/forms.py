@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate, password_validation
 
 from sms.accounts.services import sign_in_check
 from sms.core.emails import CanonicalEmailField
-from sms.core.forms import GovukForm
+from sms.core.forms import EMAIL_LENGTH, PASSWORD_LENGTH, GovukForm
 
 PASSWORD_ATTRS = {"autocomplete": "current-password", "spellcheck": "false"}
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "spellcheck": "false"}
@@ -16,6 +16,7 @@ class SignInForm(GovukForm):
 
     email = CanonicalEmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
@@ -24,6 +25,7 @@ class SignInForm(GovukForm):
     )
     password = forms.CharField(
         label="Password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Enter your password"},
         widget=forms.PasswordInput(attrs=PASSWORD_ATTRS),
@@ -66,12 +68,14 @@ class NewPasswordForm(GovukForm):
 
     new_password = forms.CharField(
         label="New password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Enter a new password"},
         widget=forms.PasswordInput(attrs=NEW_PASSWORD_ATTRS),
     )
     confirm_password = forms.CharField(
         label="Confirm new password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Confirm your new password"},
         widget=forms.PasswordInput(attrs=NEW_PASSWORD_ATTRS),
@@ -100,6 +104,7 @@ class ChangePasswordForm(NewPasswordForm):
 
     current_password = forms.CharField(
         label="Current password",
+        max_length=PASSWORD_LENGTH,
         strip=False,
         error_messages={"required": "Enter your current password"},
         widget=forms.PasswordInput(attrs=PASSWORD_ATTRS),
@@ -116,6 +121,7 @@ class ChangePasswordForm(NewPasswordForm):
 class PasswordResetRequestForm(GovukForm):
     email = CanonicalEmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",

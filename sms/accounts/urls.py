@@ -26,12 +26,12 @@ urlpatterns = [
     path("password-reset/done/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("home-office/locked-accounts/", homeoffice.LockedAccountsView.as_view(), name="locked_accounts"),
     path(
-        "home-office/locked-accounts/<str:user_id>/unlock/",
+        "home-office/locked-accounts/<ref:user_id>/unlock/",
         homeoffice.UnlockAccountView.as_view(),
         name="unlock_account",
     ),
     path(
-        "home-office/accounts/<str:user_id>/reactivate/",
+        "home-office/accounts/<ref:user_id>/reactivate/",
         homeoffice.ReactivateAccountView.as_view(),
         name="reactivate_account",
     ),

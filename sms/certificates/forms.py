@@ -1,56 +1,22 @@
 """Forms for certificates and allocations. Money is typed in pounds and stored in pence."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from sms.certificates.allocation_rules import RequestOptions
 from sms.certificates.models import AllocationRequest, Category, Certificate, SalaryOption
-from sms.certificates.rules import WEEKLY_HOURS_MESSAGE, weekly_hours_possible
 from sms.core.exceptions import DomainError
-from sms.core.fees import MAX_AMOUNT_PENCE, format_pounds
-from sms.core.forms import GovukForm, GovukFormMixin, uk_date_field
+from sms.core.fees import format_pounds
+from sms.core.forms import LONG_TEXT, NOTE_TEXT, GovukForm, GovukFormMixin, HoursField, MoneyField, uk_date_field
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Route
 
 # Two letters, six digits and a suffix A-D (spaces are ignored).
 NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
-
-
-class PoundsField(forms.CharField):
-    """An amount in pounds ("41,700" or "41700.50"), cleaned to whole pence: a finite number, not
-    negative, at most two decimal places and no more than ``MAX_AMOUNT_PENCE``."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            pounds, pence = divmod(value, 100)
-            return f"{pounds}.{pence:02d}" if pence else str(pounds)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in ("", None):
-            return None
-        invalid = forms.ValidationError(f"{self.label} must be an amount in pounds, like 41700")
-        try:
-            amount = Decimal(value.replace(",", "").replace("£", "").strip())
-        except InvalidOperation:
-            raise invalid from None
-        # NaN and Infinity are numbers to Decimal, not amounts.
-        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-            raise invalid
-        if amount * 100 > MAX_AMOUNT_PENCE:
-            raise forms.ValidationError(f"{self.label} must be {format_pounds(MAX_AMOUNT_PENCE)} or less")
-        return int(amount * 100)
 
 
 class CertificateForm(GovukFormMixin, forms.ModelForm):
@@ -62,8 +28,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
     passport_expiry_date = uk_date_field("Passport expiry date", example="1/2/2030")
     start_date = uk_date_field("Start date", example="4/1/2027")
     end_date = uk_date_field("End date", example="3/1/2030")
-    salary_pence = PoundsField(label="Gross annual salary (£)", required=False)
-    allowances_pence = PoundsField(label="Allowances per year (£, optional)", required=False)
+    salary_pence = MoneyField(label="Gross annual salary (£)", required=False)
+    allowances_pence = MoneyField(label="Allowances per year (£, optional)", required=False)
+    weekly_hours = HoursField(label="Weekly working hours", required=False)
     salary_option = forms.ChoiceField(
         label="Which salary option applies? (Skilled Worker)",
         required=False,
@@ -109,7 +76,6 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             "work_address": forms.Textarea(attrs={"rows": 3}),
             "other_work_sites": forms.Textarea(attrs={"rows": 3}),
             "soc_code": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}),
-            "weekly_hours": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.5"}),
         }
 
     def __init__(self, *args, routes_held=None, **kwargs):
@@ -117,6 +83,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name == "family_name"
+            if isinstance(field, forms.CharField) and field.max_length is None:  # TextField columns
+                field.max_length = NOTE_TEXT
+                field.validators.append(MaxLengthValidator(NOTE_TEXT))
         self.fields["family_name"].error_messages["required"] = "Enter the worker's family name to save a draft"
         if routes_held is not None:
             offered = set(routes_held) | ({self.instance.route} if self.instance.route else set())
@@ -149,12 +118,6 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             )
         return number
 
-    def clean_weekly_hours(self):
-        hours = self.cleaned_data.get("weekly_hours")
-        if not weekly_hours_possible(hours):
-            raise forms.ValidationError(WEEKLY_HOURS_MESSAGE)
-        return hours
-
     def clean(self):
         cleaned = super().clean()
         born, issued, expires = (
@@ -166,6 +129,9 @@ class CertificateForm(GovukFormMixin, forms.ModelForm):
             self.add_error("passport_expiry_date", "Passport expiry date must be after the passport issue date")
         if born and issued and issued < born:
             self.add_error("passport_issue_date", "Passport issue date must be after the date of birth")
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
         return cleaned
 
     def clean_soc_code(self):
@@ -219,7 +185,11 @@ def count_field(label: str) -> forms.IntegerField:
         min_value=0,
         max_value=100000,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
-        error_messages={"min_value": f"{label} cannot be negative", "invalid": f"{label} must be a whole number"},
+        error_messages={
+            "min_value": f"{label} cannot be negative",
+            "max_value": f"{label} can be at most %(limit_value)s",
+            "invalid": f"{label} must be a whole number",
+        },
     )
 
 
@@ -236,6 +206,7 @@ class AllocationRequestForm(GovukForm):
     justification = forms.CharField(
         label="Why do you need them?",
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         error_messages={"required": "Explain why you need the certificates"},
     )
     named_individuals = forms.CharField(
@@ -243,6 +214,7 @@ class AllocationRequestForm(GovukForm):
         help_text="People you already plan to sponsor, one per line.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
     )
     priority = forms.BooleanField(label="Use the priority service (decision in 5 working days)", required=False)
 
@@ -281,6 +253,7 @@ class AllocationDecisionForm(GovukForm):
     reason = forms.CharField(
         label="Reasons (needed when granting less than requested)",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT,
         required=False,
     )
 

@@ -12,42 +12,15 @@ from django.db import models
 from django.db.models import F, Q
 
 from sms.accounts.models import Sponsor
-from sms.certificates.rules import MAX_WEEKLY_HOURS, WEEKLY_HOURS_MESSAGE
-from sms.core.fees import MAX_AMOUNT_PENCE
 from sms.core.identifiers import code_with_check
+from sms.core.limits import MAX_AMOUNT_PENCE, MAX_WEEKLY_HOURS, DatabaseCheck, amount_in_range, hours_in_range
 from sms.core.models import TimeStampedModel
 from sms.licensing.models import Route
 
 REFERENCE_LENGTH = 11
+# Field rules that ``full_clean`` checks whoever saves (the database checks repeat them).
 WEEKLY_HOURS_VALIDATORS = [MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_WEEKLY_HOURS)]
 AMOUNT_VALIDATORS = [MaxValueValidator(MAX_AMOUNT_PENCE)]
-
-
-def weekly_hours_in_range(name: str) -> models.CheckConstraint:
-    """A database check: weekly hours are empty, or more than 0 and at most 168."""
-    return models.CheckConstraint(
-        name=name,
-        condition=Q(weekly_hours__isnull=True) | Q(weekly_hours__gt=0, weekly_hours__lte=MAX_WEEKLY_HOURS),
-        violation_error_message=WEEKLY_HOURS_MESSAGE,
-    )
-
-
-class RangeChecks:
-    """A model whose check constraints repeat its fields' validators (hours and amounts in range).
-    ``full_clean`` checks the validators, so it skips the query Django would run per constraint."""
-
-    CHECKED_BY_VALIDATORS: tuple[str, ...] = ()
-
-    def validate_constraints(self, exclude=None):
-        super().validate_constraints(exclude={*(exclude or ()), *self.CHECKED_BY_VALIDATORS})
-
-
-def amount_in_range(field: str, name: str) -> models.CheckConstraint:
-    """A database check: an amount in pence is empty or at most MAX_AMOUNT_PENCE (the column keeps it
-    from being negative)."""
-    return models.CheckConstraint(
-        name=name, condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": MAX_AMOUNT_PENCE})
-    )
 
 
 def certificate_reference() -> str:
@@ -281,7 +254,7 @@ class SalaryOption(models.TextChoices):
     IMMIGRATION_SALARY_LIST = "immigration_salary_list", "Occupation on the Immigration Salary List"
 
 
-class Certificate(RangeChecks, TimeStampedModel):
+class Certificate(TimeStampedModel):
     """A Certificate of Sponsorship (CoS) or Confirmation of Acceptance for Studies (CAS).
 
     A virtual document assigned to a named worker or student so they can apply for a visa. Its status
@@ -304,7 +277,6 @@ class Certificate(RangeChecks, TimeStampedModel):
         EXPIRED = "expired", "Expired"
         CANCELLED = "cancelled", "Cancelled"
 
-    CHECKED_BY_VALIDATORS = ("weekly_hours", "salary_pence", "allowances_pence")
     TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.ASSIGNED},
         Status.ASSIGNED: {Status.USED, Status.WITHDRAWN, Status.EXPIRED, Status.CANCELLED},
@@ -397,9 +369,11 @@ class Certificate(RangeChecks, TimeStampedModel):
             models.Index(fields=["status", "expires_on"], name="certificate_expiry"),
         ]
         constraints = [
-            weekly_hours_in_range("certificate_weekly_hours_in_range"),
-            amount_in_range("salary_pence", "certificate_salary_in_range"),
-            amount_in_range("allowances_pence", "certificate_allowances_in_range"),
+            DatabaseCheck(name="certificate_salary_in_range", condition=amount_in_range("salary_pence")),
+            DatabaseCheck(
+                name="certificate_allowances_in_range", condition=amount_in_range("allowances_pence")
+            ),
+            DatabaseCheck(name="certificate_hours_in_range", condition=hours_in_range("weekly_hours")),
         ]
 
     def __str__(self) -> str:

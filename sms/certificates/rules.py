@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 
 from sms.core.fees import format_pounds
+from sms.core.limits import DATE_RANGE, MAX_WEEKLY_HOURS, date_in_range
 
 ALLOCATION_YEAR_START = (4, 6)  # 6 April
 COS_VALIDITY_MONTHS = 3
@@ -28,7 +29,6 @@ SKILLED_WORKER = "skilled_worker"
 WEEKS_PER_YEAR = 52
 # Weekly working hours are more than 0 and at most the 168 hours of a week (the 48-hour cap on counted
 # hours is not modelled). The form, these rules, the model's validators and a check constraint agree.
-MAX_WEEKLY_HOURS = 168
 WEEKLY_HOURS_MESSAGE = f"Weekly working hours must be more than 0 and no more than {MAX_WEEKLY_HOURS}"
 
 
@@ -173,6 +173,11 @@ def check_assignment(certificate, context: AssignmentContext) -> AssignmentCheck
         elif context.route_rating == "b" and not certificate.is_extension:
             check.add("route", "The route is B-rated: certificates can only be assigned to extend existing workers")
 
+    far = [name for name in ("start_date", "end_date") if not date_in_range(getattr(certificate, name))]
+    for name in far:
+        check.add(name, f"The {name.replace('_', ' ')} must be between {DATE_RANGE}")
+    if far:
+        return check  # the rules below count months from these dates
     if certificate.start_date and certificate.end_date and certificate.end_date < certificate.start_date:
         check.add("end_date", "The end date must be after the start date")
     if certificate.start_date:

@@ -15,12 +15,12 @@ urlpatterns = [
     path("certificates/allocations/", sponsor.AllocationsView.as_view(), name="allocations"),
     path("certificates/allocations/request/", sponsor.AllocationRequestView.as_view(), name="request_allocation"),
     path(
-        "certificates/allocations/requests/<str:reference>/",
+        "certificates/allocations/requests/<ref:reference>/",
         sponsor.AllocationRequestDetailView.as_view(),
         name="allocation_request",
     ),
     path(
-        "certificates/allocations/requests/<str:reference>/withdraw/",
+        "certificates/allocations/requests/<ref:reference>/withdraw/",
         sponsor.AllocationRequestWithdrawView.as_view(),
         name="withdraw_allocation_request",
     ),
@@ -31,22 +31,22 @@ urlpatterns = [
     path("certificates/<uuid:uuid>/note/", sponsor.CertificateNoteView.as_view(), name="add_note"),
     path("home-office/certificate-requests/", homeoffice.AllocationRequestQueueView.as_view(), name="ho_queues"),
     path(
-        "home-office/certificate-requests/allocations/<str:reference>/",
+        "home-office/certificate-requests/allocations/<ref:reference>/",
         homeoffice.AllocationRequestDecideView.as_view(),
         name="ho_allocation_request",
     ),
     path(
-        "home-office/certificate-requests/defined/<str:reference>/",
+        "home-office/certificate-requests/defined/<ref:reference>/",
         homeoffice.DefinedCosDecideView.as_view(),
         name="ho_defined_request",
     ),
-    path("home-office/certificates/<str:reference>/", homeoffice.CertificateStaffView.as_view(), name="ho_certificate"),
+    path("home-office/certificates/<ref:reference>/", homeoffice.CertificateStaffView.as_view(), name="ho_certificate"),
     path(
-        "home-office/certificates/<str:reference>/record-use/",
+        "home-office/certificates/<ref:reference>/record-use/",
         homeoffice.CertificateRecordUseView.as_view(),
         name="ho_record_use",
     ),
     path(
-        "home-office/certificates/<str:reference>/cancel/", homeoffice.CertificateCancelView.as_view(), name="ho_cancel"
+        "home-office/certificates/<ref:reference>/cancel/", homeoffice.CertificateCancelView.as_view(), name="ho_cancel"
     ),
 ]

@@ -6,10 +6,6 @@ from datetime import date
 
 from sms.core.exceptions import DomainError
 
-# The largest amount of money (salary, allowance, fee) the system records: GBP 10 million, far above
-# any real figure and well inside a 32-bit integer column of pence.
-MAX_AMOUNT_PENCE = 1_000_000_000
-
 
 @dataclass(frozen=True)
 class Rate:

@@ -1,21 +1,39 @@
 """Form plumbing shared by every app: GOV.UK rendering through crispy-forms-gds."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.core import validators
 
+from sms.core.limits import DATE_RANGE, MAX_POUNDS, MAX_WEEKLY_HOURS, date_in_range
 from sms.core.uploads import validate_upload
+
+# How much text a field takes: every CharField states its limit, at most the column it writes.
+SHORT_TEXT = 500
+NOTE_TEXT = 5000
+LONG_TEXT = 20000
+EMAIL_LENGTH = 254  # Django's EmailField column
+PASSWORD_LENGTH = 1000  # hashed, never stored; a long passphrase is welcome, a megabyte is not
 
 
 class GovukFormMixin:
-    """Render with the GOV.UK template pack; the page template owns the <form> tag and buttons."""
+    """Render with the GOV.UK template pack; the page template owns the <form> tag and buttons.
+    Text over a field's limit is refused in GOV.UK words ("... must be 150 characters or less")."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def full_clean(self):
+        for field in self.fields.values():  # fields added after __init__ included
+            if getattr(field, "max_length", None) and "max_length" not in field.error_messages:
+                label = str(field.label or "This").removesuffix(" (optional)")
+                field.error_messages["max_length"] = f"{label} must be {field.max_length:,} characters or less"
+        super().full_clean()
 
 
 class GovukForm(GovukFormMixin, forms.Form):
@@ -39,7 +57,22 @@ def uk_date_options(label: str, required_message: str = "", *, example: str = "2
         "input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
         "widget": forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         "error_messages": {"required": required_message, "invalid": f"{label} must be a real date, like {example}"},
+        "validators": [DateInRange(label)],
     }
+
+
+class DateInRange:
+    """A typed date between 1900 and 2100 (``sms.core.limits``), so no date arithmetic overflows."""
+
+    def __init__(self, label: str):
+        self.label = str(label).removesuffix(" (optional)")
+
+    def __call__(self, value):
+        if not date_in_range(value):
+            raise forms.ValidationError(f"{self.label} must be between {DATE_RANGE}")
+
+    def __eq__(self, other):
+        return isinstance(other, DateInRange) and other.label == self.label
 
 
 PHONE_EXAMPLE = "01632 960 001, 07700 900 982 or +44 808 157 0192"
@@ -78,3 +111,78 @@ class DocumentField(forms.FileField):
     """An evidence file, checked by size and content (``validate_upload``) when one is given."""
 
     default_validators = [validate_upload]
+
+
+MONEY_EXAMPLE = "41700"
+
+
+def _label(field: forms.Field) -> str:
+    return str(field.label or "The amount").removesuffix(" (optional)")
+
+
+class MoneyField(forms.CharField):
+    """An amount in pounds ("41,700", "£41,700.50"), cleaned to whole pence. Refuses anything that is
+    not a finite amount of at most 2 decimal places between 0 and ``max_pounds``."""
+
+    def __init__(self, *args, max_pounds: int = MAX_POUNDS, **kwargs):
+        self.max_pounds = max_pounds
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
+        )
+        super().__init__(*args, **kwargs)
+        # The length is checked on the text typed (``to_python``); the cleaned value is a number.
+        self.validators = [v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)]
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            pounds, pence = divmod(value, 100)
+            return f"{pounds}.{pence:02d}" if pence else str(pounds)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in ("", None):
+            return None
+        label = _label(self)
+        if self.max_length is not None and len(value) > self.max_length:
+            raise forms.ValidationError(f"{label} must be an amount in pounds, like {MONEY_EXAMPLE}")
+        try:
+            amount = Decimal(value.replace(",", "").replace("£", "").strip())
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
+            raise forms.ValidationError(f"{label} must be an amount in pounds, like {MONEY_EXAMPLE}")
+        if amount < 0:
+            raise forms.ValidationError(f"{label} must be £0 or more")
+        if amount > self.max_pounds:
+            raise forms.ValidationError(f"{label} must be £{self.max_pounds:,} or less")
+        return int(amount * 100)
+
+
+class HoursField(forms.DecimalField):
+    """Hours a week: more than 0 and at most 168, to a tenth of an hour."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 4)
+        kwargs.setdefault("decimal_places", 1)
+        kwargs.setdefault(
+            "widget", forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.5"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        label = _label(self)
+        try:
+            hours = super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(f"{label} must be a number, like 37.5") from None
+        if hours is None:
+            return None
+        if not hours.is_finite():
+            raise forms.ValidationError(f"{label} must be a number, like 37.5")
+        if not 0 < hours <= MAX_WEEKLY_HOURS:
+            raise forms.ValidationError(f"{label} must be more than 0 and no more than {MAX_WEEKLY_HOURS}")
+        if hours.as_tuple().exponent < -self.decimal_places:
+            raise forms.ValidationError(f"{label} must have at most {self.decimal_places} decimal place, like 37.5")
+        return hours

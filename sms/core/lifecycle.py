@@ -25,6 +25,8 @@ def check_transition(obj: models.Model, to_status: str, *, only_from: set[str] |
     if not allowed(obj, to_status, only_from=only_from):
         labels = dict(obj.Status.choices)
         noun = obj._meta.verbose_name
+        if obj.status == to_status:  # the same button pressed twice
+            raise IllegalTransition(f"This {noun} is already {labels[to_status].lower()}")
         raise IllegalTransition(
             f"A {noun} that is {labels[obj.status].lower()} cannot become {labels[to_status].lower()}"
         )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
 from sms.core.emails import CanonicalEmailField
-from sms.core.forms import DocumentField, GovukForm, PhoneField, uk_date_field
+from sms.core.forms import EMAIL_LENGTH, LONG_TEXT, DocumentField, GovukForm, PhoneField, uk_date_field
 from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
@@ -81,6 +81,7 @@ class PersonForm(GovukForm):
     family_name = forms.CharField(label="Family name", max_length=150)
     email = forms.EmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
     phone = PhoneField(label="Telephone number (optional)", required=False)
@@ -168,6 +169,7 @@ class Level2UserForm(GovukForm):
     )
     email = CanonicalEmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter the user's email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
@@ -296,10 +298,12 @@ def allocation_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=100000,
         initial=0,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
         error_messages={
             "min_value": f"{label} cannot be negative",
+            "max_value": f"{label} can be at most 100,000",
             "invalid": f"{label} must be a whole number",
             "required": f"Enter {label[0].lower() + label[1:]}",
         },
@@ -362,6 +366,7 @@ class RatingForm(GovukForm):
     reason = forms.CharField(
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT,
         error_messages={"required": "Enter the reasons for the rating"},
     )
 

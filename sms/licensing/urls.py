@@ -15,7 +15,7 @@ urlpatterns = [
     path("apply/check-answers/", apply.ApplyCheckAnswersView.as_view(), name="apply_check"),
     path("apply/submitted/", apply.ApplySubmittedView.as_view(), name="apply_submitted"),
     path(
-        "apply/<str:reference>/more-information/<str:token>/",
+        "apply/<ref:reference>/more-information/<slug:token>/",
         apply.ApplyMoreInformationView.as_view(),
         name="apply_more_information",
     ),
@@ -25,11 +25,11 @@ urlpatterns = [
     path("licence/users/review/", sponsor.AccessReviewView.as_view(), name="access_review"),
     path("licence/users/add/", sponsor.Level2UserAddView.as_view(), name="add_level_2"),
     path("licence/users/request-level-1/", sponsor.AdditionalLevel1RequestView.as_view(), name="request_level_1"),
-    path("licence/users/<str:user_id>/edit/", sponsor.Level2UserEditView.as_view(), name="edit_user"),
-    path("licence/users/<str:user_id>/deactivate/", sponsor.UserDeactivateView.as_view(), name="deactivate_user"),
-    path("licence/users/<str:user_id>/reactivate/", sponsor.UserReactivateView.as_view(), name="reactivate_user"),
+    path("licence/users/<ref:user_id>/edit/", sponsor.Level2UserEditView.as_view(), name="edit_user"),
+    path("licence/users/<ref:user_id>/deactivate/", sponsor.UserDeactivateView.as_view(), name="deactivate_user"),
+    path("licence/users/<ref:user_id>/reactivate/", sponsor.UserReactivateView.as_view(), name="reactivate_user"),
     path(
-        "licence/users/<str:user_id>/resend-activation/",
+        "licence/users/<ref:user_id>/resend-activation/",
         sponsor.ActivationResendView.as_view(),
         name="resend_activation",
     ),
@@ -42,14 +42,14 @@ urlpatterns = [
     path("licence/renew/", sponsor.RenewalView.as_view(), name="renew"),
     path("licence/settings/", sponsor.ReportingSettingsView.as_view(), name="settings"),
     path("licence/changes/new/", sponsor.VariationView.as_view(), name="request_change"),
-    path("licence/requests/<str:reference>/", sponsor.SponsorRequestDetailView.as_view(), name="request_detail"),
+    path("licence/requests/<ref:reference>/", sponsor.SponsorRequestDetailView.as_view(), name="request_detail"),
     path(
-        "licence/requests/<str:reference>/withdraw/",
+        "licence/requests/<ref:reference>/withdraw/",
         sponsor.SponsorRequestWithdrawView.as_view(),
         name="request_withdraw",
     ),
     path(
-        "licence/requests/<str:reference>/documents/<uuid:uuid>/",
+        "licence/requests/<ref:reference>/documents/<uuid:uuid>/",
         DocumentDownloadView.as_view(
             action=Action.VIEW_SPONSOR_RECORDS,
             model=RequestDocument,
@@ -63,20 +63,20 @@ urlpatterns = [
     # Home Office.
     path("home-office/applications/", homeoffice.ApplicationQueueView.as_view(), name="ho_applications"),
     path(
-        "home-office/applications/<str:reference>/", homeoffice.ApplicationDetailView.as_view(), name="ho_application"
+        "home-office/applications/<ref:reference>/", homeoffice.ApplicationDetailView.as_view(), name="ho_application"
     ),
     path(
-        "home-office/applications/<str:reference>/refuse/",
+        "home-office/applications/<ref:reference>/refuse/",
         homeoffice.ApplicationRefuseView.as_view(),
         name="ho_application_refuse",
     ),
     path(
-        "home-office/applications/<str:reference>/request-information/",
+        "home-office/applications/<ref:reference>/request-information/",
         homeoffice.ApplicationRequestInformationView.as_view(),
         name="ho_application_request_information",
     ),
     path(
-        "home-office/applications/<str:reference>/documents/<uuid:uuid>/",
+        "home-office/applications/<ref:reference>/documents/<uuid:uuid>/",
         DocumentDownloadView.as_view(
             action=Action.VIEW_HOME_OFFICE_RECORDS,
             model=ApplicationDocument,
@@ -86,13 +86,13 @@ urlpatterns = [
         name="ho_application_document",
     ),
     path("home-office/requests/", homeoffice.RequestQueueView.as_view(), name="ho_requests"),
-    path("home-office/requests/<str:reference>/", homeoffice.RequestDetailView.as_view(), name="ho_request"),
-    path("home-office/requests/<str:reference>/grant/", homeoffice.RequestGrantView.as_view(), name="ho_request_grant"),
+    path("home-office/requests/<ref:reference>/", homeoffice.RequestDetailView.as_view(), name="ho_request"),
+    path("home-office/requests/<ref:reference>/grant/", homeoffice.RequestGrantView.as_view(), name="ho_request_grant"),
     path(
-        "home-office/requests/<str:reference>/refuse/", homeoffice.RequestRefuseView.as_view(), name="ho_request_refuse"
+        "home-office/requests/<ref:reference>/refuse/", homeoffice.RequestRefuseView.as_view(), name="ho_request_refuse"
     ),
     path(
-        "home-office/requests/<str:reference>/documents/<uuid:uuid>/",
+        "home-office/requests/<ref:reference>/documents/<uuid:uuid>/",
         DocumentDownloadView.as_view(
             action=Action.VIEW_HOME_OFFICE_RECORDS,
             model=RequestDocument,
@@ -107,7 +107,7 @@ urlpatterns = [
     path("home-office/sponsors/<uuid:uuid>/reinstate/", homeoffice.LicenceReinstateView.as_view(), name="ho_reinstate"),
     path("home-office/sponsors/<uuid:uuid>/revoke/", homeoffice.LicenceRevokeView.as_view(), name="ho_revoke"),
     path(
-        "home-office/sponsors/<uuid:uuid>/routes/<str:route>/rating/",
+        "home-office/sponsors/<uuid:uuid>/routes/<slug:route>/rating/",
         homeoffice.RouteRatingView.as_view(),
         name="ho_route_rating",
     ),

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from sms.accounts.models import SponsorSize
-from sms.core.forms import GovukForm, uk_date_field
+from sms.core.forms import LONG_TEXT, GovukForm, uk_date_field
 from sms.licensing.models import Rating, Route, RouteCategory
 
 
@@ -15,7 +15,10 @@ def _choices(label: str, choices, help_text: str) -> forms.MultipleChoiceField:
 class MessageForm(GovukForm):
     subject = forms.CharField(label="Subject", max_length=200, error_messages={"required": "Enter a subject"})
     body = forms.CharField(
-        label="Message", widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": "Enter the message"}
+        label="Message",
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the message"},
     )
     categories = _choices(
         "Sponsor type", RouteCategory.choices, "Sponsors holding a route of this type. Select none for every type."

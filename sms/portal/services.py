@@ -59,7 +59,9 @@ def closure_day_remove(*, actor, closure: ClosureDay) -> None:
     """Take back a closure day added by mistake (or a bank holiday that was not, after all). Only a day
     still to come: deadlines already worked out over a past day stand."""
     require(actor, Action.ADMINISTER_REFERENCE_DATA)
-    closure = ClosureDay.objects.select_for_update().get(pk=closure.pk)
+    closure = ClosureDay.objects.select_for_update().filter(pk=closure.pk).first()
+    if closure is None:
+        raise DomainError("This closure day has already been removed")
     if closure.day < timezone.localdate():
         raise DomainError("A closure day in the past cannot be removed")
     audit.record(

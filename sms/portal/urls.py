@@ -10,7 +10,7 @@ urlpatterns = [
     path("home-office/", views.HomeOfficeHomeView.as_view(), name="home_office_home"),
     path("licence/", views.LicenceSummaryView.as_view(), name="licence_summary"),
     path(
-        "home-office/applications/<str:reference>/grant/",
+        "home-office/applications/<ref:reference>/grant/",
         views.ApplicationGrantView.as_view(),
         name="ho_application_grant",
     ),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -133,7 +133,10 @@ class ClosureDayRemoveView(PolicyMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        closure = get_object_or_404(ClosureDay, pk=pk)
+        closure = ClosureDay.objects.filter(pk=pk).first()
+        if closure is None:  # removed already (the button pressed twice)
+            messages.error(request, "This closure day has already been removed")
+            return redirect("portal:closure_days")
         try:
             closure_day_remove(actor=request.user, closure=closure)
         except DomainError as error:

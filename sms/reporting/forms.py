@@ -2,8 +2,7 @@
 
 from django import forms
 
-from sms.certificates.forms import PoundsField
-from sms.core.forms import DocumentField, GovukForm, uk_date_field
+from sms.core.forms import LONG_TEXT, NOTE_TEXT, SHORT_TEXT, DocumentField, GovukForm, MoneyField, uk_date_field
 from sms.reporting.catalogue import EVENT_CHOICES, EventType
 from sms.reporting.models import Fact, SponsoredPerson, fact_kinds_for
 
@@ -82,7 +81,7 @@ class FactForm(GovukForm):
                 error_messages={"required": "Select why the employment ended"},
             )  # fmt: skip
         if "new_salary" in wanted:
-            self.fields["new_salary"] = PoundsField(
+            self.fields["new_salary"] = MoneyField(
                 label="New gross annual salary (£)", error_messages={"required": "Enter the new salary"}
             )
         if "new_value" in wanted:
@@ -90,10 +89,11 @@ class FactForm(GovukForm):
             self.fields["new_value"] = forms.CharField(
                 label=label,
                 widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=NOTE_TEXT,
                 error_messages={"required": f"Enter the {label.lower()}"},
             )
         self.fields["notes"] = forms.CharField(
-            label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_TEXT
         )
 
     def clean(self):
@@ -128,10 +128,11 @@ class ReportForm(GovukForm):
                 field = uk_date_field(spec.label, f"Enter the {spec.label.lower()}" if spec.required else "")
                 field.widget.format = UK_DATE_INPUT  # a pre-filled date reads as it is typed
             elif spec.kind == "pounds":
-                field = PoundsField(label=spec.label, required=spec.required)
+                field = MoneyField(label=spec.label, required=spec.required)
             else:
                 widget = forms.Textarea(attrs={"rows": 4}) if spec.kind == "long_text" else forms.TextInput()
-                field = forms.CharField(label=spec.label, required=spec.required, widget=widget)
+                limit = LONG_TEXT if spec.kind == "long_text" else SHORT_TEXT
+                field = forms.CharField(label=spec.label, required=spec.required, widget=widget, max_length=limit)
             field.error_messages["required"] = f"Enter {spec.label[0].lower() + spec.label[1:]}"
             self.fields[spec.name] = field
         self.fields["evidence"] = DocumentField(
@@ -160,7 +161,9 @@ class OpenObligationForm(GovukForm):
     )
     trigger_date = uk_date_field("Date it happened", "Enter the date it happened")
     person = forms.ChoiceField(label="Who it is about (optional)", required=False)
-    details = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    details = forms.CharField(
+        label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
+    )
 
     def __init__(self, *args, people=(), organisation=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +179,7 @@ class OpenObligationForm(GovukForm):
 
 class CancelForm(GovukForm):
     reason = forms.CharField(
-        label="Why are you cancelling it?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why are you cancelling it?", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_TEXT,
         error_messages={"required": "Enter why the obligation is cancelled"},
     )  # fmt: skip
 

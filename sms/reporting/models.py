@@ -8,20 +8,15 @@ from django.db import models
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
-from sms.certificates.models import (
-    AMOUNT_VALIDATORS,
-    WEEKLY_HOURS_VALIDATORS,
-    RangeChecks,
-    amount_in_range,
-    weekly_hours_in_range,
-)
+from sms.certificates.models import AMOUNT_VALIDATORS, WEEKLY_HOURS_VALIDATORS
+from sms.core.limits import DatabaseCheck, amount_in_range, hours_in_range
 from sms.core.models import TimeStampedModel
 from sms.core.uploads import UploadedDocument
 from sms.licensing.models import ReportableChange
 from sms.reporting.catalogue import EVENT_CHOICES, EVENTS
 
 
-class SponsoredPerson(RangeChecks, TimeStampedModel):
+class SponsoredPerson(TimeStampedModel):
     """A sponsored worker or student on the register, linked to their certificate."""
 
     class Kind(models.TextChoices):
@@ -34,7 +29,6 @@ class SponsoredPerson(RangeChecks, TimeStampedModel):
         LEFT = "left", "Left"
         DID_NOT_START = "did_not_start", "Did not start"
 
-    CHECKED_BY_VALIDATORS = ("weekly_hours", "salary_pence")
     # A person who has left stays left: a later "started" or "enrolled" fact cannot make them active.
     TRANSITIONS: dict[str, set[str]] = {
         Status.EXPECTED: {Status.ACTIVE, Status.LEFT, Status.DID_NOT_START},
@@ -87,8 +81,8 @@ class SponsoredPerson(RangeChecks, TimeStampedModel):
             models.Index(fields=["kind", "enrolment_deadline"], name="person_enrolment"),
         ]
         constraints = [
-            weekly_hours_in_range("person_weekly_hours_in_range"),
-            amount_in_range("salary_pence", "person_salary_in_range"),
+            DatabaseCheck(name="person_salary_in_range", condition=amount_in_range("salary_pence")),
+            DatabaseCheck(name="person_hours_in_range", condition=hours_in_range("weekly_hours")),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +98,7 @@ class SponsoredPerson(RangeChecks, TimeStampedModel):
         return f"{self.given_names} {self.family_name}".strip()
 
 
-class Fact(RangeChecks, TimeStampedModel):
+class Fact(TimeStampedModel):
     """Something that happened to a sponsored person, with its date and who recorded it."""
 
     class Kind(models.TextChoices):
@@ -119,7 +113,6 @@ class Fact(RangeChecks, TimeStampedModel):
         STUDENT_SUSPENDED = "student_suspended", "Suspended studies"
         STUDENT_COMPLETED_EARLY = "student_completed_early", "Completed the course early"
 
-    CHECKED_BY_VALIDATORS = ("new_salary_pence",)
 
     class Pay(models.TextChoices):
         """How an absence was paid: unpaid and reduced-pay leave count towards the 4 weeks."""
@@ -177,7 +170,9 @@ class Fact(RangeChecks, TimeStampedModel):
             models.Index(fields=["person", "kind", "start_date"], name="fact_person_kind"),
             models.Index(fields=["kind", "reportable_from"], name="fact_reportable_from"),
         ]
-        constraints = [amount_in_range("new_salary_pence", "fact_new_salary_in_range")]
+        constraints = [
+            DatabaseCheck(name="fact_new_salary_in_range", condition=amount_in_range("new_salary_pence")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date:%-d %B %Y}"

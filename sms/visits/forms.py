@@ -1,7 +1,7 @@
 from django import forms
 
 from sms.accounts.models import User
-from sms.core.forms import GovukForm, uk_date_field
+from sms.core.forms import LONG_TEXT, GovukForm, uk_date_field
 from sms.visits.models import ComplianceVisit
 
 
@@ -49,7 +49,10 @@ class VisitRecordForm(GovukForm):
         error_messages={"required": "Select a compliance officer", "invalid_choice": "Select a compliance officer"},
     )
     findings = forms.CharField(
-        label="Findings", widget=forms.Textarea(attrs={"rows": 6}), error_messages={"required": "Enter the findings"}
+        label="Findings",
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the findings"},
     )
     outcome = forms.ChoiceField(
         label="Outcome",

@@ -29,6 +29,7 @@ from sms.certificates.models import (
 from sms.certificates.services.allocations import allocation_consume
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, sources_of, transition
+from sms.core.limits import DATE_RANGE, date_in_range
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, Route, RouteCategory
@@ -171,6 +172,8 @@ def certificate_costs(certificate: Certificate, on: date) -> Costs:
     """
     if certificate.kind == Certificate.Kind.CAS:
         return Costs(0, 0)
+    if not (date_in_range(certificate.start_date) and date_in_range(certificate.end_date)):
+        raise DomainError(f"The costs cannot be worked out: the start and end dates must be between {DATE_RANGE}")
     category = ROUTE_CATEGORY.get(certificate.route)
     temporary = category == RouteCategory.TEMPORARY_WORKER or (
         certificate.route == Route.INTERNATIONAL_SPORTSPERSON

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from sms.certificates import rules
 from sms.certificates.demo import complete_worker
-from sms.certificates.forms import PoundsField
 from sms.certificates.models import Certificate
 from sms.certificates.services.certificates import assignment_context
 from sms.certificates.tests.factories import draft
 from sms.core.exceptions import DomainError
-from sms.core.fees import MAX_AMOUNT_PENCE
+from sms.core.forms import MoneyField
+from sms.core.limits import MAX_AMOUNT_PENCE
 from sms.reporting.models import Fact
 
 
@@ -62,14 +62,14 @@ def test_the_database_refuses_out_of_range_hours_and_salaries(sponsor, level_1, 
 
 def test_the_database_refuses_an_absurd_new_salary_on_a_fact():
     constraint = next(c for c in Fact._meta.constraints if c.name == "fact_new_salary_in_range")
-    assert constraint.condition.children[1] == ("new_salary_pence__lte", MAX_AMOUNT_PENCE)
+    assert ("new_salary_pence__lte", MAX_AMOUNT_PENCE) in constraint.condition.children[1].children
 
 
 @pytest.mark.parametrize("value", ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "-1", "1e30", "10000000.01", "1e-5"])
 def test_pounds_are_finite_not_negative_and_in_range(value):
     with pytest.raises(ValidationError):
-        PoundsField(label="Salary").clean(value)
+        MoneyField(label="Salary").clean(value)
 
 
 def test_ten_million_pounds_is_the_most():
-    assert PoundsField(label="Salary").clean("10,000,000") == MAX_AMOUNT_PENCE
+    assert MoneyField(label="Salary").clean("10,000,000") == MAX_AMOUNT_PENCE

@@ -344,7 +344,11 @@ class SponsorRequestWithdrawView(PolicyMixin, View):
 
     def post(self, request, reference):
         sponsor_request = selectors.sponsor_request_for_user(user=request.user, reference=reference)
-        request_services.request_withdraw(request=sponsor_request, actor=request.user)
+        try:
+            request_services.request_withdraw(request=sponsor_request, actor=request.user)
+            messages.success(request, "Request withdrawn")
+        except DomainError as error:
+            messages.error(request, str(error))
         return redirect("licensing:request_detail", reference)
 
 

@@ -32,12 +32,18 @@ class FactDatesRefused(DomainError):
 
 @transaction.atomic
 def person_register_from_certificate(*, certificate: Certificate, actor: User) -> SponsoredPerson:
-    """Add the worker or student a certificate was assigned to, to the register."""
+    """Add the worker or student a certificate was assigned to, to the register.
+
+    Idempotent: the certificate row is locked, so two people adding the same worker at once get the
+    one register entry (one certificate, one person: a unique link), recorded once.
+    """
     require(actor, Action.CREATE_CERTIFICATE, certificate)
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status not in (Certificate.Status.ASSIGNED, Certificate.Status.USED):
         raise DomainError("Only an assigned or used certificate's holder can be added to the register")
-    if SponsoredPerson.objects.filter(certificate=certificate).exists():
-        raise DomainError("This person is already on the register")
+    existing = SponsoredPerson.objects.filter(certificate=certificate).first()
+    if existing is not None:
+        return existing
     is_student = certificate.kind == Certificate.Kind.CAS
     person = SponsoredPerson.objects.create(
         sponsor_id=certificate.sponsor_id,

@@ -202,7 +202,7 @@ NEW_SALARY = "Row 2, column new_salary_gbp: New gross annual salary (£) must be
     [
         ("NaN", f"{NEW_SALARY} an amount in pounds, like 41700"),
         ("Infinity", f"{NEW_SALARY} an amount in pounds, like 41700"),
-        ("-1", f"{NEW_SALARY} an amount in pounds, like 41700"),
+        ("-1", f"{NEW_SALARY} £0 or more"),
         ("1e30", f"{NEW_SALARY} £10,000,000 or less"),
         ("99999999999", f"{NEW_SALARY} £10,000,000 or less"),
     ],
