@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("sms.licensing.urls")),
     path("", include("sms.certificates.urls")),
     path("", include("sms.reporting.urls")),
+    path("", include("sms.payments.urls")),
+    path("", include("sms.compliance.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

@@ -54,9 +54,11 @@ INSTALLED_APPS = [
     "sms.audit",
     "sms.notifications",
     "sms.accounts",
+    "sms.payments",
     "sms.licensing",
     "sms.certificates",
     "sms.reporting",
+    "sms.compliance",
     "sms.trail",
     "sms.portal",
 ]
@@ -278,3 +280,10 @@ LICENCE_RENEWAL_WINDOW_MONTHS = env.int("LICENCE_RENEWAL_WINDOW_MONTHS", default
 ADDITIONAL_LEVEL_1_AUTO_APPROVE = env.bool("ADDITIONAL_LEVEL_1_AUTO_APPROVE", default=True)
 # Level 1 users who have not signed in for this long are flagged in the access register.
 STALE_LEVEL_1_DAYS = env.int("STALE_LEVEL_1_DAYS", default=365)
+
+# Payments (sms.payments): "sandbox" (a built-in stand-in with its own pay page, for the demo) or
+# "govuk_pay" (GOV.UK Pay's REST API at GOVUK_PAY_URL with the service's API key).
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox")
+GOVUK_PAY_URL = env("GOVUK_PAY_URL", default="https://publicapi.payments.service.gov.uk")
+GOVUK_PAY_API_KEY = env("GOVUK_PAY_API_KEY", default="")
+GOVUK_PAY_TIMEOUT_SECONDS = env.int("GOVUK_PAY_TIMEOUT_SECONDS", default=10)

@@ -112,6 +112,15 @@ class Verb(models.TextChoices):
     CLOSURE_DAY_ADDED = "closure_day_added", "Closure day added"
     CLOSURE_DAY_REMOVED = "closure_day_removed", "Closure day removed"
     FACTS_IMPORTED = "facts_imported", "Facts imported"
+    PAYMENT_STARTED = "payment_started", "Payment started"
+    PAYMENT_CONFIRMED = "payment_confirmed", "Payment received"
+    PAYMENT_NOT_COMPLETED = "payment_not_completed", "Payment not completed"
+    ACTION_PLAN_CREATED = "action_plan_created", "Action plan set"
+    ACTION_PLAN_PAID = "action_plan_paid", "Action plan fee paid"
+    ACTION_PLAN_PROGRESS = "action_plan_progress", "Action plan progress recorded"
+    ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
+    REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
+    REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
 
 
 VERB_LABELS = dict(Verb.choices)
