@@ -30,6 +30,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user
 from tests.routes import all_routes
+from tests.worlds import compliance_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -58,6 +59,15 @@ OBJECT_ROUTES: dict[str, object] = {
     "reporting:evidence": lambda world: {
         "uuid": world["reported_obligation"].uuid,
         "document": world["reported_obligation"].evidence.get().uuid,
+    },
+    "compliance:action_plan": lambda world: {"reference": world["plan"].reference},
+    "compliance:action_plan_pay": lambda world: {"reference": world["plan"].reference},
+    "compliance:action_plan_paid": lambda world: {"reference": world["plan"].reference},
+    "compliance:action_progress": lambda world: {"reference": world["plan"].reference, "number": 1},
+    "compliance:action_evidence": lambda world: {
+        "reference": world["plan"].reference,
+        "number": 1,
+        "uuid": world["action_evidence"].uuid,
     },
     "licensing:request_document": lambda world: {
         "reference": world["request"].reference,
@@ -120,7 +130,9 @@ def world(sponsor, level_1, level_2):
         uploads=[SimpleUploadedFile("leaver.pdf", b"%PDF-1.4\n%%EOF\n")],
         declaration=True,
     )
+    compliance = compliance_world(sponsor, level_1)
     return {
+        **compliance,
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,
@@ -154,6 +166,11 @@ def world(sponsor, level_1, level_2):
             certificate.reference,
             allocation_request.reference,
             request.reference,
+            "ACME-DOWNGRADE-REASON",
+            "ACME-REQUIRED-ACTION",
+            "ACME-REPRESENTATIONS",
+            compliance["plan"].reference,
+            compliance["representation"].reference,
         ],
     }
 

@@ -33,6 +33,8 @@ STATUS = {
     ("post", "certificates:add_note"): 302,
     ("post", "reporting:register_certificate"): 302,
     ("post", "portal:closure_day_remove"): 302,
+    ("post", "compliance:action_plan_pay"): 302,  # back to the plan (already paid) or on to the provider
+    ("get", "compliance:action_plan_paid"): 302,  # back to the plan with the provider's answer
 }
 
 

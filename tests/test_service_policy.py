@@ -151,6 +151,16 @@ TABLE = {
         {"change": "change"},
     ),
     "sms.reporting.imports.facts_import_csv": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.payments.services.payment_start": (
+        Action.MANAGE_ACTION_PLAN,
+        {"sponsor": "sponsor", "purpose": "action_plan"},
+    ),
+    "sms.compliance.services.route_rate": (Action.ENFORCE_LICENCE, {"licence_route": "licence_route"}),
+    "sms.compliance.services.action_plan_payment_start": (Action.MANAGE_ACTION_PLAN, {"plan": "plan"}),
+    "sms.compliance.services.action_progress_record": (Action.MANAGE_ACTION_PLAN, {"action": "required_action"}),
+    "sms.compliance.services.action_plan_decide": (Action.ENFORCE_LICENCE, {"plan": "plan"}),
+    "sms.compliance.services.representations_submit": (Action.RESPOND_TO_SUSPENSION, {"sponsor": "sponsor"}),
+    "sms.compliance.services.representation_decide": (Action.ENFORCE_LICENCE, {"representation": "representation"}),
 }
 
 

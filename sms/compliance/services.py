@@ -81,7 +81,7 @@ def route_rate(
         raise DomainError("Enter the actions the sponsor must take, one on each line")
     held = licence_services.licence_route_rate(licence_route=licence_route, rating=rating, actor=actor, reason=reason)
     if downgrade:
-        action_plan_create(licence_route=held, reason=reason.strip(), actions=actions, actor=actor)
+        _action_plan_create(licence_route=held, reason=reason.strip(), actions=actions, actor=actor)
     elif rating != previous:
         tell_sponsor(
             sponsor=held.licence.sponsor,
@@ -94,7 +94,7 @@ def route_rate(
     return held
 
 
-def action_plan_create(*, licence_route: LicenceRoute, reason: str, actions: list[str], actor) -> ActionPlan:
+def _action_plan_create(*, licence_route: LicenceRoute, reason: str, actions: list[str], actor) -> ActionPlan:
     """The plan after a downgrade (called by ``route_rate`` in its transaction): the fee and the
     plan's duration in force today, the fee due within 10 working days of today."""
     licence = licence_route.licence

@@ -7,7 +7,7 @@ from django.utils import timezone
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
 from sms.core.forms import DocumentField, GovukForm, PhoneField, uk_date_field
-from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
+from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Route, RouteCategory, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
 SAME_AS_KC = "key_contact"
@@ -348,20 +348,6 @@ class InformationRequestForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20000,
         error_messages={"required": "Enter what information or documents the applicant must send"},
-    )
-
-
-class RatingForm(GovukForm):
-    rating = forms.ChoiceField(
-        label="New rating",
-        choices=Rating.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the rating"},
-    )
-    reason = forms.CharField(
-        label="Reasons",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reasons for the rating"},
     )
 
 
