@@ -18,6 +18,7 @@ from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
+from sms.payments.models import SandboxPayment
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_staff_user
@@ -103,7 +104,7 @@ ARGUMENTS = {
         "reference": w["representation"].reference,
         "uuid": w["representation_evidence"].uuid,
     },
-    "payments:sandbox_pay": lambda w: {"provider_id": "unknown"},
+    "payments:sandbox_pay": lambda w: {"provider_id": w["sandbox_payment"].provider_id},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
 }
 
@@ -147,6 +148,13 @@ def compliance_world(sponsor, level_1) -> dict:
     )
     representation_evidence = documents_store(representation.evidence, [SimpleUploadedFile("rep.pdf", PDF)])[0]
     return {
+        "sandbox_payment": SandboxPayment.objects.create(
+            provider_id="world-sandbox-payment",
+            amount_pence=plan.fee_pence,
+            reference="PWORLD",
+            description=f"Action plan {plan.reference} fee",
+            return_url="/",
+        ),
         "plan": plan,
         "action_evidence": evidence,
         "required_action": action,
