@@ -10,11 +10,15 @@ from django.utils import timezone
 
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licences_expire
+from sms.payments.services import payments_reconcile
 from sms.reporting.services.sweep import obligations_sweep
 
 
 class Command(BaseCommand):
-    help = "Apply the daily compliance sweep: expire licences and certificates, lapse unassigned defined CoS."
+    help = (
+        "Apply the daily compliance sweep: expire licences and certificates, lapse unassigned defined CoS, "
+        "confirm unfinished payments with their provider."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, help="Sweep as of this date (YYYY-MM-DD)")
@@ -24,11 +28,13 @@ class Command(BaseCommand):
         expired = licences_expire(today=today)
         certificates, lapsed = certificates_expire(today=today)
         obligations = obligations_sweep(today=today)
+        payments = payments_reconcile()
         opened = sum(count for key, count in obligations.items() if key != "overdue")
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
             f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed, "
             f"{opened} obligation{'s' if opened != 1 else ''} opened, "
-            f"{obligations['overdue']} overdue"
+            f"{obligations['overdue']} overdue, "
+            f"{payments['checked']} unfinished payment{'s' if payments['checked'] != 1 else ''} checked"
         )
