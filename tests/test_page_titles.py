@@ -35,6 +35,8 @@ def identities(world) -> set[str]:
         world["defined_request"].reference,
         world["level_2"].full_name,
         world["site"].address,
+        world["plan"].reference,
+        world["representation"].reference,
     }
     return {name for name in names if name}
 
