@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("sms.referencedata.urls")),
     path("", include("sms.casework.urls")),
     path("", include("sms.messageboard.urls")),
+    path("", include("sms.payments.urls")),
+    path("", include("sms.compliance.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

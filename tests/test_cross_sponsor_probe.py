@@ -31,7 +31,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
-from tests.worlds import message_board_world
+from tests.worlds import compliance_world, message_board_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -60,6 +60,15 @@ OBJECT_ROUTES: dict[str, object] = {
     "reporting:evidence": lambda world: {
         "uuid": world["reported_obligation"].uuid,
         "document": world["reported_obligation"].evidence.get().uuid,
+    },
+    "compliance:action_plan": lambda world: {"reference": world["plan"].reference},
+    "compliance:action_plan_pay": lambda world: {"reference": world["plan"].reference},
+    "compliance:action_plan_paid": lambda world: {"reference": world["plan"].reference},
+    "compliance:action_progress": lambda world: {"reference": world["plan"].reference, "number": 1},
+    "compliance:action_evidence": lambda world: {
+        "reference": world["plan"].reference,
+        "number": 1,
+        "uuid": world["action_evidence"].uuid,
     },
     "licensing:request_document": lambda world: {
         "reference": world["request"].reference,
@@ -128,8 +137,10 @@ def world(sponsor, level_1, level_2):
         declaration=True,
     )
     board = message_board_world(sponsor, make_staff_user(role="caseworker", email="poster@ho.example"))
+    compliance = compliance_world(sponsor, level_1)
     return {
         **board,
+        **compliance,
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,
@@ -166,6 +177,11 @@ def world(sponsor, level_1, level_2):
             request.reference,
             board["message"].subject,
             board["notice"].subject,
+            "ACME-DOWNGRADE-REASON",
+            "ACME-REQUIRED-ACTION",
+            "ACME-REPRESENTATIONS",
+            compliance["plan"].reference,
+            compliance["representation"].reference,
         ],
     }
 

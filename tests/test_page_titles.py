@@ -37,6 +37,9 @@ def identities(world) -> set[str]:
         world["site"].address,
         world["message"].subject,
         world["notice"].subject,
+        world["plan"].reference,
+        world["representation"].reference,
+        *(person.full_name for person in world["people"].values()),
     }
     return {name for name in names if name}
 

@@ -42,6 +42,8 @@ STATUS = {
     ("post", "reporting:register_certificate"): 302,
     ("post", "portal:closure_day_remove"): 302,
     ("post", "casework:sponsor_user_action"): 302,
+    ("post", "compliance:action_plan_pay"): 302,  # back to the plan (already paid) or on to the provider
+    ("get", "compliance:action_plan_paid"): 302,  # back to the plan with the provider's answer
 }
 
 

@@ -6,6 +6,8 @@ from tests.routes import all_routes
 # Public pages are a deliberate choice: adding one means adding it here.
 PUBLIC_ROUTES = {
     "portal:healthz",
+    # The sandbox payment provider's pay page, reached by its unguessable payment link (like GOV.UK Pay's).
+    "payments:sandbox_pay",
     "portal:accessibility",
     "portal:cookies",
     "portal:privacy",

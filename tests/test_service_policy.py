@@ -167,6 +167,16 @@ TABLE = {
     "sms.messageboard.services.message_post": (Action.POST_MESSAGES, {}),
     "sms.messageboard.services.message_read": (Action.READ_MESSAGE_BOARD, {"message": "message"}),
     "sms.messageboard.services.notice_read": (Action.READ_MESSAGE_BOARD, {"notice": "notice"}),
+    "sms.payments.services.payment_start": (
+        Action.MANAGE_ACTION_PLAN,
+        {"sponsor": "sponsor", "purpose": "action_plan"},
+    ),
+    "sms.compliance.services.route_rate": (Action.ENFORCE_LICENCE, {"licence_route": "licence_route"}),
+    "sms.compliance.services.action_plan_payment_start": (Action.MANAGE_ACTION_PLAN, {"plan": "plan"}),
+    "sms.compliance.services.action_progress_record": (Action.MANAGE_ACTION_PLAN, {"action": "required_action"}),
+    "sms.compliance.services.action_plan_decide": (Action.ENFORCE_LICENCE, {"plan": "plan"}),
+    "sms.compliance.services.representations_submit": (Action.RESPOND_TO_SUSPENSION, {"sponsor": "sponsor"}),
+    "sms.compliance.services.representation_decide": (Action.ENFORCE_LICENCE, {"representation": "representation"}),
 }
 
 

@@ -11,7 +11,9 @@ from sms.accounts.models import User
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
+from sms.compliance.models import ActionPlan, Representation, RequiredAction
 from sms.core.models import ClosureDay
+from sms.core.uploads import documents_store
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
@@ -19,6 +21,7 @@ from sms.licensing.services.requests import variation_request_submit
 from sms.messageboard.services import message_post
 from sms.notifications.models import Notice
 from sms.notifications.services import notice_post
+from sms.payments.models import SandboxPayment
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
 from sms.visits.services import visit_plan
@@ -83,7 +86,31 @@ ARGUMENTS = {
     "licensing:ho_suspend": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_reinstate": lambda w: {"uuid": w["sponsor"].uuid},
     "licensing:ho_revoke": lambda w: {"uuid": w["sponsor"].uuid},
-    "licensing:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
+    "compliance:ho_route_rating": lambda w: {"uuid": w["sponsor"].uuid, "route": "skilled_worker"},
+    "compliance:ho_affected_workers": lambda w: {"uuid": w["sponsor"].uuid},
+    "compliance:action_plan": lambda w: {"reference": w["plan"].reference},
+    "compliance:action_plan_pay": lambda w: {"reference": w["plan"].reference},
+    "compliance:action_plan_paid": lambda w: {"reference": w["plan"].reference},
+    "compliance:action_progress": lambda w: {"reference": w["plan"].reference, "number": 1},
+    "compliance:action_evidence": lambda w: {
+        "reference": w["plan"].reference,
+        "number": 1,
+        "uuid": w["action_evidence"].uuid,
+    },
+    "compliance:ho_action_plan": lambda w: {"reference": w["plan"].reference},
+    "compliance:ho_action_plan_decide": lambda w: {"reference": w["plan"].reference},
+    "compliance:ho_action_evidence": lambda w: {
+        "reference": w["plan"].reference,
+        "number": 1,
+        "uuid": w["action_evidence"].uuid,
+    },
+    "compliance:ho_representation": lambda w: {"reference": w["representation"].reference},
+    "compliance:ho_representation_decide": lambda w: {"reference": w["representation"].reference},
+    "compliance:ho_representation_evidence": lambda w: {
+        "reference": w["representation"].reference,
+        "uuid": w["representation_evidence"].uuid,
+    },
+    "payments:sandbox_pay": lambda w: {"provider_id": w["sandbox_payment"].provider_id},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
     "referencedata:staff_role": lambda w: {"user_id": w["people"]["caseworker"].user_id},
     "visits:detail": lambda w: {"uuid": w["visit"].uuid},
@@ -107,6 +134,8 @@ ARGUMENTS = {
 # Routes whose permission depends on the object (Level 2: only certificates they created, and for
 # reporting, assigned).
 OBJECT_OF_ROUTE = {
+    "compliance:action_plan_pay": lambda w: w["plan"],
+    "compliance:action_progress": lambda w: w["plan"],
     "certificates:withdraw": lambda w: w["certificate"],
     "certificates:add_note": lambda w: w["certificate"],
     "reporting:report": lambda w: w["open_obligation"],
@@ -114,6 +143,46 @@ OBJECT_OF_ROUTE = {
     "reporting:person_details": lambda w: w["person"],
     "reporting:end_absence": lambda w: w["person"],
 }
+
+
+def compliance_world(sponsor, level_1) -> dict:
+    """An action plan (paid, with evidence on its first action) and representations with evidence,
+    made as rows: the world's licence stays active and A-rated for the other routes' tests."""
+    today = date.today()
+    plan = ActionPlan.objects.create(
+        sponsor=sponsor,
+        licence_route=sponsor.licence.routes.first(),
+        reason="ACME-DOWNGRADE-REASON",
+        fee_pence=157900,
+        payment_due=today + timedelta(days=14),
+        starts_on=today,
+        ends_on=today + timedelta(days=90),
+        status=ActionPlan.Status.IN_PROGRESS,
+    )
+    action = RequiredAction.objects.create(plan=plan, number=1, description="ACME-REQUIRED-ACTION")
+    evidence = documents_store(action.evidence, [SimpleUploadedFile("plan.pdf", PDF)])[0]
+    representation = Representation.objects.create(
+        sponsor=sponsor,
+        licence=sponsor.licence,
+        suspended_on=today,
+        text="ACME-REPRESENTATIONS",
+        submitted_by=level_1,
+    )
+    representation_evidence = documents_store(representation.evidence, [SimpleUploadedFile("rep.pdf", PDF)])[0]
+    return {
+        "sandbox_payment": SandboxPayment.objects.create(
+            provider_id="world-sandbox-payment",
+            amount_pence=plan.fee_pence,
+            reference="PWORLD",
+            description=f"Action plan {plan.reference} fee",
+            return_url="/",
+        ),
+        "plan": plan,
+        "action_evidence": evidence,
+        "required_action": action,
+        "representation": representation,
+        "representation_evidence": representation_evidence,
+    }
 
 
 def build_world(sponsor, level_1, level_2) -> dict:
@@ -168,6 +237,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
     )
     return {
         **message_board_world(sponsor, people["administrator"]),
+        **compliance_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),

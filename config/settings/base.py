@@ -55,10 +55,12 @@ INSTALLED_APPS = [
     "sms.audit",
     "sms.notifications",
     "sms.accounts",
+    "sms.payments",
     "sms.licensing",
     "sms.certificates",
     "sms.reporting",
     "sms.messageboard",
+    "sms.compliance",
     "sms.trail",
     "sms.visits",
     "sms.register",
@@ -313,3 +315,10 @@ STALE_LEVEL_1_DAYS = env.int("STALE_LEVEL_1_DAYS", default=365)
 MESSAGE_BOARD_UNREAD_FLAG_DAYS = env.int("MESSAGE_BOARD_UNREAD_FLAG_DAYS", default=7)
 # The sponsor is reminded once an allocation has this percentage or less left (once per year and category).
 ALLOCATION_LOW_PERCENT = env.int("ALLOCATION_LOW_PERCENT", default=10)
+
+# Payments (sms.payments): "sandbox" (a built-in stand-in with its own pay page, for the demo) or
+# "govuk_pay" (GOV.UK Pay's REST API at GOVUK_PAY_URL with the service's API key).
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox")
+GOVUK_PAY_URL = env("GOVUK_PAY_URL", default="https://publicapi.payments.service.gov.uk")
+GOVUK_PAY_API_KEY = env("GOVUK_PAY_API_KEY", default="")
+GOVUK_PAY_TIMEOUT_SECONDS = env.int("GOVUK_PAY_TIMEOUT_SECONDS", default=10)

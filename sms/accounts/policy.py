@@ -65,6 +65,7 @@ class Action(models.TextChoices):
     READ_MESSAGE_BOARD = "read_message_board", "Read the Home Office message board"
     CHANGE_LICENCE = "change_licence", "Renew the licence, request a variation or surrender"
     MANAGE_ACTION_PLAN = "manage_action_plan", "Pay for and update an action plan"
+    RESPOND_TO_SUSPENSION = "respond_to_suspension", "Make representations against a suspension"
     VIEW_AUDIT_TRAIL = "view_audit_trail", "View the sponsor's audit trail"
     REVIEW_ACCESS = "review_access", "Complete the quarterly access review"
     CANCEL_OBLIGATION = "cancel_obligation", "Cancel a reporting obligation opened in error"
@@ -115,6 +116,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     Action.READ_MESSAGE_BOARD: {L1: ALL},
     Action.CHANGE_LICENCE: {L1: ALL},
     Action.MANAGE_ACTION_PLAN: {L1: ALL},
+    # Beyond the domain table: representations answer the Home Office for the licence, a Level 1 duty.
+    Action.RESPOND_TO_SUSPENSION: {L1: ALL},
     # Level 2 users see only their own actions in the trail (the selector narrows it).
     Action.VIEW_AUDIT_TRAIL: {L1: ALL, L2: OWN},
     # Beyond the domain table: the quarterly access review (seed 002) is a Level 1 duty.

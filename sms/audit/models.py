@@ -126,6 +126,15 @@ class Verb(models.TextChoices):
     MESSAGE_POSTED = "message_posted", "Message posted on the message board"
     MESSAGE_READ = "message_read", "Message read"
     NOTICE_READ = "notice_read", "Notice read"
+    PAYMENT_STARTED = "payment_started", "Payment started"
+    PAYMENT_CONFIRMED = "payment_confirmed", "Payment received"
+    PAYMENT_NOT_COMPLETED = "payment_not_completed", "Payment not completed"
+    ACTION_PLAN_CREATED = "action_plan_created", "Action plan set"
+    ACTION_PLAN_PAID = "action_plan_paid", "Action plan fee paid"
+    ACTION_PLAN_PROGRESS = "action_plan_progress", "Action plan progress recorded"
+    ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
+    REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
+    REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -40,6 +40,7 @@ class FeeRate(models.Model):
         SKILLS_CHARGE_FIRST_YEAR = "skills_charge_first_year", "Immigration Skills Charge: first 12 months"
         SKILLS_CHARGE_HALF_YEAR = "skills_charge_half_year", "Immigration Skills Charge: each further 6 months"
         ALLOCATION_PRIORITY = "allocation_priority", "Priority service for an allocation request"
+        ACTION_PLAN = "action_plan", "Action plan after a downgrade to a B rating"
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     sponsor_size = models.CharField(max_length=10, blank=True)
@@ -59,6 +60,30 @@ class FeeRate(models.Model):
         size = self.sponsor_size or "any size"
         amount = format_pounds(self.amount_pence)
         return f"{self.get_kind_display()} ({size}) from {self.effective_from:%-d %B %Y}: {amount}"
+
+
+class PolicyPeriod(models.Model):
+    """A period set by policy, in months, from a date (e.g. the cooling-off period after a
+    revocation): data an administrator adds, never a constant in code."""
+
+    class Kind(models.TextChoices):
+        REVOCATION_COOLING_OFF = (
+            "revocation_cooling_off",
+            "Cooling-off period before a new application after revocation",
+        )
+        ACTION_PLAN_DURATION = "action_plan_duration", "Duration of an action plan"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    months = models.PositiveSmallIntegerField()
+    effective_from = models.DateField()
+    source = models.CharField(max_length=255, blank=True, help_text="Where the figure was published")
+
+    class Meta:
+        ordering = ["kind", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["kind", "effective_from"], name="one_period_per_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.effective_from}: {self.months} months"
 
 
 class ClosureDay(models.Model):

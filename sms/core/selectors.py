@@ -3,8 +3,9 @@
 from datetime import date
 
 from sms.core.dates import add_working_days
+from sms.core.exceptions import DomainError
 from sms.core.fees import Rate, fee_in_force
-from sms.core.models import ClosureDay, FeeRate
+from sms.core.models import ClosureDay, FeeRate, PolicyPeriod
 
 
 def fee_amount(*, kind: str, sponsor_size: str, on: date) -> int:
@@ -14,6 +15,14 @@ def fee_amount(*, kind: str, sponsor_size: str, on: date) -> int:
         for r in FeeRate.objects.filter(kind=kind, effective_from__lte=on)
     ]
     return fee_in_force(rates, kind=kind, sponsor_size=sponsor_size, on=on)
+
+
+def period_months(*, kind: str, on: date) -> int:
+    """The months of a policy period in force on ``on`` (the latest row from on or before it)."""
+    row = PolicyPeriod.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from").first()
+    if row is None:
+        raise DomainError(f"No {kind.replace('_', ' ')} period is set for {on:%d %B %Y}")
+    return row.months
 
 
 def closure_days(*, nation: str) -> frozenset:

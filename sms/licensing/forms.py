@@ -7,8 +7,8 @@ from django.utils import timezone
 from sms.accounts.models import SponsorSize
 from sms.core.dates import Nation
 from sms.core.emails import CanonicalEmailField
-from sms.core.forms import EMAIL_LENGTH, LONG_TEXT, DocumentField, GovukForm, PhoneField, uk_date_field
-from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Rating, Route, RouteCategory, SponsorRequest
+from sms.core.forms import EMAIL_LENGTH, DocumentField, GovukForm, PhoneField, uk_date_field
+from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Route, RouteCategory, SponsorRequest
 
 SAME_AS_AO = "authorising_officer"
 SAME_AS_KC = "key_contact"
@@ -353,21 +353,6 @@ class InformationRequestForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20000,
         error_messages={"required": "Enter what information or documents the applicant must send"},
-    )
-
-
-class RatingForm(GovukForm):
-    rating = forms.ChoiceField(
-        label="New rating",
-        choices=Rating.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the rating"},
-    )
-    reason = forms.CharField(
-        label="Reasons",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=LONG_TEXT,
-        error_messages={"required": "Enter the reasons for the rating"},
     )
 
 

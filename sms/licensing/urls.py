@@ -106,9 +106,4 @@ urlpatterns = [
     path("home-office/sponsors/<uuid:uuid>/suspend/", homeoffice.LicenceSuspendView.as_view(), name="ho_suspend"),
     path("home-office/sponsors/<uuid:uuid>/reinstate/", homeoffice.LicenceReinstateView.as_view(), name="ho_reinstate"),
     path("home-office/sponsors/<uuid:uuid>/revoke/", homeoffice.LicenceRevokeView.as_view(), name="ho_revoke"),
-    path(
-        "home-office/sponsors/<uuid:uuid>/routes/<slug:route>/rating/",
-        homeoffice.RouteRatingView.as_view(),
-        name="ho_route_rating",
-    ),
 ]

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates.selectors import current_allocations
+from sms.compliance import selectors as compliance_selectors
 from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
 from sms.core.forms import GovukForm, uk_date_field
@@ -165,6 +166,9 @@ class LicenceSummaryView(PolicyMixin, TemplateView):
             "may_change": can(user, Action.CHANGE_KEY_PERSONNEL),
             "may_change_licence": can(user, Action.CHANGE_LICENCE),
             "may_manage_users": can(user, Action.MANAGE_LEVEL_2_USERS),
+            "may_respond": can(user, Action.RESPOND_TO_SUSPENSION),
+            "open_plans": compliance_selectors.open_action_plans_for_user(user=user),
+            "representation": compliance_selectors.current_representation(licence=licence),
         }
 
 

@@ -26,6 +26,9 @@ NOT_PAGES = {
     "licensing:request_document",
     "licensing:ho_application_document",
     "licensing:ho_request_document",
+    "compliance:action_evidence",
+    "compliance:ho_action_evidence",
+    "compliance:ho_representation_evidence",
 }
 PUBLIC_ARGUMENTS = {
     "accounts:activate": {"uidb64": "MQ", "token": "not-a-real-token"},

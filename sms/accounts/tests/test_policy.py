@@ -29,6 +29,7 @@ EXPECTED = {
     Action.READ_MESSAGE_BOARD: {L1: "all"},
     Action.CHANGE_LICENCE: {L1: "all"},
     Action.MANAGE_ACTION_PLAN: {L1: "all"},
+    Action.RESPOND_TO_SUSPENSION: {L1: "all"},
     Action.VIEW_AUDIT_TRAIL: {L1: "all", L2: "own"},
     Action.REVIEW_ACCESS: {L1: "all"},
     Action.CANCEL_OBLIGATION: {L1: "all"},

@@ -9,9 +9,10 @@ user, who gets an activation link; the Authorising Officer is told that user's I
 import hashlib
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,10 +25,10 @@ from sms.audit.models import Verb
 from sms.core.emails import canonical_email
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import check_transition, lock, transition
-from sms.core.models import FeeRate
-from sms.core.selectors import fee_amount
+from sms.core.models import FeeRate, PolicyPeriod
+from sms.core.selectors import fee_amount, period_months
 from sms.core.uploads import documents_store
-from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, LicenceApplication, Route, RouteCategory
+from sms.licensing.models import ROUTE_CATEGORY, KeyPersonRole, Licence, LicenceApplication, Route, RouteCategory
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 from sms.notifications.models import Notice
@@ -175,6 +176,28 @@ def missing_sections(application: LicenceApplication) -> list[str]:
     return [section for section in REQUIRED_SECTIONS if not application.answers.get(section)]
 
 
+def cooling_off_ends(answers: dict, on):
+    """The day an organisation whose licence was revoked may apply again, when that is after ``on``
+    (None otherwise). The organisation is matched by company number or by name (case and outer
+    spaces ignored); the cooling-off period is the one in force on the day of the revocation."""
+    organisation = answers.get("organisation") or {}
+    name = (organisation.get("name") or "").strip()
+    number = (organisation.get("registered_number") or "").strip()
+    match = Q(pk__in=[])
+    if name:
+        match |= Q(sponsor__name__iexact=name)
+    if number:
+        match |= Q(sponsor__registered_number__iexact=number)
+    latest = None
+    for revoked_on in Licence.objects.filter(match, status=Licence.Status.REVOKED).values_list(
+        "status_changed_on", flat=True
+    ):
+        months = period_months(kind=PolicyPeriod.Kind.REVOCATION_COOLING_OFF, on=revoked_on)
+        ends = revoked_on + relativedelta(months=months)
+        latest = max(latest, ends) if latest else ends
+    return latest if latest and latest > on else None
+
+
 @transaction.atomic
 def application_submit(*, application: LicenceApplication, declaration_confirmed: bool) -> LicenceApplication:
     """Submit a complete draft with the fee in force today; the applicant is emailed the reference."""
@@ -189,6 +212,11 @@ def application_submit(*, application: LicenceApplication, declaration_confirmed
         raise DomainError("Add at least one supporting document")
     if not declaration_confirmed:
         raise DomainError("Confirm the declaration to submit the application")
+    if ends := cooling_off_ends(application.answers, timezone.localdate()):
+        raise DomainError(
+            "This organisation's sponsor licence was revoked. It cannot apply for a new licence until "
+            f"{ends:%-d %B %Y}, when the cooling-off period ends"
+        )
     for role in (KeyPersonRole.AUTHORISING_OFFICER, KeyPersonRole.KEY_CONTACT):
         PersonDetails.from_answers(person_for(application.answers, role)).check_suitable(role)
     application.fee_pence = application_fee(application.answers, timezone.localdate())

@@ -312,6 +312,8 @@ def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reaso
     """Change a route's rating (Home Office compliance): a downgrade to B or a restored A."""
     require(actor, Action.ENFORCE_LICENCE, licence_route.licence)
     held = LicenceRoute.objects.select_for_update().select_related("licence__sponsor").get(pk=licence_route.pk)
+    if held.licence.status in Licence.ENDED:
+        raise DomainError(f"The licence is {held.licence.get_status_display().lower()}: its ratings cannot change")
     if held.removed_on is not None:
         raise DomainError("This route has been removed from the licence")
     if not reason.strip():

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sms.accounts.tests.helpers import sign_in
-from sms.licensing.models import Licence, Rating, Route, SponsorRequest
+from sms.licensing.models import Licence, Route, SponsorRequest
 from sms.licensing.services import requests as request_services
 
 
@@ -59,17 +59,6 @@ def test_compliance_officer_suspends_reinstates_and_revokes(client, compliance_o
     assert Licence.objects.get(sponsor=sponsor).status == Licence.Status.REVOKED
     content = client.post(reverse("licensing:ho_suspend", args=[sponsor.uuid]), {"reason": "x"}).content.decode()
     assert "cannot become suspended" in content
-
-
-def test_compliance_officer_downgrades_a_route(client, compliance_officer, level_1):
-    sponsor = level_1.sponsor
-    sign_in(client, compliance_officer)
-    client.post(
-        reverse("licensing:ho_route_rating", args=[sponsor.uuid, Route.SKILLED_WORKER]),
-        {"rating": Rating.B, "reason": "Record keeping failures"},
-    )
-    assert sponsor.licence.routes.get().rating == Rating.B
-    assert client.get(reverse("licensing:ho_route_rating", args=[sponsor.uuid, Route.STUDENT])).status_code == 404
 
 
 def test_caseworkers_cannot_enforce_and_compliance_officers_cannot_decide(

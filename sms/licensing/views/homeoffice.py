@@ -1,7 +1,6 @@
 """Home Office pages: the application and request queues, decisions, sponsors and enforcement."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -10,7 +9,7 @@ from sms.accounts.policy import Action, can
 from sms.core.fees import format_pounds
 from sms.core.lifecycle import allowed
 from sms.licensing import forms, selectors
-from sms.licensing.models import LicenceApplication, LicenceRoute, SponsorRequest
+from sms.licensing.models import LicenceApplication, SponsorRequest
 from sms.licensing.services import applications as application_services
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import requests as request_services
@@ -239,34 +238,3 @@ class LicenceRevokeView(LicenceEnforcementView):
     button_text = "Revoke licence"
     warning = "The sponsor's users will no longer be able to sign in."
     done = "Licence revoked"
-
-
-class RouteRatingView(ServiceFormView):
-    action = Action.ENFORCE_LICENCE
-    form_class = forms.RatingForm
-    title = "Change the route's rating"
-    button_text = "Save rating"
-
-    def load(self, request, *args, **kwargs):
-        self.sponsor = selectors.sponsor_for_staff(uuid=kwargs["uuid"])
-        self.held = LicenceRoute.objects.filter(
-            licence__sponsor=self.sponsor, route=kwargs["route"], removed_on__isnull=True
-        ).first()
-        if self.held is None:
-            raise Http404
-
-    @property
-    def caption(self):
-        return f"{self.sponsor.name}: {self.held.get_route_display()}"
-
-    def get_initial(self):
-        return {"rating": self.held.rating}
-
-    def get_back_url(self):
-        return reverse("licensing:ho_sponsor", args=[self.sponsor.uuid])
-
-    def perform(self, data):
-        licence_services.licence_route_rate(
-            licence_route=self.held, rating=data["rating"], actor=self.request.user, reason=data["reason"]
-        )
-        return "Rating changed"

@@ -11,11 +11,15 @@ from django.utils import timezone
 from sms.certificates.services.allocations import allocations_low_reminders
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
+from sms.payments.services import payments_reconcile
 from sms.reporting.services.sweep import obligations_sweep
 
 
 class Command(BaseCommand):
-    help = "Apply the daily compliance sweep: expire licences and certificates, lapse unassigned defined CoS."
+    help = (
+        "Apply the daily compliance sweep: expire licences and certificates, lapse unassigned defined CoS, "
+        "confirm unfinished payments with their provider."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, help="Sweep as of this date (YYYY-MM-DD)")
@@ -25,6 +29,7 @@ class Command(BaseCommand):
         expired = licences_expire(today=today)
         certificates, lapsed = certificates_expire(today=today)
         obligations = obligations_sweep(today=today)
+        payments = payments_reconcile()
         opened = sum(count for key, count in obligations.items() if key != "overdue")
         # Reminders on sponsors' message boards, each posted once (per expiry date; per year and category).
         expiring = licence_expiry_reminders(today=today)
@@ -36,5 +41,6 @@ class Command(BaseCommand):
             f"{opened} obligation{'s' if opened != 1 else ''} opened, "
             f"{obligations['overdue']} overdue, "
             f"{expiring} licence expiry reminder{'s' if expiring != 1 else ''}, "
-            f"{low} allocation running low reminder{'s' if low != 1 else ''}"
+            f"{low} allocation running low reminder{'s' if low != 1 else ''}, "
+            f"{payments['checked']} unfinished payment{'s' if payments['checked'] != 1 else ''} checked"
         )
