@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from sms.casework.models import CaseType
 from sms.certificates.models import AllocationRequest, DefinedCosRequest
+from sms.compliance.models import Representation
 from sms.licensing.models import LicenceApplication, SponsorRequest
 from sms.reporting.models import Obligation
 
@@ -14,6 +15,7 @@ MODELS = {
     CaseType.ALLOCATION_REQUEST: AllocationRequest,
     CaseType.DEFINED_COS_REQUEST: DefinedCosRequest,
     CaseType.REPORT: Obligation,
+    CaseType.REPRESENTATION: Representation,
 }
 CASE_TYPE_OF_MODEL = {model: case_type for case_type, model in MODELS.items()}
 
@@ -40,6 +42,8 @@ def case_url(case_type: str, *, reference: str = "", uuid=None) -> str:
         return reverse("certificates:ho_allocation_request", args=[reference])
     if case_type == CaseType.DEFINED_COS_REQUEST:
         return reverse("certificates:ho_defined_request", args=[reference])
+    if case_type == CaseType.REPRESENTATION:
+        return reverse("compliance:ho_representation", args=[reference])
     return reverse("reporting:ho_report", args=[uuid])
 
 

@@ -17,6 +17,7 @@ class CaseType(models.TextChoices):
     ALLOCATION_REQUEST = "allocation_request", "Allocation request"
     DEFINED_COS_REQUEST = "defined_cos_request", "Defined CoS request"
     REPORT = "report", "Report received"
+    REPRESENTATION = "representation", "Representations against a suspension"
 
 
 class ServiceLevel(models.Model):
@@ -32,6 +33,7 @@ class ServiceLevel(models.Model):
         ALLOCATION_PRIORITY = "allocation_priority", "Allocation request (priority service)"
         DEFINED_COS = "defined_cos", "Defined CoS request"
         REPORT = "report", "Report received"
+        REPRESENTATION = "representation", "Representations against a suspension"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     working_days = models.PositiveSmallIntegerField()

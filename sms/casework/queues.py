@@ -31,6 +31,7 @@ from django.db.models.functions import TruncDate
 
 from sms.casework.models import CaseAssignment, CaseType, ServiceLevel
 from sms.certificates.models import AllocationRequest, DefinedCosRequest
+from sms.compliance.selectors import representations_awaiting_decision
 from sms.core.dates import Nation, add_working_days
 from sms.core.selectors import closure_days
 from sms.licensing.models import LicenceApplication, SponsorRequest
@@ -52,8 +53,7 @@ QUEUES = [
     Queue("additional_level_1", "Additional Level 1 requests"),
     Queue("allocation_requests", "Allocation requests"),
     Queue("defined_cos", "Defined CoS requests"),
-    # Suspension representations join here (a part reading
-    # sms.compliance.selectors.representations_awaiting_decision()) once that app provides them.
+    Queue("representations", "Suspension representations"),
     Queue("reports", "Reports received"),
 ]
 QUEUE_LABELS = {queue.key: queue.label for queue in QUEUES}
@@ -171,6 +171,15 @@ def _parts() -> dict[str, QuerySet]:
             c_late=Value(False, output_field=BooleanField()),
             c_assignee=_assignee(CaseType.DEFINED_COS_REQUEST),
         ),
+        "representations": representations_awaiting_decision().annotate(
+            c_type=_text(CaseType.REPRESENTATION),
+            c_queue=_text("representations"),
+            c_service=_text(ServiceLevel.Kind.REPRESENTATION),
+            **_sponsor_columns(),
+            c_received=F("created_at"),
+            c_late=F("late"),
+            c_assignee=_assignee(CaseType.REPRESENTATION),
+        ),
         "reports": Obligation.objects.filter(
             status__in=[Obligation.Status.REPORTED_ON_TIME, Obligation.Status.REPORTED_LATE]
         ).annotate(
@@ -193,6 +202,7 @@ PART_OF_QUEUE = {
     "additional_level_1": "sponsor_requests",
     "allocation_requests": "allocation_requests",
     "defined_cos": "defined_cos",
+    "representations": "representations",
     "reports": "reports",
 }
 

@@ -23,6 +23,8 @@ SERVICE_LEVELS = [
     (ServiceLevel.Kind.ALLOCATION_PRIORITY, 5),
     (ServiceLevel.Kind.DEFINED_COS, 1),
     (ServiceLevel.Kind.REPORT, 20),
+    # The sponsor has 20 working days to make representations; the decision follows within as many.
+    (ServiceLevel.Kind.REPRESENTATION, 20),
 ]
 
 

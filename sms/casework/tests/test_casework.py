@@ -17,8 +17,10 @@ from sms.certificates.models import AllocationRequest
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
+from sms.compliance.services import representations_submit
 from sms.core.exceptions import DomainError
 from sms.licensing.models import SponsorRequest
+from sms.licensing.services.licence import licence_suspend
 from sms.licensing.services.requests import variation_request_submit
 from sms.licensing.services.users import level_2_user_add
 from tests.factories import make_staff_user
@@ -224,3 +226,27 @@ def test_find_a_certificate_by_reference_and_resend_an_activation_link(client, c
     action = reverse("casework:sponsor_user_action", args=[sponsor.uuid, invited.user_id, "resend-activation"])
     followed = client.post(action, follow=True).content.decode()
     assert "We have sent new@sponsor.example a new activation link" in followed
+
+
+def test_suspension_representations_wait_in_their_own_queue(client, sponsor, level_1, caseworker):
+    officer = make_staff_user(role=User.StaffRole.COMPLIANCE_OFFICER, email="officer@ho.example")
+    licence_suspend(licence=sponsor.licence, actor=officer, reason="Missing records")
+    sponsor.refresh_from_db()
+    sent = representations_submit(sponsor=sponsor, actor=level_1, text="We have fixed our records")
+    assert queues.queue_counts()["representations"]["total"] == 1
+    sign_in(client, caseworker)
+    page = client.get(reverse("casework:workspace"), {"queue": "representations"}).content.decode()
+    assert sent.reference in page
+    assert reverse("compliance:ho_representation", args=[sent.reference]) in page
+    services.case_assign(case=sent, assignee=caseworker, actor=caseworker)
+    assert CaseAssignment.objects.get().case_type == CaseType.REPRESENTATION
+
+
+def test_a_representation_page_carries_the_case_panel(client, sponsor, level_1, caseworker):
+    officer = make_staff_user(role=User.StaffRole.COMPLIANCE_OFFICER, email="officer@ho.example")
+    licence_suspend(licence=sponsor.licence, actor=officer, reason="Missing records")
+    sponsor.refresh_from_db()
+    sent = representations_submit(sponsor=sponsor, actor=level_1, text="We have fixed our records")
+    sign_in(client, caseworker)
+    page = client.get(reverse("compliance:ho_representation", args=[sent.reference])).content.decode()
+    assert reverse("casework:note", args=["representation", sent.pk]) in page
