@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sms.accounts.policy import HOME_OFFICE_ACTIONS, Action
+from sms.licensing.views.apply import STEPS
 from tests.hostile.inputs import BY_KIND, QUERY_VALUES
 from tests.routes import all_routes
 from tests.worlds import ARGUMENTS, build_world
@@ -149,16 +150,12 @@ def net_writes(statements: list[str]) -> list[str]:
     return [sql for level in levels for sql in level]
 
 
-@pytest.mark.parametrize("audience", ["sponsor", "home_office"])
-def test_hostile_input_in_every_form_and_query_parameter_never_causes_a_server_error(
-    client, sponsor, level_1, level_2, audience
-):
-    world = build_world(sponsor, level_1, level_2)
-    client.raise_request_exception = False
-    client.force_login(level_1 if audience == "sponsor" else world["people"]["administrator"])
+def sweep(client, urls) -> tuple[list[str], int, int]:
+    """Post the corpus into every field of every form on these pages, and read each page with it in
+    each query parameter. Returns the failures, and how many posts and reads were made."""
     failures, posted, queried = [], 0, 0
     seen, exercised = set(), set()
-    for url in pages(audience, world):
+    for url in urls:
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -196,6 +193,34 @@ def test_hostile_input_in_every_form_and_query_parameter_never_causes_a_server_e
                 queried += 1
                 if answer.status_code >= 500:
                     failures.append(f"GET {url}?{parameter}={value[:20]!r}: {answer.status_code}")
+    return failures, posted, queried
+
+
+@pytest.mark.parametrize("audience", ["sponsor", "home_office"])
+def test_hostile_input_in_every_form_and_query_parameter_never_causes_a_server_error(
+    client, sponsor, level_1, level_2, audience
+):
+    world = build_world(sponsor, level_1, level_2)
+    client.raise_request_exception = False
+    client.force_login(level_1 if audience == "sponsor" else world["people"]["administrator"])
+    failures, posted, queried = sweep(client, pages(audience, world))
     assert posted > 40, posted
     assert queried > 40, queried
+    assert failures == [], "\n".join(failures)
+
+
+def test_hostile_input_on_the_public_pages_never_causes_a_server_error(client, db):
+    """Signed out: sign-in, password reset, the register of sponsors, and every step of applying
+    for a licence (with an application started, as a visitor would)."""
+    client.raise_request_exception = False
+    client.post(reverse("licensing:apply_start"))
+    public = [
+        reverse(route.name)
+        for route in all_routes()
+        if route.action == Action.PUBLIC and not route.takes_arguments and "get" in route.methods
+        and route.name not in NOT_PAGES
+    ]  # fmt: skip
+    steps = [reverse("licensing:apply_step", args=[step.slug]) for step in STEPS]
+    failures, posted, queried = sweep(client, [*public, *steps])
+    assert posted > 40, posted
     assert failures == [], "\n".join(failures)
