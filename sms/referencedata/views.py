@@ -11,7 +11,8 @@ from sms.accounts.models import SponsorSize, User
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
 from sms.certificates.models import OccupationTable, SalaryThreshold
-from sms.core.forms import GovukForm, uk_date_field
+from sms.core.emails import CanonicalEmailField
+from sms.core.forms import EMAIL_LENGTH, GovukForm, uk_date_field
 from sms.core.models import FeeRate
 from sms.licensing.models import Route
 from sms.referencedata import services
@@ -184,8 +185,9 @@ class OccupationsView(ServiceFormView):
 class StaffUserForm(GovukForm):
     given_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter a first name"})
     family_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter a last name"})
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label="Email address",
+        max_length=EMAIL_LENGTH,
         error_messages={
             "required": "Enter an email address",
             "invalid": "Enter an email address like name@example.gov.uk",

@@ -29,6 +29,7 @@ COLUMNS = {
     **{("Level2UserForm", name): getattr(User, name) for name in ("given_name", "family_name", "email")},
     ("DocumentUploadForm", "description"): UploadedDocument.description,
     ("ClosureDayForm", "reason"): ClosureDay.reason,
+    **{("StaffUserForm", name): getattr(User, name) for name in ("given_name", "family_name", "email")},
 }  # fmt: skip
 
 # Forms that need arguments, with every variant they build (one per kind of fact or event).
