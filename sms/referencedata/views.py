@@ -1,7 +1,5 @@
 """Administrators' pages for reference data: fees, thresholds, occupations, staff users and roles."""
 
-from decimal import Decimal
-
 from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,7 +10,7 @@ from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action
 from sms.certificates.models import OccupationTable, SalaryThreshold
 from sms.core.emails import CanonicalEmailField
-from sms.core.forms import EMAIL_LENGTH, GovukForm, uk_date_field
+from sms.core.forms import EMAIL_LENGTH, GovukForm, MoneyField, uk_date_field
 from sms.core.models import FeeRate
 from sms.licensing.models import Route
 from sms.referencedata import services
@@ -21,25 +19,9 @@ from sms.web.formviews import ServiceFormView
 MAX_PUBLICATION_BYTES = 5 * 1024 * 1024
 
 
-def _pounds(label: str, message: str, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=Decimal("0"),
-        max_digits=9,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}),
-        error_messages={
-            "required": message,
-            "invalid": f"{label} must be an amount in pounds, like 1579 or 1579.00",
-            "min_value": f"{label} must be 0 or more",
-            "max_decimal_places": f"{label} must have no more than 2 decimal places",
-        },
-    )
-
-
-def _pence(value) -> int | None:
-    return None if value is None else int(value * 100)
+def _pounds(label: str, message: str, required: bool = True) -> MoneyField:
+    """An amount in pounds, cleaned to pence by the service's one money field."""
+    return MoneyField(label=label, required=required, error_messages={"required": message})
 
 
 class ReferenceDataView(PolicyMixin, TemplateView):
@@ -80,7 +62,7 @@ class FeesView(ServiceFormView):
             actor=self.request.user,
             kind=data["kind"],
             sponsor_size=data["sponsor_size"],
-            amount_pence=_pence(data["amount"]),
+            amount_pence=data["amount"],
             effective_from=data["effective_from"],
             source=data["source"],
         )
@@ -131,9 +113,9 @@ class ThresholdsView(ServiceFormView):
         threshold = services.salary_threshold_add(
             actor=self.request.user,
             route=data["route"],
-            general_threshold_pence=_pence(data["general_threshold"]),
+            general_threshold_pence=data["general_threshold"],
             minimum_rqf_level=data["minimum_rqf_level"],
-            hourly_floor_pence=_pence(data["hourly_floor"]),
+            hourly_floor_pence=data["hourly_floor"],
             effective_from=data["effective_from"],
         )
         return f"Threshold for {threshold.get_route_display()} added"
