@@ -9,13 +9,13 @@ sponsor-visible decision is posted on the sponsor's message board and emailed to
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from sms.accounts.models import Sponsor, User
+from sms.accounts.models import Sponsor
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -29,7 +29,6 @@ from sms.core.uploads import documents_store
 from sms.licensing.models import Licence, LicenceRoute, Rating
 from sms.licensing.services import licence as licence_services
 from sms.notifications.models import Notice
-from sms.notifications.services import email_enqueue_template, notice_post
 from sms.payments import selectors as payment_selectors
 from sms.payments import services as payment_services
 from sms.payments.models import Payment
@@ -37,17 +36,6 @@ from sms.payments.signals import payment_finished
 
 ACTION_PLAN_PAYMENT_WORKING_DAYS = 10
 MAX_REQUIRED_ACTIONS = 20
-
-
-def tell_sponsor(*, sponsor: Sponsor, kind: str, subject: str, body: str, link: str = "", key: str = "") -> None:
-    """Post a notice on the sponsor's board and email its active Level 1 users the same words."""
-    notice_post(sponsor=sponsor, kind=kind, subject=subject, body=body, link=link, key=key)
-    for user in sponsor.users.filter(level=User.Level.LEVEL_1, is_active=True):
-        email_enqueue_template(
-            to=user.email,
-            template="sponsor_decision",
-            context={"user": user, "subject": subject, "body": body, "link": link, "site_url": settings.SITE_URL},
-        )
 
 
 def required_actions_parse(text: str) -> list[str]:
@@ -83,7 +71,7 @@ def route_rate(
     if downgrade:
         _action_plan_create(licence_route=held, reason=reason.strip(), actions=actions, actor=actor)
     elif rating != previous:
-        tell_sponsor(
+        sponsor_tell(
             sponsor=held.licence.sponsor,
             kind=Notice.Kind.DECISION,
             subject=f"Your {held.get_route_display()} rating is now {held.get_rating_display()}",
@@ -129,7 +117,7 @@ def _action_plan_create(*, licence_route: LicenceRoute, reason: str, actions: li
     )
     link = reverse("compliance:action_plan", args=[plan.reference])
     route = licence_route.get_route_display()
-    tell_sponsor(
+    sponsor_tell(
         sponsor=sponsor,
         kind=Notice.Kind.SANCTION,
         subject=f"Your {route} rating has been downgraded to B",
@@ -137,7 +125,7 @@ def _action_plan_create(*, licence_route: LicenceRoute, reason: str, actions: li
         f"You must follow action plan {plan.reference} until {plan.ends_on:%-d %B %Y}.",
         link=link,
     )
-    tell_sponsor(
+    sponsor_tell(
         sponsor=sponsor,
         kind=Notice.Kind.REMINDER,
         subject=f"Action plan fee of {format_pounds(plan.fee_pence)} due by {plan.payment_due:%-d %B %Y}",
@@ -203,7 +191,7 @@ def action_plan_paid(sender, payment: Payment, **kwargs) -> None:
         sponsor=plan.sponsor,
         payload={"reference": plan.reference, "payment": payment.reference, "amount_pence": payment.amount_pence},
     )
-    tell_sponsor(
+    sponsor_tell(
         sponsor=plan.sponsor,
         kind=Notice.Kind.DECISION,
         subject=f"Action plan {plan.reference}: fee received",
@@ -304,7 +292,7 @@ def action_plan_decide(
     if outcome == Outcome.REVOKE:
         _open_plans_revoke(plan.licence_route.licence)
     audit.record(actor=actor, verb=Verb.ACTION_PLAN_DECIDED, target=plan, sponsor=plan.sponsor, payload=payload)
-    tell_sponsor(
+    sponsor_tell(
         sponsor=plan.sponsor,
         kind=Notice.Kind.SANCTION if outcome == Outcome.REVOKE else Notice.Kind.DECISION,
         subject=subject,
@@ -402,7 +390,7 @@ def representation_decide(*, representation: Representation, actor, outcome: str
         sponsor=representation.sponsor,
         payload={"reference": representation.reference, "outcome": outcome, "reason": reason},
     )
-    tell_sponsor(
+    sponsor_tell(
         sponsor=representation.sponsor,
         kind=Notice.Kind.DECISION if outcome == RepresentationOutcome.LIFT else Notice.Kind.SANCTION,
         subject=subject,
