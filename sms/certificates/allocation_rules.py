@@ -64,10 +64,24 @@ class AllocationForecast:
     per_week: float
     runs_out_on: date | None
     year_end: date
+    used_recently: int = 0
+    recent_days: int = 56
 
     @property
     def lasts_the_year(self) -> bool:
         return self.runs_out_on is None and self.per_week > 0
+
+    @property
+    def basis(self) -> str:
+        """What the forecast rests on, in words: "at the rate of the last 8 weeks (4 certificates
+        assigned, about 0.5 a week)". A bare "0.1 a week" told people neither the unit nor the period."""
+        weeks = self.recent_days // 7
+        period = f"the last {weeks} weeks" if self.recent_days % 7 == 0 else f"the last {self.recent_days} days"
+        noun = "certificate" if self.used_recently == 1 else "certificates"
+        return (
+            f"at the rate of {period} ({self.used_recently} {noun} assigned, "
+            f"about {self.per_week:g} a week)"
+        )
 
 
 def allocation_forecast(
@@ -77,12 +91,13 @@ def allocation_forecast(
     unused certificates lapse then, so the allocation lasts until it ends."""
     per_day = used_recently / recent_days
     per_week = round(per_day * 7, 1)
+    basis = {"used_recently": used_recently, "recent_days": recent_days}
     if remaining <= 0:
-        return AllocationForecast(per_week, today, year_end)
+        return AllocationForecast(per_week, today, year_end, **basis)
     if per_day == 0:
-        return AllocationForecast(per_week, None, year_end)
+        return AllocationForecast(per_week, None, year_end, **basis)
     runs_out_on = today + timedelta(days=int(remaining / per_day))
-    return AllocationForecast(per_week, runs_out_on if runs_out_on <= year_end else None, year_end)
+    return AllocationForecast(per_week, runs_out_on if runs_out_on <= year_end else None, year_end, **basis)
 
 
 def categories_held(routes: Iterable[str]) -> set[str]:

@@ -91,3 +91,15 @@ def test_categories_not_held():
 def test_priority_service(categories, held, refusal):
     found = priority_service_refusal(categories, held)
     assert (refusal in found) if refusal else found == ""
+
+
+def test_the_forecast_says_what_rate_it_rests_on():
+    """A bare "at 0.1 a week" gave neither the unit nor the period it was measured over."""
+    forecast = allocation_forecast(
+        remaining=300, used_recently=1, recent_days=56, today=date(2026, 11, 23), year_end=date(2027, 4, 5)
+    )
+    assert forecast.basis == "at the rate of the last 8 weeks (1 certificate assigned, about 0.1 a week)"
+    busy = allocation_forecast(
+        remaining=10, used_recently=56, recent_days=56, today=date(2026, 11, 23), year_end=date(2027, 4, 5)
+    )
+    assert busy.basis == "at the rate of the last 8 weeks (56 certificates assigned, about 7 a week)"

@@ -309,6 +309,7 @@ def test_the_forecast_says_the_allocation_lasts_until_it_ends(client, sponsor, l
     content = client.get(reverse("certificates:allocations")).content.decode()
     assert f"Will last until the allocation ends on {allocation.year_end:%-d %B %Y}" in content
     assert "Runs out around" not in content
+    assert "at the rate of the last 8 weeks (1 certificate assigned, about 0.1 a week)" in content
     assert f"Unused certificates lapse when the year ends on {allocation.year_end:%-d %B %Y}" in content
 
 
