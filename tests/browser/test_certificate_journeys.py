@@ -1,6 +1,7 @@
 """Certificate journeys in Chromium with axe on every page: draft, come back, assign; a failing
 salary; withdraw; an allocation increase decided by a caseworker; a defined CoS."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -73,7 +74,7 @@ def test_draft_come_back_assign_and_withdraw(page, transactional_db):
     page.check_accessibility()
     problems = page.locator("#assignment-problems").inner_text()
     assert "Salary must be at least £54,700 for this occupation (the going rate for 2134)" in problems
-    assert page.get_by_role("button", name="Assign certificate").count() == 0
+    assert page.get_by_role("button", name=re.compile("^Accept and assign")).count() == 0
 
     page.get_by_role("link", name="Change the details").click()
     page.check_accessibility()
@@ -85,7 +86,7 @@ def test_draft_come_back_assign_and_withdraw(page, transactional_db):
     job = page.get_by_role("heading", name="Job").locator("xpath=following-sibling::dl[1]")
     assert "New entrant" in job.inner_text()
     assert "£4,485" in page.locator("#certificate-costs").inner_text()
-    page.get_by_role("button", name="Assign certificate").click()
+    page.get_by_role("button", name=re.compile("^Accept and assign")).click()
     page.check_accessibility()
     certificate = Certificate.objects.get(family_name="Okoro")
     assert certificate.status == Certificate.Status.ASSIGNED
@@ -208,7 +209,7 @@ def test_request_and_assign_a_defined_cos(page, transactional_db):
     page.check_accessibility()
     page.locator("#defined-requests").get_by_role("link").first.click()
     page.check_accessibility()
-    page.get_by_role("button", name="Assign certificate").click()
+    page.get_by_role("button", name=re.compile("^Accept and assign")).click()
     page.check_accessibility()
     certificate = Certificate.objects.get(family_name="Mensah")
     assert certificate.status == Certificate.Status.ASSIGNED

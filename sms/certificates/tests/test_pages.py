@@ -78,7 +78,7 @@ def test_a_failing_salary_shows_the_rule_and_figure_and_no_assign_button(client,
     certificate = Certificate.objects.get()
     page = client.get(reverse("certificates:detail", args=[certificate.uuid])).content.decode()
     assert "Salary must be at least £54,700 for this occupation (the going rate for 2134)" in page
-    assert "Assign certificate" not in page
+    assert "Accept and assign" not in page
     client.post(reverse("certificates:assign", args=[certificate.uuid]))
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.DRAFT
@@ -325,7 +325,7 @@ def test_the_salary_option_and_skills_charge_exemption_are_chosen_and_shown(clie
     page = client.get(response.url).content.decode()
     assert "PhD in a STEM subject relevant to the job" in page
     assert "Applicants switching from the Student route are exempt from the Immigration Skills Charge" in page
-    assert "Assign certificate" in page
+    assert "Accept and assign" in page
     client.post(reverse("certificates:assign", args=[certificate.uuid]))
     certificate.refresh_from_db()
     assert (certificate.status, certificate.fee_pence, certificate.skills_charge_pence) == ("assigned", 52500, 0)
@@ -345,3 +345,44 @@ def test_the_certificate_form_offers_the_licences_routes_and_its_only_work_site(
     assert [value for value, _ in form.fields["route"].choices] == ["", "skilled_worker"]
     assert form["route"].value() == "skilled_worker"
     assert form["work_address"].value() == "12 Mill Lane\nLeeds"
+
+
+def test_check_your_answers_reads_back_every_typed_answer_with_its_own_change_link(client, sponsor, level_1):
+    """Every answer the form takes is shown before assignment, each with a "Change" link to its field,
+    and the page says what assigning will charge before the button is pressed."""
+    give_allocation(sponsor)
+    sign_in(client, level_1)
+    data = form_data() | {
+        "place_of_birth": "Lagos",
+        "country_of_birth": "Nigeria",
+        "gender": "Female",
+        "country_of_residence": "Nigeria",
+        "passport_issue_date": "01/02/2020",
+        "passport_expiry_date": "01/02/2030",
+        "ni_number": "QQ123456C",
+        "employee_number": "E-4471",
+        "job_summary": "Builds and maintains payment services",
+        "allowances_pence": "2400",
+        "other_work_sites": "1 Dock Road, Leeds",
+    }
+    response = client.post(reverse("certificates:create"), data)
+    page = client.get(response.url).content.decode()
+    for shown in (
+        "Lagos", "Nigeria", "Female", "1 February 2020", "1 February 2030", "QQ123456C", "E-4471",
+        "Builds and maintains payment services", "£2,400", "1 Dock Road, Leeds",
+    ):  # fmt: skip
+        assert shown in page, shown
+    certificate = Certificate.objects.get()
+    edit = reverse("certificates:edit", args=[certificate.uuid])
+    for field in ("place_of_birth", "passport_expiry_date", "job_summary", "allowances_pence", "soc_code"):
+        assert f'href="{edit}#id_{field}"' in page, field
+    assert "By assigning it you confirm the details above are correct. Your organisation is charged £" in page
+    assert "Accept and assign (£" in page
+
+
+def test_an_assigned_certificate_offers_no_change_links(client, sponsor, level_1):
+    give_allocation(sponsor)
+    certificate = certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    sign_in(client, level_1)
+    page = client.get(reverse("certificates:detail", args=[certificate.uuid])).content.decode()
+    assert reverse("certificates:edit", args=[certificate.uuid]) not in page

@@ -129,6 +129,11 @@ class CertificateDetailView(PolicyMixin, TemplateView):
             check = check_assignment(certificate, services.assignment_context(certificate, today))
             context["problems"] = check.problems
             context["may_assign"] = can(user, Action.CREATE_CERTIFICATE)
+            defined_request = context["defined_request"]
+            # Each answer has its own "Change" link while the draft may still be edited (a defined CoS
+            # request fixes the details once the Home Office has decided it).
+            if context["may_assign"] and (defined_request is None or defined_request.status == "submitted"):
+                context["change_url"] = reverse("certificates:edit", args=[certificate.uuid])
             try:
                 context["costs"] = services.certificate_costs(certificate, today) if certificate.route else None
             except DomainError as error:
