@@ -31,7 +31,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
-from tests.worlds import compliance_world, message_board_world
+from tests.worlds import audit_pack_world, compliance_world, message_board_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -62,6 +62,8 @@ OBJECT_ROUTES: dict[str, object] = {
         "document": world["reported_obligation"].evidence.get().uuid,
     },
     "compliance:action_plan": lambda world: {"reference": world["plan"].reference},
+    "auditpack:detail": lambda world: {"uuid": world["audit_pack"].uuid},
+    "auditpack:download": lambda world: {"uuid": world["audit_pack"].uuid, "format": "zip"},
     "compliance:action_plan_pay": lambda world: {"reference": world["plan"].reference},
     "compliance:action_plan_paid": lambda world: {"reference": world["plan"].reference},
     "compliance:action_progress": lambda world: {"reference": world["plan"].reference, "number": 1},
@@ -141,6 +143,7 @@ def world(sponsor, level_1, level_2):
     return {
         **board,
         **compliance,
+        "audit_pack": audit_pack_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,

@@ -177,6 +177,7 @@ TABLE = {
     "sms.compliance.services.action_plan_decide": (Action.ENFORCE_LICENCE, {"plan": "plan"}),
     "sms.compliance.services.representations_submit": (Action.RESPOND_TO_SUSPENSION, {"sponsor": "sponsor"}),
     "sms.compliance.services.representation_decide": (Action.ENFORCE_LICENCE, {"representation": "representation"}),
+    "sms.auditpack.services.audit_pack_request": (Action.PRODUCE_AUDIT_PACK, {"sponsor": "sponsor"}),
 }
 
 

@@ -5,9 +5,11 @@
 
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sms.accounts.models import User
+from sms.auditpack.models import AuditPack
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
@@ -128,6 +130,8 @@ ARGUMENTS = {
     },
     "messageboard:message": lambda w: {"pk": w["message"].pk},
     "messageboard:notice": lambda w: {"pk": w["notice"].pk},
+    "auditpack:detail": lambda w: {"uuid": w["audit_pack"].uuid},
+    "auditpack:download": lambda w: {"uuid": w["audit_pack"].uuid, "format": "pdf"},
 }
 
 
@@ -238,6 +242,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
     return {
         **message_board_world(sponsor, people["administrator"]),
         **compliance_world(sponsor, level_1),
+        "audit_pack": audit_pack_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),
@@ -267,6 +272,22 @@ def build_world(sponsor, level_1, level_2) -> dict:
         ),
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
     }
+
+
+def audit_pack_world(sponsor, level_1) -> AuditPack:
+    """A produced audit pack (its files stand in for what the worker writes)."""
+    pack = AuditPack.objects.create(
+        sponsor=sponsor,
+        requested_by=level_1,
+        period_start=date.today() - timedelta(days=30),
+        period_end=date.today(),
+        status=AuditPack.Status.READY,
+        progress=100,
+    )
+    pack.pdf_file.save("pack.pdf", ContentFile(PDF), save=False)
+    pack.zip_file.save("pack.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
+    pack.save()
+    return pack
 
 
 def message_board_world(sponsor, staff) -> dict:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sms.register",
     "sms.referencedata",
     "sms.casework",
+    "sms.auditpack",
     "sms.portal",
 ]
 
@@ -272,6 +273,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint (the audit pack's PDF) logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Refusals (403) are logged as one line, not a traceback.
         "django.request": {"filters": ["permission_denied_one_line"]},
     },

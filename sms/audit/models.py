@@ -135,6 +135,10 @@ class Verb(models.TextChoices):
     ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
     REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
     REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
+    AUDIT_PACK_REQUESTED = "audit_pack_requested", "Audit pack requested"
+    AUDIT_PACK_READY = "audit_pack_ready", "Audit pack produced"
+    AUDIT_PACK_FAILED = "audit_pack_failed", "Audit pack could not be produced"
+    AUDIT_PACK_DOWNLOADED = "audit_pack_downloaded", "Audit pack downloaded"
 
 
 VERB_LABELS = dict(Verb.choices)
