@@ -135,6 +135,10 @@ class Verb(models.TextChoices):
     ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
     REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
     REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
+    RIGHT_TO_WORK_CHECKED = "right_to_work_checked", "Right-to-work check recorded"
+    RIGHT_TO_WORK_FOLLOW_UP_MOVED = "right_to_work_follow_up_moved", "Right-to-work follow-up date moved"
+    TRAINING_RECORDED = "training_recorded", "Training recorded"
+    TRAINING_UPDATED = "training_updated", "Training record changed"
 
 
 VERB_LABELS = dict(Verb.choices)
