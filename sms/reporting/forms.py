@@ -203,12 +203,11 @@ class PersonDetailsForm(GovukForm):
         self.fields["permission_start"].widget.format = UK_DATE_INPUT
         self.fields["permission_end"].widget.format = UK_DATE_INPUT
         self.fields["permission_start"].help_text = (
-            "The first day of the worker's current permission, on their eVisa or biometric residence permit. "
-            "For example, 3/3/2025"
+            "For example, 3/3/2025. The first day of the worker's current permission, on their eVisa."
         )
         self.fields["permission_end"].help_text = (
-            "The last day of their permission. A follow-up right-to-work check falls due by this date. "
-            "For example, 3/3/2027"
+            "For example, 3/3/2027. The last day of their permission: a follow-up right-to-work check falls due by "
+            "this date."
         )
 
     def clean(self):

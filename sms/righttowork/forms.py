@@ -76,7 +76,7 @@ class RightToWorkCheckForm(GovukForm):
         ).order_by("given_name", "family_name", "id")
         self.fields["permission_end"].widget.format = UK_DATE_INPUT
         self.fields["permission_end"].help_text = (
-            "Filled in from the worker's record. The follow-up check falls due by this date. For example, 3/3/2027"
+            "For example, 3/3/2027. Filled in from the worker's record; the follow-up check falls due by this date."
         )
 
     def clean(self):
@@ -139,7 +139,7 @@ class TrainingRecordForm(GovukForm):
             self.fields["trainee"].choices = trainee_choices(sponsor)
         for name in ("taken_on", "next_due"):
             self.fields[name].widget.format = UK_DATE_INPUT
-        self.fields["next_due"].help_text = "Leave blank for a year after the date taken. For example, 14/9/2027"
+        self.fields["next_due"].help_text = "For example, 14/9/2027. Leave blank for a year after the date taken."
 
     def clean(self):
         data = super().clean()
