@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sms.payments.urls")),
     path("", include("sms.compliance.urls")),
     path("", include("sms.auditpack.urls")),
+    path("", include("sms.righttowork.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

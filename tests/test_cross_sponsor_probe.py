@@ -31,7 +31,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
-from tests.worlds import audit_pack_world, compliance_world, message_board_world
+from tests.worlds import audit_pack_world, compliance_world, message_board_world, right_to_work_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -78,6 +78,14 @@ OBJECT_ROUTES: dict[str, object] = {
     },
     "messageboard:message": lambda world: {"pk": world["message"].pk},
     "messageboard:notice": lambda world: {"pk": world["notice"].pk},
+    "righttowork:file": lambda world: {"uuid": world["person"].uuid},
+    "righttowork:record_check": lambda world: {"uuid": world["person"].uuid},
+    "righttowork:evidence": lambda world: {
+        "uuid": world["person"].uuid,
+        "check": world["rtw_check"].uuid,
+        "document": world["rtw_evidence"].uuid,
+    },
+    "righttowork:training_edit": lambda world: {"uuid": world["training_record"].uuid},
 }
 # Routes whose arguments are not objects (the same for every sponsor): checked like list pages.
 FIXED_ARGUMENT_ROUTES: dict[str, dict] = {
@@ -144,6 +152,7 @@ def world(sponsor, level_1, level_2):
         **board,
         **compliance,
         "audit_pack": audit_pack_world(sponsor, level_1),
+        **right_to_work_world(sponsor, level_1, person),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,
@@ -183,6 +192,8 @@ def world(sponsor, level_1, level_2):
             "ACME-DOWNGRADE-REASON",
             "ACME-REQUIRED-ACTION",
             "ACME-REPRESENTATIONS",
+            "ACME-RTW-NOTE",
+            "ACME-TRAINING-COURSE",
             compliance["plan"].reference,
             compliance["representation"].reference,
         ],

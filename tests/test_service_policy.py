@@ -178,6 +178,10 @@ TABLE = {
     "sms.compliance.services.representations_submit": (Action.RESPOND_TO_SUSPENSION, {"sponsor": "sponsor"}),
     "sms.compliance.services.representation_decide": (Action.ENFORCE_LICENCE, {"representation": "representation"}),
     "sms.auditpack.services.audit_pack_request": (Action.PRODUCE_AUDIT_PACK, {"sponsor": "sponsor"}),
+    "sms.righttowork.services.rtw_check_record": (Action.RECORD_RIGHT_TO_WORK, {"person": "person"}),
+    "sms.righttowork.services.follow_ups_recompute": (Action.REPORT_ACTIVITY, {"person": "person"}),
+    "sms.righttowork.services.training_record_add": (Action.MANAGE_TRAINING, {"sponsor": "sponsor"}),
+    "sms.righttowork.services.training_record_update": (Action.MANAGE_TRAINING, {"record": "training_record"}),
 }
 
 
@@ -304,6 +308,15 @@ OWN_ONLY = {
         "trigger_date": date.today(),
     },
     "sms.reporting.services.obligations.reportable_change_open_obligation": {"change": "change"},
+    "sms.righttowork.services.follow_ups_recompute": {"person": "person"},
+    "sms.righttowork.services.rtw_check_record": {
+        "person": "person",
+        "checked_on": date.today(),
+        "method": "manual",
+        "result": "continuous",
+        "checked_by": "level_2",
+        "uploads": [],
+    },
 }
 # Reporting services whose object is the sponsor, and why that is enough.
 OWN_ONLY_EXEMPT = {
@@ -314,7 +327,11 @@ OWN_ONLY_EXEMPT = {
 
 
 def test_every_service_under_level_2s_own_only_reporting_rule_is_checked_with_its_object():
-    own_only = {name for name, (action, _) in TABLE.items() if action == Action.REPORT_ACTIVITY}
+    own_only = {
+        name
+        for name, (action, _) in TABLE.items()
+        if action in (Action.REPORT_ACTIVITY, Action.RECORD_RIGHT_TO_WORK)
+    }
     assert sorted(own_only - set(OWN_ONLY) - OWN_ONLY_EXEMPT) == []
 
 

@@ -26,6 +26,7 @@ from sms.notifications.services import notice_post
 from sms.payments.models import SandboxPayment
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
+from sms.righttowork.services import rtw_check_record, training_record_add
 from sms.visits.services import visit_plan
 from tests.factories import make_staff_user
 
@@ -132,6 +133,14 @@ ARGUMENTS = {
     "messageboard:notice": lambda w: {"pk": w["notice"].pk},
     "auditpack:detail": lambda w: {"uuid": w["audit_pack"].uuid},
     "auditpack:download": lambda w: {"uuid": w["audit_pack"].uuid, "format": "pdf"},
+    "righttowork:file": lambda w: {"uuid": w["person"].uuid},
+    "righttowork:record_check": lambda w: {"uuid": w["person"].uuid},
+    "righttowork:evidence": lambda w: {
+        "uuid": w["person"].uuid,
+        "check": w["rtw_check"].uuid,
+        "document": w["rtw_evidence"].uuid,
+    },
+    "righttowork:training_edit": lambda w: {"uuid": w["training_record"].uuid},
 }
 
 
@@ -146,6 +155,7 @@ OBJECT_OF_ROUTE = {
     "reporting:record_fact": lambda w: w["person"],
     "reporting:person_details": lambda w: w["person"],
     "reporting:end_absence": lambda w: w["person"],
+    "righttowork:record_check": lambda w: w["person"],
 }
 
 
@@ -243,6 +253,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
         **message_board_world(sponsor, people["administrator"]),
         **compliance_world(sponsor, level_1),
         "audit_pack": audit_pack_world(sponsor, level_1),
+        **right_to_work_world(sponsor, level_1, person),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),
@@ -288,6 +299,24 @@ def audit_pack_world(sponsor, level_1) -> AuditPack:
     pack.zip_file.save("pack.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
     pack.save()
     return pack
+def right_to_work_world(sponsor, level_1, person) -> dict:
+    """A time-limited right-to-work check of ``person`` with its evidence, and a training record."""
+    check = rtw_check_record(
+        person=person,
+        actor=level_1,
+        checked_on=date.today(),
+        method="online",
+        share_code="W12 3AB 45C",
+        result="time_limited",
+        permission_end=date.today() + timedelta(days=400),
+        checked_by=level_1,
+        uploads=[SimpleUploadedFile("rtw.pdf", PDF)],
+        notes="ACME-RTW-NOTE",
+    )
+    training = training_record_add(
+        sponsor=sponsor, actor=level_1, user=level_1, course="ACME-TRAINING-COURSE", taken_on=date.today()
+    )
+    return {"rtw_check": check, "rtw_evidence": check.evidence.get(), "training_record": training}
 
 
 def message_board_world(sponsor, staff) -> dict:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sms.reporting",
     "sms.messageboard",
     "sms.compliance",
+    "sms.righttowork",
     "sms.trail",
     "sms.visits",
     "sms.register",

@@ -25,8 +25,9 @@ none, e.g. an obligation about the organisation, which is then no Level 2 user's
 theirs when, for the action:
 
 - ``WITHDRAW_CERTIFICATE`` (withdraw, add a sponsor note): they created it (``created_by_id``);
-- ``REPORT_ACTIVITY`` (report on, record facts about a worker or student): they created it and
-  assigned it (``created_by_id`` and ``assigned_by_id``, seed 000);
+- ``REPORT_ACTIVITY`` (report on, record facts about a worker or student) and
+  ``RECORD_RIGHT_TO_WORK``: they created it and assigned it (``created_by_id`` and
+  ``assigned_by_id``, seed 000);
 - any other OWN action: they created it.
 
 Without an object, or with the tenant itself (starting something new in the sponsor, e.g. an
@@ -71,6 +72,8 @@ class Action(models.TextChoices):
     CANCEL_OBLIGATION = "cancel_obligation", "Cancel a reporting obligation opened in error"
     MANAGE_SETTINGS = "manage_settings", "Change the sponsor's reporting settings"
     PRODUCE_AUDIT_PACK = "produce_audit_pack", "Produce and download the audit pack for a compliance visit"
+    RECORD_RIGHT_TO_WORK = "record_right_to_work", "Record a worker's right-to-work check"
+    MANAGE_TRAINING = "manage_training", "Record and edit training records of key personnel and users"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -129,6 +132,13 @@ POLICY: dict[str, dict[str, Scope]] = {
     # Beyond the domain table: the pack holds the whole organisation's records (every worker, the
     # access register, the full audit trail), which a Level 2 user may not otherwise see.
     Action.PRODUCE_AUDIT_PACK: {L1: ALL},
+    # Beyond the domain table (docs/decisions.md, "Right-to-work checks and training"): a check is a
+    # record about a worker, kept like reporting their activity: any worker for Level 1, and for
+    # Level 2 only workers on certificates they created and assigned.
+    Action.RECORD_RIGHT_TO_WORK: {L1: ALL, L2: OWN},
+    # Training records of key personnel and users (seed 002) are about other people's fitness to
+    # run the licence: a Level 1 duty, like the access review.
+    Action.MANAGE_TRAINING: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     # Caseworkers, compliance officers and administrators speak to sponsors; the helpdesk does not.
@@ -176,7 +186,7 @@ def _is_own(user: Any, action: str, obj: Any) -> bool:
     if subject is None:
         return False
     created = getattr(subject, "created_by_id", None) == user.pk
-    if action == Action.REPORT_ACTIVITY:
+    if action in (Action.REPORT_ACTIVITY, Action.RECORD_RIGHT_TO_WORK):
         return created and getattr(subject, "assigned_by_id", None) == user.pk
     return created
 

@@ -139,6 +139,10 @@ class Verb(models.TextChoices):
     AUDIT_PACK_READY = "audit_pack_ready", "Audit pack produced"
     AUDIT_PACK_FAILED = "audit_pack_failed", "Audit pack could not be produced"
     AUDIT_PACK_DOWNLOADED = "audit_pack_downloaded", "Audit pack downloaded"
+    RIGHT_TO_WORK_CHECKED = "right_to_work_checked", "Right-to-work check recorded"
+    RIGHT_TO_WORK_FOLLOW_UP_MOVED = "right_to_work_follow_up_moved", "Right-to-work follow-up date moved"
+    TRAINING_RECORDED = "training_recorded", "Training recorded"
+    TRAINING_UPDATED = "training_updated", "Training record changed"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -19,6 +19,7 @@ from sms.core.fees import format_pounds
 from sms.licensing.models import KeyPerson, KeyPersonRole, Licence, LicenceRoute, Rating, Route
 from sms.reporting.catalogue import EVENT_CHOICES
 from sms.reporting.models import Obligation, SponsoredPerson
+from sms.righttowork.models import RightToWorkCheck, TrainingRecord
 from sms.trail.details import event_details
 
 
@@ -238,6 +239,46 @@ def audit_trail_section(sponsor: Sponsor, start: date, end: date) -> Section:
     )  # fmt: skip
 
 
+def right_to_work_section(sponsor: Sponsor) -> Section:
+    """Every right-to-work check recorded, each worker's current one marked."""
+    methods, results = dict(RightToWorkCheck.Method.choices), dict(RightToWorkCheck.Result.choices)
+    checks = (
+        RightToWorkCheck.objects.filter(sponsor=sponsor)
+        .order_by("person__family_name", "person__given_names", "person_id", "-checked_on", "-id")
+        .values_list("person__given_names", "person__family_name", "checked_on", "method", "share_code",
+                     "ecs_reference", "checked_by__given_name", "checked_by__family_name", "performed_by_name",
+                     "result", "follow_up_on", "is_current")
+    )  # fmt: skip
+    rows = [
+        [_name(family, given), uk_date(checked), methods.get(method, method), share_code or ecs_reference,
+         performed or _name(by_family or "", by_given or ""), results.get(result, result), uk_date(follow_up),
+         "Yes" if current else "No"]
+        for given, family, checked, method, share_code, ecs_reference, by_given, by_family, performed, result,
+        follow_up, current in checks
+    ]  # fmt: skip
+    return Section(
+        "right_to_work", "Right-to-work checks", "Every right-to-work check recorded, with its follow-up date.",
+        ["Worker", "Checked on", "Method", "Share code or reference", "Checked by", "Result", "Follow-up due",
+         "Current check"], rows, empty="No right-to-work checks are recorded.",
+    )  # fmt: skip
+
+
+def training_section(sponsor: Sponsor, today: date) -> Section:
+    records = (
+        TrainingRecord.objects.filter(sponsor=sponsor)
+        .order_by("trainee_name", "-taken_on", "id")
+        .values_list("trainee_name", "trainee_role", "course", "taken_on", "next_due")
+    )
+    rows = [
+        [name, role, course, uk_date(taken), uk_date(due), "Overdue" if due < today else "Up to date"]
+        for name, role, course, taken, due in records
+    ]
+    return Section(
+        "training", "Training records", "Training of key personnel and users in the sponsor's duties.",
+        ["Person", "Role", "Course", "Taken", "Next due", "State"], rows, empty="No training is recorded.",
+    )  # fmt: skip
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -266,6 +307,8 @@ SECTIONS: list[tuple[str, SectionBuilder]] = [
     ("Access register", lambda c: access_register_section(c.sponsor)),
     ("Certificates", lambda c: certificates_section(c.sponsor)),
     ("Worker register", lambda c: worker_register_section(c.sponsor)),
+    ("Right-to-work checks", lambda c: right_to_work_section(c.sponsor)),
+    ("Training records", lambda c: training_section(c.sponsor, c.today)),
     ("Reports made", lambda c: reports_section(c.sponsor, c.period_start, c.period_end)),
     ("Still to report", lambda c: open_obligations_section(c.sponsor, c.today)),
     ("Audit trail", lambda c: audit_trail_section(c.sponsor, c.period_start, c.period_end)),

@@ -185,8 +185,9 @@ class CancelForm(GovukForm):
 
 
 class PersonDetailsForm(GovukForm):
-    """The worker's permission (visa) end date and working pattern."""
+    """The worker's permission (visa) dates and working pattern."""
 
+    permission_start = uk_date_field("Permission (visa) valid from (optional)", example="3/3/2025")
     permission_end = uk_date_field("Permission (visa) end date (optional)", example="3/3/2027")
     days_per_week = forms.TypedChoiceField(
         label="Working days a week",
@@ -199,7 +200,22 @@ class PersonDetailsForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["permission_start"].widget.format = UK_DATE_INPUT
         self.fields["permission_end"].widget.format = UK_DATE_INPUT
+        self.fields["permission_start"].help_text = (
+            "For example, 3/3/2025. The first day of the worker's current permission, on their eVisa."
+        )
+        self.fields["permission_end"].help_text = (
+            "For example, 3/3/2027. The last day of their permission: a follow-up right-to-work check falls due by "
+            "this date."
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("permission_start"), data.get("permission_end")
+        if start and end and end < start:
+            self.add_error("permission_end", "The end date must be the same as or after the date it is valid from")
+        return data
 
 
 class AbsenceEndForm(GovukForm):

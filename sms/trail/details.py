@@ -77,6 +77,13 @@ LABELS = {
     "sponsor": "Sponsor",
     "date_from": "From date",
     "date_to": "To date",
+    "permission_start": "Permission valid from",
+    "permission_end": "Permission end date",
+    "days_per_week": "Working days a week",
+    "checked_on": "Date of the check",
+    "follow_up_on": "Follow-up check due",
+    "taken_on": "Date taken",
+    "next_due": "Next due",
 }
 
 # What a stored code means, by the key it is stored under.

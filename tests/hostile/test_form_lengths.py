@@ -16,6 +16,7 @@ from sms.core.uploads import UploadedDocument
 from sms.licensing.models import KeyPerson, Route
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact
+from sms.righttowork.models import RightToWorkCheck, TrainingRecord
 
 # Plain forms' fields that write a bounded column (ModelForms are checked against their model).
 COLUMNS = {
@@ -30,6 +31,9 @@ COLUMNS = {
     ("DocumentUploadForm", "description"): UploadedDocument.description,
     ("ClosureDayForm", "reason"): ClosureDay.reason,
     **{("StaffUserForm", name): getattr(User, name) for name in ("given_name", "family_name", "email")},
+    ("RightToWorkCheckForm", "performed_by_name"): RightToWorkCheck.performed_by_name,
+    ("RightToWorkCheckForm", "ecs_reference"): RightToWorkCheck.ecs_reference,
+    ("TrainingRecordForm", "course"): TrainingRecord.course,
 }  # fmt: skip
 
 # Forms that need arguments, with every variant they build (one per kind of fact or event).

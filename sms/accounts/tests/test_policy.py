@@ -34,6 +34,8 @@ EXPECTED = {
     Action.REVIEW_ACCESS: {L1: "all"},
     Action.CANCEL_OBLIGATION: {L1: "all"},
     Action.MANAGE_SETTINGS: {L1: "all"},
+    Action.RECORD_RIGHT_TO_WORK: {L1: "all", L2: "own"},
+    Action.MANAGE_TRAINING: {L1: "all"},
     Action.VIEW_HOME_OFFICE_RECORDS: {CW: "all", CO: "all", HD: "all", AD: "all"},
     Action.DECIDE_CASES: {CW: "all", AD: "all"},
     Action.POST_MESSAGES: {CW: "all", CO: "all", AD: "all"},
@@ -88,6 +90,16 @@ def test_level_2_reports_only_on_certificates_they_created_and_assigned():
     assert can(level_2, action, SimpleNamespace(sponsor_id=1, policy_subject=mine))
     assert not can(level_2, action, SimpleNamespace(sponsor_id=1, policy_subject=None))
     assert can(person(L1, pk=1), action, SimpleNamespace(sponsor_id=1, policy_subject=None))
+
+
+def test_level_2_records_right_to_work_checks_only_on_certificates_they_created_and_assigned():
+    level_2, action = person(L2, pk=7), Action.RECORD_RIGHT_TO_WORK
+    mine = SimpleNamespace(sponsor_id=1, created_by_id=7, assigned_by_id=7)
+    assert can(level_2, action, SimpleNamespace(sponsor_id=1, policy_subject=mine))
+    created_only = SimpleNamespace(sponsor_id=1, created_by_id=7, assigned_by_id=8)
+    assert not can(level_2, action, SimpleNamespace(sponsor_id=1, policy_subject=created_only))
+    assert can(person(L1, pk=1), action, SimpleNamespace(sponsor_id=1, policy_subject=created_only))
+    assert not can(level_2, Action.MANAGE_TRAINING)
 
 
 def test_require_answers_404_for_another_sponsors_object_whatever_the_role():

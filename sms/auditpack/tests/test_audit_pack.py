@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -20,6 +21,7 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.core.exceptions import DomainError
 from sms.reporting.models import Fact, Obligation
 from sms.reporting.services import facts, obligations
+from sms.righttowork.services import rtw_check_record, training_record_add
 
 
 @pytest.fixture
@@ -39,6 +41,13 @@ def records(sponsor, level_1, level_2, time_machine):
                       end_reason="resignation")  # fmt: skip
     obligations.obligation_report(obligation=Obligation.objects.get(person=ada), actor=level_1,
                                   report={"reason": "Resigned"}, uploads=[], declaration=True)  # fmt: skip
+    rtw_check_record(
+        person=liam, actor=level_1, checked_on=date(2026, 8, 28), method="online", share_code="W12 345 678",
+        result="time_limited", checked_by=level_1, permission_end=date(2027, 6, 30),
+        uploads=[SimpleUploadedFile("share-code.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )  # fmt: skip
+    training_record_add(sponsor=sponsor, actor=level_1, course="Sponsor duties refresher", taken_on=date(2026, 3, 2),
+                        user=level_1)  # fmt: skip
     facts.fact_record(person=liam, actor=level_1, kind=Fact.Kind.ABSENCE, start_date=date(2026, 11, 2),
                       end_date=date(2026, 11, 18), authorised=False, pay="unpaid")  # fmt: skip
     return {"ada": ada, "liam": liam}
@@ -84,6 +93,14 @@ def test_the_csv_files_hold_exactly_the_sponsors_records(records, sponsor, produ
     in_period = AuditEvent.objects.filter(sponsor=sponsor).exclude(verb="audit_pack_ready")  # written after
     assert len(trail) - 1 == in_period.count()
     assert "Certificate assigned" in {row[2] for row in trail[1:]}
+    checks = csv_of(archive, "right_to_work")
+    assert [(row[0], row[1], row[3], row[6], row[7]) for row in checks[1:]] == [
+        ("Liam Brennan", "28 August 2026", "W12345678", "30 June 2027", "Yes")
+    ]
+    training = csv_of(archive, "training")
+    assert [(row[2], row[3], row[4]) for row in training[1:]] == [
+        ("Sponsor duties refresher", "2 March 2026", "2 March 2027")
+    ]
     access = csv_of(archive, "access_register")
     assert level_1.email in {row[1] for row in access[1:]}
     assert other_level_1.email not in archive.read(next(n for n in archive.namelist() if "access" in n)).decode()

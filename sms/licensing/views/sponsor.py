@@ -35,6 +35,7 @@ class AccessRegisterView(PolicyMixin, TemplateView):
             **super().get_context_data(**kwargs),
             **selectors.access_register(user=user),
             "may_manage_users": can(user, Action.MANAGE_LEVEL_2_USERS),
+            "may_manage_training": can(user, Action.MANAGE_TRAINING),
             "may_deactivate": can(user, Action.DEACTIVATE_USER),
             "may_request_level_1": can(user, Action.REQUEST_ADDITIONAL_LEVEL_1),
             "may_review": can(user, Action.REVIEW_ACCESS),

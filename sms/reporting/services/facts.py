@@ -17,6 +17,7 @@ from sms.core.selectors import closure_days
 from sms.reporting import detection
 from sms.reporting.models import Fact, Obligation, SponsoredPerson, fact_applies
 from sms.reporting.services.obligations import obligation_cancel_unfounded, obligation_open, sponsor_nation
+from sms.reporting.signals import permission_dates_changed
 
 Kind = Fact.Kind
 
@@ -349,27 +350,47 @@ def absence_end(*, fact: Fact, actor: User, last_day: date) -> Fact:
 
 @transaction.atomic
 def person_details_update(
-    *, person: SponsoredPerson, actor: User, permission_end: date | None, days_per_week: int
+    *,
+    person: SponsoredPerson,
+    actor: User,
+    permission_start: date | None,
+    permission_end: date | None,
+    days_per_week: int,
 ) -> SponsoredPerson:
-    """Record the worker's permission (visa) end date and working pattern (days a week, 1 to 5)."""
+    """Record the worker's permission (visa) dates and working pattern (days a week, 1 to 5).
+
+    Audited as before -> after. A new "valid from" date moves the 28-day start window (domain.md
+    section 5); new permission dates are announced (``signals.permission_dates_changed``) in the same
+    transaction, so the right-to-work follow-up date never lags the permission it follows.
+    """
     require(actor, Action.REPORT_ACTIVITY, person)
     if not 1 <= days_per_week <= 5:
         raise DomainError("Working days a week must be between 1 and 5")
+    if permission_start and permission_end and permission_end < permission_start:
+        raise DomainError("The permission end date must be the same as or after the date it is valid from")
     person = SponsoredPerson.objects.select_for_update().get(pk=person.pk)
-    before = {"permission_end": person.permission_end, "days_per_week": person.days_per_week}
-    after = {"permission_end": permission_end, "days_per_week": days_per_week}
+    before = {
+        "permission_start": person.permission_start,
+        "permission_end": person.permission_end,
+        "days_per_week": person.days_per_week,
+    }
+    after = {"permission_start": permission_start, "permission_end": permission_end, "days_per_week": days_per_week}
     changed = {field: value for field, value in after.items() if before[field] != value}
     if not changed:
         raise DomainError("You have not changed anything")
     for field, value in changed.items():
         setattr(person, field, value)
     person.save(update_fields=[*changed, "updated_at"])
+    if "permission_start" in changed:
+        _refresh_start_window(person)
     audit.record(
         actor=actor,
         verb=Verb.PERSON_UPDATED,
         target=person,
         payload={field: {"from": _plain(before[field]), "to": _plain(value)} for field, value in changed.items()},
     )
+    if {"permission_start", "permission_end"} & changed.keys():
+        permission_dates_changed.send(sender=SponsoredPerson, person=person, actor=actor)
     return person
 
 

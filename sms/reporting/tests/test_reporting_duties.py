@@ -76,7 +76,9 @@ def test_reduced_pay_leave_counts_towards_the_four_weeks(worker, level_1):
 
 
 def test_a_three_day_week_reaches_four_weeks_at_twelve_days(worker, level_1):
-    facts.person_details_update(person=worker, actor=level_1, permission_end=None, days_per_week=3)
+    facts.person_details_update(
+        person=worker, actor=level_1, permission_start=None, permission_end=None, days_per_week=3
+    )
     worker.refresh_from_db()
     # Four weeks off (Mon 7 Sep to Fri 2 Oct) count 3 days a week: 12 days, exactly 4 weeks.
     absence(worker, level_1, date(2026, 9, 7), date(2026, 10, 2), authorised=True, pay="unpaid")
@@ -449,7 +451,8 @@ def test_the_permission_end_date_and_working_pattern_are_recorded_and_audited(cl
     person_page = reverse("reporting:person", args=[worker.uuid])
     assert reverse("reporting:person_details", args=[worker.uuid]) in client.get(person_page).content.decode()
     url = reverse("reporting:person_details", args=[worker.uuid])
-    assert client.get(url).context["form"].initial == {"permission_end": None, "days_per_week": 5}
+    initial = client.get(url).context["form"].initial
+    assert initial == {"permission_start": None, "permission_end": None, "days_per_week": 5}
     bad = client.post(url, {"permission_end": "31/02/2027", "days_per_week": "9"}).content.decode()
     assert "govuk-error-summary" in bad
     client.post(url, {"permission_end": "03/03/2027", "days_per_week": "3"})

@@ -112,7 +112,7 @@ class AbsenceEndView(ServiceFormView):
 
 
 class PersonDetailsView(ServiceFormView):
-    """The worker's permission (visa) end date and working pattern."""
+    """The worker's permission (visa) dates and working pattern."""
 
     action = Action.REPORT_ACTIVITY
     form_class = forms.PersonDetailsForm
@@ -129,7 +129,11 @@ class PersonDetailsView(ServiceFormView):
         return self.person.full_name
 
     def get_initial(self):
-        return {"permission_end": self.person.permission_end, "days_per_week": self.person.days_per_week}
+        return {
+            "permission_start": self.person.permission_start,
+            "permission_end": self.person.permission_end,
+            "days_per_week": self.person.days_per_week,
+        }
 
     def get_back_url(self):
         return reverse("reporting:person", args=[self.person.uuid])
@@ -138,6 +142,7 @@ class PersonDetailsView(ServiceFormView):
         facts.person_details_update(
             person=self.person,
             actor=self.request.user,
+            permission_start=data["permission_start"],
             permission_end=data["permission_end"],
             days_per_week=data["days_per_week"],
         )

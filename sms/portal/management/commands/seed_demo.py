@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from sms.licensing.models import KeyPersonRole, Licence, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
+from sms.righttowork.services import rtw_check_record, training_record_add
 
 DEMO_PASSWORD = "Demo-Sponsor-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -122,6 +124,28 @@ class Command(BaseCommand):
                 pay="unpaid",
                 notes="No contact since the start of the absence",
             )
+            # Checked online before starting: time-limited permission, so a follow-up check is due.
+            today = timezone.localdate()
+            rtw_check_record(
+                person=person,
+                actor=acme_l2,
+                checked_on=today - timedelta(days=32),
+                method="online",
+                share_code="W12 3AB 45C",
+                result="time_limited",
+                permission_end=today + timedelta(days=20),
+                checked_by=acme_l2,
+                uploads=[SimpleUploadedFile("online-check.pdf", b"%PDF-1.4\n%%EOF\n")],
+            )
+            acme_l1 = acme_l2.sponsor.users.filter(level=User.Level.LEVEL_1).first()
+            if acme_l1 is not None:
+                training_record_add(
+                    sponsor=acme_l2.sponsor,
+                    actor=acme_l1,
+                    user=acme_l1,
+                    course="Sponsor duties and the Sponsor Management System",
+                    taken_on=today - timedelta(days=350),
+                )
 
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/sign-in/ with:")
         for email, _, _, sponsor_name, level, role in DEMO_USERS:
