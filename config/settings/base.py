@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sms.register",
     "sms.referencedata",
     "sms.casework",
+    "sms.dashboard",
     "sms.portal",
 ]
 

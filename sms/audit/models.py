@@ -135,6 +135,7 @@ class Verb(models.TextChoices):
     ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
     REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
     REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
+    MONTHLY_REVIEW_COMPLETED = "monthly_review_completed", "Monthly review completed"
 
 
 VERB_LABELS = dict(Verb.choices)
