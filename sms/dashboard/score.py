@@ -131,12 +131,12 @@ def _people(counts: ScoreCounts) -> ScorePart:
         lost += 15
         reasons.append("the Authorising Officer has left (15 points)")
         fixes.append("replace the Authorising Officer")
-    if counts.single_level_1:
+    if counts.single_level_1 and not counts.one_person_holds_every_role:  # the same weakness, counted once
         lost += 5
         reasons.append("only one Level 1 user (5 points)")
         fixes.append("request a second Level 1 user")
     if counts.one_person_holds_every_role:
-        lost += 5
+        lost += 5  # the only Level 1 user is also the Authorising Officer and the Key Contact
         reasons.append("one person holds every role (5 points)")
         fixes.append("name a different Key Contact")
     if counts.stale_level_1_users:
