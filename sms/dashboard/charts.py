@@ -106,15 +106,19 @@ def _reports_svg(
     )
     axes.set_ylabel("Reports made")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(loc="upper left", frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure, title, description)
 
 
-def reports_chart(data: dict) -> dict:
-    """Reports made on time and late, by month over the last 12 months (stacked bars)."""
+def reports_chart(data: dict) -> dict | None:
+    """Reports made on time and late, by month over the last 12 months (stacked bars); None when no
+    report was made (an empty chart says nothing the sentence in its place does not)."""
     months = tuple(data["months"])
+    if not any(data["on_time"]) and not any(data["late"]):
+        return None
     title = f"Reports made on time and late, {month_label(months[0])} to {month_label(months[-1])}"
     on_time, late = sum(data["on_time"]), sum(data["late"])
     description = (

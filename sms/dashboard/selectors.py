@@ -149,23 +149,30 @@ class Section:
 
 
 def _obligations(viewer: Viewer) -> list[Section]:
-    """Overdue obligations, and those due soon: from the sponsor's internal target date (domain.md
-    section 5; the same rule as the alerts, ``watch.obligation_urgency``). Days left in working days."""
+    """Open obligations: overdue; due soon, from the sponsor's internal target date (domain.md
+    section 5; the same rule as the alerts, ``watch.obligation_urgency``); and the rest, still before
+    their target date, as coming up. Days left are working days in the sponsor's nation."""
     today = viewer.today
     mine = obligations_for_user(viewer.user).filter(status=Obligation.Status.OPEN)
-    pressing = mine.filter(Q(legal_deadline__lt=today) | Q(target_date__lte=today))
     counts = mine.aggregate(
         overdue=Count("pk", filter=Q(legal_deadline__lt=today)),
         due_soon=Count("pk", filter=Q(legal_deadline__gte=today, target_date__lte=today)),
+        upcoming=Count("pk", filter=Q(legal_deadline__gte=today, target_date__gt=today)),
     )
-    overdue = Section("overdue", "Overdue reports", total=counts["overdue"])
-    due_soon = Section("due_soon", "Reports due soon", total=counts["due_soon"])
-    overdue.more_url = due_soon.more_url = reverse("reporting:obligations")
-    for obligation in pressing.select_related("person").order_by("legal_deadline", "id")[: LIST_LIMIT * 2]:
+    url = reverse("reporting:obligations")
+    overdue = Section("overdue", "Overdue reports", total=counts["overdue"], more_url=url)
+    due_soon = Section("due_soon", "Reports due soon", total=counts["due_soon"], more_url=url)
+    upcoming = Section("upcoming", "Reports to make, before their target date", total=counts["upcoming"], more_url=url)
+    pressing = mine.filter(Q(legal_deadline__lt=today) | Q(target_date__lte=today)).order_by("legal_deadline", "id")
+    later = mine.filter(legal_deadline__gte=today, target_date__gt=today).order_by("target_date", "id")
+    for obligation in [
+        *pressing.select_related("person")[: LIST_LIMIT * 2],
+        *later.select_related("person")[:LIST_LIMIT],
+    ]:
         urgency = watch.obligation_urgency(
             target_date=obligation.target_date, legal_deadline=obligation.legal_deadline, today=today
         )
-        section = overdue if urgency == "overdue" else due_soon
+        section = {"overdue": overdue, "due_soon": due_soon}.get(urgency, upcoming)
         if len(section.items) >= LIST_LIMIT:
             continue
         about = f": {obligation.person.full_name}" if obligation.person_id else ""
@@ -173,9 +180,11 @@ def _obligations(viewer: Viewer) -> list[Section]:
         detail = f"Legal deadline {day(obligation.legal_deadline)}, {working_days_phrase(left)}"
         if urgency == "due_soon":
             detail += f" (your target date was {day(obligation.target_date)})"
+        elif urgency is None:
+            detail += f" (your target date is {day(obligation.target_date)})"
         section.items.append(
             Item(
-                NOW if urgency == "overdue" else SOON,
+                {"overdue": NOW, "due_soon": SOON}.get(urgency, COMING),
                 obligation.legal_deadline,
                 f"{obligation.get_event_display()}{about}",
                 detail,
@@ -183,7 +192,7 @@ def _obligations(viewer: Viewer) -> list[Section]:
                 "Report it",
             )
         )
-    return [overdue, due_soon]
+    return [overdue, due_soon, upcoming]
 
 
 def _certificates_expiring(viewer: Viewer) -> list[Section]:

@@ -41,7 +41,7 @@ def test_level_1_sees_what_needs_doing_and_completes_the_monthly_review(page, tr
     assert "Permission ends: Grace Okafor" in needs_doing.inner_text()
     assert "within 30 days" in needs_doing.inner_text()
     assert page.locator("#score-summary").is_visible()
-    assert page.get_by_role("img", name="Chart: Reports made on time and late").is_visible()
+    assert page.get_by_role("img", name="Chart: Allocation used").is_visible()
 
     # The obligation's link leads to where it is reported.
     first.get_by_role("link", name="Report it").click()

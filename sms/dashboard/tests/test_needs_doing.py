@@ -44,7 +44,11 @@ def test_overdue_first_then_due_soon_from_the_internal_target_date_with_working_
     assert "due today" in items[1].detail
     assert "3 working days left" in items[2].detail
     assert "your target date was 10 March 2026" in items[2].detail
-    assert str(not_yet.uuid) not in " ".join(item.url for item in items)
+    # Before its target date an obligation is listed as coming up, after the pressing ones.
+    assert board.section("upcoming").total == 1
+    assert items[3].url.endswith(f"{not_yet.uuid}/")
+    assert items[3].tier == COMING
+    assert "your target date is 11 March 2026" in items[3].detail
 
 
 def test_a_level_2_user_sees_only_the_obligations_they_may_report(sponsor, level_1, level_2):
@@ -208,6 +212,6 @@ def test_a_level_2_user_sees_nothing_organisation_wide(sponsor, level_1, level_2
     assert board.people is None
     assert board.review is None
     assert {section.key for section in board.sections} == {
-        "overdue", "due_soon", "certificates_expiring", "permissions_ending", "absences_approaching",
+        "overdue", "due_soon", "upcoming", "certificates_expiring", "permissions_ending", "absences_approaching",
         "salaries_below", "allocation",
     }  # fmt: skip
