@@ -15,35 +15,44 @@ import io
 from datetime import date
 from functools import lru_cache
 
-import matplotlib
-
-matplotlib.use("svg")
-
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
 BLUE, ORANGE, GREEN, BLACK, GREY = "#1d70b8", "#f47738", "#00703c", "#0b0c0c", "#505a5f"
 STYLES = [(BLUE, "-", "o"), (ORANGE, "--", "s"), (GREEN, ":", "^")]  # colour, line, marker per series
+RC = {
+    "svg.fonttype": "none",  # text stays text: selectable, and scaled by the browser
+    "svg.hashsalt": "sms-dashboard",  # stable ids, so the same figures give the same SVG
+    "font.family": "sans-serif",
+    "font.size": 11,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": BLACK,
+    "xtick.color": BLACK,
+    "ytick.color": BLACK,
+}
 
-matplotlib.rcParams.update(
-    {
-        "svg.fonttype": "none",  # text stays text: selectable, and scaled by the browser
-        "svg.hashsalt": "sms-dashboard",  # stable ids, so the same figures give the same SVG
-        "font.family": "sans-serif",
-        "font.size": 11,
-        "axes.edgecolor": GREY,
-        "axes.labelcolor": BLACK,
-        "xtick.color": BLACK,
-        "ytick.color": BLACK,
-    }
-)
+
+def _figure():
+    """A new figure. matplotlib is imported here, on the first chart, not when the URLs load: the
+    other pages (and the first request after a start) do not pay for it."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    matplotlib.rcParams.update(RC)
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(6.4, 3.4), layout="constrained")
+
+
+def _integer_axis(axes) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
 
 
 def month_label(month: date) -> str:
     return f"{month:%b %Y}"
 
 
-def _svg(figure: Figure, title: str, description: str) -> str:
+def _svg(figure, title: str, description: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Title": title, "Description": description, "Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue().encode()).decode()
@@ -53,7 +62,7 @@ def _svg(figure: Figure, title: str, description: str) -> str:
 def _allocation_svg(
     months: tuple[date, ...], series: tuple[tuple[str, tuple[int, ...], int], ...], title: str, description: str
 ) -> str:
-    figure = Figure(figsize=(6.4, 3.4), layout="constrained")
+    figure = _figure()
     axes = figure.subplots()
     labels = [month_label(month) for month in months]
     for (label, values, granted), (colour, line, marker) in zip(series, STYLES, strict=False):
@@ -63,8 +72,7 @@ def _allocation_svg(
             f"{granted} granted", (0, granted), xytext=(2, 2), textcoords="offset points", color=BLACK, fontsize=9
         )
     axes.set_ylabel("Certificates used (running total)")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylim(bottom=0)
+    _integer_axis(axes)
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(loc="upper left", frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
@@ -90,7 +98,7 @@ def allocation_chart(data: dict, year_label: str) -> dict | None:
 def _reports_svg(
     months: tuple[date, ...], on_time: tuple[int, ...], late: tuple[int, ...], title: str, description: str
 ) -> str:
-    figure = Figure(figsize=(6.4, 3.4), layout="constrained")
+    figure = _figure()
     axes = figure.subplots()
     labels = [month_label(month) for month in months]
     axes.bar(labels, on_time, color=BLUE, edgecolor=BLACK, linewidth=0.5, label="On time")
@@ -105,8 +113,7 @@ def _reports_svg(
         label="Late (hatched)",
     )
     axes.set_ylabel("Reports made")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylim(bottom=0)
+    _integer_axis(axes)
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(loc="upper left", frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)

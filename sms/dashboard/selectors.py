@@ -548,8 +548,9 @@ def _messages_section(viewer: Viewer, unread_overdue: int) -> list[Section]:
             Item(
                 SOON,
                 viewer.today,
-                f"{unread_overdue} message{'' if unread_overdue == 1 else 's'} unread for more than "
-                f"{watch.UNREAD_MESSAGE_DAYS} days",
+                f"{unread_overdue} message{'' if unread_overdue == 1 else 's'} on the message board "
+                f"{'has' if unread_overdue == 1 else 'have'} been unread "
+                f"for more than {watch.UNREAD_MESSAGE_DAYS} days",
                 "The Home Office expects its messages to be read and answered",
                 reverse("messageboard:board"),
                 "Read your messages",
