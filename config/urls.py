@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("sms.compliance.urls")),
     path("", include("sms.auditpack.urls")),
     path("", include("sms.righttowork.urls")),
+    path("", include("sms.dashboard.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

@@ -131,6 +131,7 @@ TABLE = {
         {"sponsor": "sponsor"},
     ),
     "sms.licensing.services.users.access_review_complete": (Action.REVIEW_ACCESS, {"sponsor": "sponsor"}),
+    "sms.dashboard.services.monthly_review_complete": (Action.COMPLETE_MONTHLY_REVIEW, {"sponsor": "sponsor"}),
     "sms.reporting.services.facts.person_register_from_certificate": (
         Action.CREATE_CERTIFICATE,
         {"certificate": "certificate"},

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sms.register",
     "sms.referencedata",
     "sms.casework",
+    "sms.dashboard",
     "sms.auditpack",
     "sms.portal",
 ]

@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     PRODUCE_AUDIT_PACK = "produce_audit_pack", "Produce and download the audit pack for a compliance visit"
     RECORD_RIGHT_TO_WORK = "record_right_to_work", "Record a worker's right-to-work check"
     MANAGE_TRAINING = "manage_training", "Record and edit training records of key personnel and users"
+    COMPLETE_MONTHLY_REVIEW = "complete_monthly_review", "Complete the monthly review"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -139,6 +140,9 @@ POLICY: dict[str, dict[str, Scope]] = {
     # Training records of key personnel and users (seed 002) are about other people's fitness to
     # run the licence: a Level 1 duty, like the access review.
     Action.MANAGE_TRAINING: {L1: ALL},
+    # Beyond the domain table: the monthly review (seed 001) covers the message board and key
+    # personnel, which only Level 1 users see.
+    Action.COMPLETE_MONTHLY_REVIEW: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     # Caseworkers, compliance officers and administrators speak to sponsors; the helpdesk does not.

@@ -143,6 +143,7 @@ class Verb(models.TextChoices):
     RIGHT_TO_WORK_FOLLOW_UP_MOVED = "right_to_work_follow_up_moved", "Right-to-work follow-up date moved"
     TRAINING_RECORDED = "training_recorded", "Training recorded"
     TRAINING_UPDATED = "training_updated", "Training record changed"
+    MONTHLY_REVIEW_COMPLETED = "monthly_review_completed", "Monthly review completed"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -16,6 +16,7 @@ from sms.accounts.models import Sponsor, User
 from sms.audit.models import VERB_LABELS, AuditEvent
 from sms.certificates.models import Certificate
 from sms.core.fees import format_pounds
+from sms.dashboard.models import MonthlyReview
 from sms.licensing.models import KeyPerson, KeyPersonRole, Licence, LicenceRoute, Rating, Route
 from sms.reporting.catalogue import EVENT_CHOICES
 from sms.reporting.models import Obligation, SponsoredPerson
@@ -279,6 +280,30 @@ def training_section(sponsor: Sponsor, today: date) -> Section:
     )  # fmt: skip
 
 
+def monthly_reviews_section(sponsor: Sponsor, start: date, end: date) -> Section:
+    """The monthly compliance reviews completed in the period (seed 001's monthly check)."""
+    reviews = (
+        MonthlyReview.objects.filter(sponsor=sponsor, completed_on__gte=start, completed_on__lte=end)
+        .order_by("completed_on", "id")
+        .values_list("completed_on", "completed_by__given_name", "completed_by__family_name",
+                     "key_personnel_current", "reports_checked", "allocation_sufficient", "messages_read", "notes")
+    )  # fmt: skip
+
+    def yes(value: bool) -> str:
+        return "Yes" if value else "No"
+
+    rows = [
+        [uk_date(on), _name(family or "", given or ""), yes(people), yes(reports), yes(allocation), yes(messages),
+         notes]
+        for on, given, family, people, reports, allocation, messages, notes in reviews
+    ]  # fmt: skip
+    return Section(
+        "monthly_reviews", "Monthly compliance reviews", "The monthly reviews completed in the period.",
+        ["Completed", "By", "Key personnel current", "Reports checked", "Allocation sufficient", "Messages read",
+         "Notes"], rows, empty="No monthly review was completed in the period.",
+    )  # fmt: skip
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -309,6 +334,7 @@ SECTIONS: list[tuple[str, SectionBuilder]] = [
     ("Worker register", lambda c: worker_register_section(c.sponsor)),
     ("Right-to-work checks", lambda c: right_to_work_section(c.sponsor)),
     ("Training records", lambda c: training_section(c.sponsor, c.today)),
+    ("Monthly reviews", lambda c: monthly_reviews_section(c.sponsor, c.period_start, c.period_end)),
     ("Reports made", lambda c: reports_section(c.sponsor, c.period_start, c.period_end)),
     ("Still to report", lambda c: open_obligations_section(c.sponsor, c.today)),
     ("Audit trail", lambda c: audit_trail_section(c.sponsor, c.period_start, c.period_end)),

@@ -58,3 +58,38 @@ def nth_working_day_from(start: date, n: int, *, nation: str, closures: Iterable
     if is_working_day(start, nation=nation, closures=closed):
         return start if n == 1 else add_working_days(start, n - 1, nation=nation, closures=closed)
     return add_working_days(start, n, nation=nation, closures=closed)
+
+
+def working_days_left(today: date, deadline: date, *, nation: str, closures: Iterable[date] = ()) -> int:
+    """Working days from ``today`` to ``deadline``: those after today up to and including the deadline.
+
+    0 when the deadline is today. Negative once it has passed: minus the working days from the
+    deadline (counted) up to today (not counted), so a Friday deadline is -1 on the Saturday and the
+    Monday after, and -2 on the Tuesday; a passed deadline, always a working day, is never 0.
+    Counted in the same calendar as the deadlines themselves (``add_working_days``).
+    """
+    closed = frozenset(closures)
+    if deadline == today:
+        return 0
+    if abs((deadline - today).days) > MAX_WORKING_DAYS * 2:
+        raise ValueError("dates too far apart to count working days")
+    if deadline > today:
+        days = (today + timedelta(days=offset) for offset in range(1, (deadline - today).days + 1))
+        return sum(1 for day in days if is_working_day(day, nation=nation, closures=closed))
+    days = (deadline + timedelta(days=offset) for offset in range((today - deadline).days))
+    return -sum(1 for day in days if is_working_day(day, nation=nation, closures=closed))
+
+
+def working_days_back(today: date, n: int, *, nation: str, closures: Iterable[date] = ()) -> date:
+    """The latest day D such that the working days from D to ``today``, both counted, number ``n``:
+    an absence that started on or before D has lasted at least ``n`` working days by today."""
+    if not 1 <= n <= MAX_WORKING_DAYS:
+        raise ValueError(f"working days must be between 1 and {MAX_WORKING_DAYS}")
+    closed = frozenset(closures)
+    day, counted = today, 0
+    while True:
+        if is_working_day(day, nation=nation, closures=closed):
+            counted += 1
+            if counted == n:
+                return day
+        day -= timedelta(days=1)

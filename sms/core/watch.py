@@ -5,6 +5,7 @@ follow-ups share, so a page and an email never disagree about what is "due soon"
 only: the apps above turn them into set-based queries.
 """
 
+import calendar
 from datetime import date, timedelta
 
 # Alerts at 90, 60 and 30 days before a worker's permission (visa) ends: what sponsors' own tools
@@ -64,3 +65,54 @@ def rtw_follow_up_window_opens(follow_up_on: date) -> date:
 def absence_is_approaching_reportable(working_days_absent: int) -> bool:
     """True from the 6th to the 10th consecutive working day of unauthorised absence."""
     return ABSENCE_APPROACHING_FROM_WORKING_DAY <= working_days_absent <= ABSENCE_REPORTABLE_AFTER_WORKING_DAYS
+
+
+# --- The sponsor dashboard's own watches -----------------------------------------------------------
+
+# An allocation is flagged when the forecast says it runs out within this many days: a request for
+# more takes time to decide (seed 001, "not requesting CoS allocations in time"), and the priority
+# service alone promises 5 working days.
+ALLOCATION_RUNS_OUT_WARNING_DAYS = 28
+
+# The monthly review of seed 001 ("set a monthly calendar reminder"): due a calendar month after the
+# last one was completed.
+MONTHLY_REVIEW_INTERVAL_MONTHS = 1
+
+
+def obligation_urgency(*, target_date: date, legal_deadline: date, today: date) -> str | None:
+    """"overdue" once the legal deadline has passed, "due_soon" from the sponsor's internal target date
+    (domain.md section 5) up to and including the deadline, else None (open, not yet pressing)."""
+    if legal_deadline < today:
+        return "overdue"
+    if target_date <= today:
+        return "due_soon"
+    return None
+
+
+def allocation_runs_out_soon(runs_out_on: date | None, remaining: int, today: date) -> bool:
+    """True when nothing is left, or the forecast run-out date falls within the warning window."""
+    if remaining <= 0:
+        return True
+    return runs_out_on is not None and runs_out_on <= today + timedelta(days=ALLOCATION_RUNS_OUT_WARNING_DAYS)
+
+
+def sign_in_staleness(last_seen: date, today: date) -> str | None:
+    """"stale" after 12 months without a sign-in (flagged, domain.md section 6), "warning" a month
+    before, else None."""
+    days = (today - last_seen).days
+    if days > STALE_SIGN_IN_DAYS:
+        return "stale"
+    if days > STALE_SIGN_IN_WARNING_DAYS:
+        return "warning"
+    return None
+
+
+def monthly_review_next_due(last_completed: date | None, today: date) -> date:
+    """The day the next monthly review is due: a calendar month after the last (the same day of the
+    month, or the month's last day), or today when none has been done."""
+    if last_completed is None:
+        return today
+    month = last_completed.month - 1 + MONTHLY_REVIEW_INTERVAL_MONTHS
+    year, month = last_completed.year + month // 12, month % 12 + 1
+    day = min(last_completed.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)

@@ -1,7 +1,6 @@
 """The home pages of each audience, the health check and the service's own information pages."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -19,12 +18,13 @@ from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
 from sms.core.forms import GovukForm, uk_date_field
 from sms.core.models import ClosureDay
+from sms.dashboard import charts
+from sms.dashboard import selectors as dashboard_selectors
 from sms.licensing import forms as licensing_forms
 from sms.licensing import selectors as licensing_selectors
 from sms.licensing.selectors import queue_sizes
 from sms.licensing.services import licence as licence_services
 from sms.licensing.views.homeoffice import ApplicationDecisionView
-from sms.messageboard.selectors import unread
 from sms.portal import decisions
 from sms.portal.services import closure_day_add, closure_day_problem, closure_day_remove
 from sms.web.formviews import ServiceFormView
@@ -42,17 +42,30 @@ class HomeView(PolicyMixin, View):
 
 
 class SponsorHomeView(PolicyMixin, TemplateView):
-    """The sponsor's home page: who they are and what they can do here."""
+    """The sponsor's dashboard: what needs doing, most urgent first; allocations; the compliance score
+    and the monthly review (Level 1); charts with their tables. A Level 2 user sees what concerns the
+    certificates they created (``sms.dashboard.selectors``)."""
 
     action = Action.VIEW_SPONSOR_RECORDS
     template_name = "portal/sponsor_home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if can(self.request.user, Action.READ_MESSAGE_BOARD):
-            context["unread"] = unread(user=self.request.user)
-            context["unread_flag_days"] = settings.MESSAGE_BOARD_UNREAD_FLAG_DAYS
-        return context
+        board = dashboard_selectors.dashboard(user=self.request.user)
+        year = board.allocation_year
+        return {
+            **super().get_context_data(**kwargs),
+            "board": board,
+            "allocation_chart": charts.allocation_chart(board.allocation_chart, year.label if year else ""),
+            "reports_chart": charts.reports_chart(board.reports_chart),
+            "allocation_rows": [
+                {"month": month, "values": [series["values"][i] for series in board.allocation_chart["series"]]}
+                for i, month in enumerate(board.allocation_chart["months"])
+            ],
+            "report_rows": [
+                {"month": month, "on_time": board.reports_chart["on_time"][i], "late": board.reports_chart["late"][i]}
+                for i, month in enumerate(board.reports_chart["months"])
+            ],
+        }
 
 
 class HomeOfficeHomeView(PolicyMixin, TemplateView):

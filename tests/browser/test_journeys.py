@@ -31,7 +31,7 @@ def test_sign_in_and_set_up_multi_factor_authentication(page, transactional_db):
     sign_in(page, user.email)
     page.wait_for_url("**/sponsor/")
     page.check_accessibility()
-    assert page.get_by_role("heading", name="Sponsor home").is_visible()
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
     page.wait_for_url("**/account/")

@@ -19,6 +19,7 @@ from sms.auditpack.models import AuditPack
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.core.exceptions import DomainError
+from sms.dashboard.services import monthly_review_complete
 from sms.reporting.models import Fact, Obligation
 from sms.reporting.services import facts, obligations
 from sms.righttowork.services import rtw_check_record, training_record_add
@@ -48,6 +49,9 @@ def records(sponsor, level_1, level_2, time_machine):
     )  # fmt: skip
     training_record_add(sponsor=sponsor, actor=level_1, course="Sponsor duties refresher", taken_on=date(2026, 3, 2),
                         user=level_1)  # fmt: skip
+    monthly_review_complete(sponsor=sponsor, actor=level_1, notes="All in order", checks={
+        "key_personnel_current": True, "reports_checked": True, "allocation_sufficient": True, "messages_read": True,
+    })  # fmt: skip
     facts.fact_record(person=liam, actor=level_1, kind=Fact.Kind.ABSENCE, start_date=date(2026, 11, 2),
                       end_date=date(2026, 11, 18), authorised=False, pay="unpaid")  # fmt: skip
     return {"ada": ada, "liam": liam}
@@ -101,6 +105,8 @@ def test_the_csv_files_hold_exactly_the_sponsors_records(records, sponsor, produ
     assert [(row[2], row[3], row[4]) for row in training[1:]] == [
         ("Sponsor duties refresher", "2 March 2026", "2 March 2027")
     ]
+    reviews = csv_of(archive, "monthly_reviews")
+    assert [(row[0], row[2], row[6]) for row in reviews[1:]] == [("23 November 2026", "Yes", "All in order")]
     access = csv_of(archive, "access_register")
     assert level_1.email in {row[1] for row in access[1:]}
     assert other_level_1.email not in archive.read(next(n for n in archive.namelist() if "access" in n)).decode()
