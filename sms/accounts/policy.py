@@ -70,6 +70,7 @@ class Action(models.TextChoices):
     REVIEW_ACCESS = "review_access", "Complete the quarterly access review"
     CANCEL_OBLIGATION = "cancel_obligation", "Cancel a reporting obligation opened in error"
     MANAGE_SETTINGS = "manage_settings", "Change the sponsor's reporting settings"
+    MANAGE_API_TOKENS = "manage_api_tokens", "Create and revoke API tokens"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -125,6 +126,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     # Cancelling a duty to report is a Level 1 decision (it removes a legal obligation from view).
     Action.CANCEL_OBLIGATION: {L1: ALL},
     Action.MANAGE_SETTINGS: {L1: ALL},
+    # Beyond the domain table: an API token acts for the sponsor's systems, a Level 1 decision.
+    Action.MANAGE_API_TOKENS: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     # Caseworkers, compliance officers and administrators speak to sponsors; the helpdesk does not.

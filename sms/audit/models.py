@@ -135,6 +135,8 @@ class Verb(models.TextChoices):
     ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
     REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
     REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -34,6 +34,7 @@ EXPECTED = {
     Action.REVIEW_ACCESS: {L1: "all"},
     Action.CANCEL_OBLIGATION: {L1: "all"},
     Action.MANAGE_SETTINGS: {L1: "all"},
+    Action.MANAGE_API_TOKENS: {L1: "all"},
     Action.VIEW_HOME_OFFICE_RECORDS: {CW: "all", CO: "all", HD: "all", AD: "all"},
     Action.DECIDE_CASES: {CW: "all", AD: "all"},
     Action.POST_MESSAGES: {CW: "all", CO: "all", AD: "all"},
