@@ -39,6 +39,7 @@ def identities(world) -> set[str]:
         world["notice"].subject,
         world["plan"].reference,
         world["representation"].reference,
+        world["api_token"].name,
         *(person.full_name for person in world["people"].values()),
     }
     return {name for name in names if name}

@@ -2,6 +2,7 @@
 sponsor's object is a 404) and writes through the same services as the pages, after the pages'
 own forms have checked the fields."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
@@ -12,7 +13,7 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from sms.accounts.policy import Action
+from sms.accounts.policy import Action, can
 from sms.api import serializers as s
 from sms.api.pagination import ApiCursorPagination
 from sms.api.parsers import StrictJSONParser
@@ -76,6 +77,13 @@ def _form_data(data, names=None) -> dict:
             raise FieldErrors({key: ["Enter a single value"]})
         plain[key] = str(value)
     return plain
+
+
+def _may(request, action, obj) -> None:
+    """The policy with the object, before the fields are read (as the pages' ``load`` does): a Level 2
+    user's request about a certificate or worker not theirs is a 403 whatever its body."""
+    if not can(request.user, action, obj):
+        raise PermissionDenied
 
 
 def _json_object(request) -> dict:
@@ -181,7 +189,9 @@ class _CertificateAction(ApiView):
     parser_classes = [StrictJSONParser]
 
     def certificate(self, request, uuid) -> Certificate:
-        return certificate_selectors.certificate_for_user(user=request.user, uuid=uuid)
+        certificate = certificate_selectors.certificate_for_user(user=request.user, uuid=uuid)
+        _may(request, self.write_action, certificate)
+        return certificate
 
     def done(self, certificate) -> Response:
         certificate.refresh_from_db()
@@ -360,6 +370,7 @@ class FactListView(ApiView):
     )
     def post(self, request, uuid):
         person = reporting_selectors.person_for_user(user=request.user, uuid=uuid)
+        _may(request, Action.REPORT_ACTIVITY, person)
         kind, values = _fact_values(person, _json_object(request))
         before = set(person.obligations.values_list("pk", flat=True))
         fact = fact_services.fact_record(person=person, actor=request.user, kind=kind, **values)
@@ -443,6 +454,7 @@ class ObligationReportView(ApiView):
     )
     def post(self, request, uuid):
         obligation = reporting_selectors.obligation_for_user(user=request.user, uuid=uuid)
+        _may(request, Action.REPORT_ACTIVITY, obligation)
         data = _json_object(request)
         names = [key for key in data if key not in ("evidence",)]
         # What the report page pre-fills (the fact's dates, the new salary...), unless the request says otherwise.

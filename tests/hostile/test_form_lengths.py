@@ -10,6 +10,7 @@ from django.db import models
 
 import sms
 from sms.accounts.models import Sponsor, User
+from sms.api.models import ApiToken
 from sms.certificates.allocation_rules import RequestOptions
 from sms.core.models import ClosureDay
 from sms.core.uploads import UploadedDocument
@@ -30,6 +31,7 @@ COLUMNS = {
     ("DocumentUploadForm", "description"): UploadedDocument.description,
     ("ClosureDayForm", "reason"): ClosureDay.reason,
     **{("StaffUserForm", name): getattr(User, name) for name in ("given_name", "family_name", "email")},
+    ("TokenForm", "name"): ApiToken.name,
 }  # fmt: skip
 
 # Forms that need arguments, with every variant they build (one per kind of fact or event).
