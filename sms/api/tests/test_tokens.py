@@ -34,9 +34,11 @@ def test_a_level_1_user_creates_a_token_on_a_page_and_sees_it_once(client, level
     token = ApiToken.objects.get()
     assert (token.name, token.scope, token.expires_on, token.user) == ("Payroll export", "read-write", expires, level_1)
     # Stored as a digest only: the secret is nowhere in the row.
-    assert token.digest == token_digest(secret) and secret not in str(token.__dict__)
+    assert token.digest == token_digest(secret)
+    assert secret not in str(token.__dict__)
     listing = client.get(reverse("api:tokens")).content.decode()
-    assert "Payroll export" in listing and secret not in listing
+    assert "Payroll export" in listing
+    assert secret not in listing
     assert api_client(secret).get("/api/v1/licence/").status_code == 200
     assert AuditEvent.objects.filter(verb=Verb.API_TOKEN_CREATED, actor=level_1).exists()
 
@@ -47,7 +49,8 @@ def test_the_form_refuses_an_expiry_in_the_past_or_beyond_a_year(client, level_1
         response = client.post(
             reverse("api:token_create"), {"name": "HR", "scope": "read", "expires_on": day.strftime("%d/%m/%Y")}
         )
-        assert response.status_code == 200 and "secret" not in response.context
+        assert response.status_code == 200
+        assert "secret" not in response.context
     assert not ApiToken.objects.exists()
 
 
@@ -146,7 +149,8 @@ def test_rate_limits_count_per_token(monkeypatch, level_1):
     statuses = [first.get("/api/v1/licence/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = first.get("/api/v1/licence/")
-    assert refused.json()["status"] == 429 and int(refused["Retry-After"]) > 0
+    assert refused.json()["status"] == 429
+    assert int(refused["Retry-After"]) > 0
     assert second.get("/api/v1/licence/").status_code == 200
 
 
