@@ -62,7 +62,6 @@ class CertificateSerializer(serializers.ModelSerializer):
             "id", "reference", "kind", "sponsorship", "status", *EDITABLE_FIELDS, "sponsor_note", "expires_on",
             "fee_pence", "skills_charge_pence", "created_at", "assigned_at",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class CertificateInputSerializer(serializers.Serializer):
@@ -107,7 +106,6 @@ class PersonSerializer(serializers.ModelSerializer):
             "confirmed_start", "permission_start", "permission_end", "days_per_week", "enrolment_deadline",
             "enrolled_on", "left_on",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class PersonRegisterSerializer(serializers.Serializer):
@@ -124,7 +122,6 @@ class FactSerializer(serializers.ModelSerializer):
             "id", "worker", "kind", "start_date", "end_date", "authorised", "pay", "leave_reason", "end_reason",
             "new_salary_pence", "new_value", "notes", "created_at",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class FactInputSerializer(serializers.Serializer):
@@ -165,7 +162,6 @@ class ObligationSerializer(serializers.ModelSerializer):
             "id", "event", "status", "worker", "fact", "trigger_date", "legal_deadline", "target_date", "report",
             "reported_at", "cancel_reason", "created_at",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class FactRecordedSerializer(serializers.Serializer):
@@ -186,11 +182,24 @@ class MessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
         fields = ["id", "subject", "body", "publish_on", "expires_on", "created_at"]
-        read_only_fields = fields
 
 
 class NoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notice
         fields = ["id", "kind", "subject", "body", "created_at"]
-        read_only_fields = fields
+
+
+def paged(serializer_class):
+    """The cursor page of a list: ``next`` and ``previous`` links (null at the ends) and ``results``."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"Paged{name}ListSerializer",
+        (serializers.Serializer,),
+        {
+            "next": serializers.URLField(allow_null=True, help_text="The next page's address; null on the last"),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+            "__module__": __name__,
+        },
+    )

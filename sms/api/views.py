@@ -17,7 +17,7 @@ from sms.accounts.policy import Action, can
 from sms.api import serializers as s
 from sms.api.pagination import ApiCursorPagination
 from sms.api.parsers import StrictJSONParser
-from sms.api.problems import FieldErrors, RowErrors
+from sms.api.problems import PROBLEM_TYPE, FieldErrors, RowErrors
 from sms.api.views_base import ApiView
 from sms.certificates import selectors as certificate_selectors
 from sms.certificates.forms import CertificateForm, NoteForm, ReasonForm
@@ -37,12 +37,17 @@ from sms.reporting.models import SponsoredPerson
 from sms.reporting.services import facts as fact_services
 from sms.reporting.services import obligations as obligation_services
 
-PROBLEMS = {code: OpenApiResponse(s.ProblemSerializer, description=text) for code, text in {
+PROBLEMS = {(code, PROBLEM_TYPE): OpenApiResponse(s.ProblemSerializer, description=text) for code, text in {
     400: "A field is not valid", 401: "No valid token", 403: "The token or its user may not do this",
     404: "Not found (or another sponsor's)", 409: "The status no longer allows this",
+    413: "The request is too large", 415: "Send JSON (or multipart, where it says so)",
     422: "A rule refused it (or a bulk request's rows)", 429: "Too many requests",
 }.items()}  # fmt: skip
-READ_PROBLEMS = {code: PROBLEMS[code] for code in (400, 401, 403, 404, 429)}
+READ_PROBLEMS = {(code, PROBLEM_TYPE): PROBLEMS[(code, PROBLEM_TYPE)] for code in (400, 401, 403, 404, 429)}
+PAGES = [
+    OpenApiParameter("cursor", str, description="From a page's next or previous link"),
+    OpenApiParameter("page_size", int, description="Results a page, at most 200 (50 unless said)"),
+]
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
     description="Any unique text (a UUID): a retry with the same key returns the first response and does nothing again",
@@ -149,9 +154,10 @@ class CertificateListView(ApiView):
     parser_classes = [StrictJSONParser]
 
     @extend_schema(
-        parameters=CERTIFICATE_FILTERS,
-        responses={200: s.CertificateSerializer(many=True), **READ_PROBLEMS},
+        parameters=[*CERTIFICATE_FILTERS, *PAGES],
+        responses={200: s.paged(s.CertificateSerializer), **READ_PROBLEMS},
         summary="Certificates, newest first",
+        operation_id="certificates_list",
     )
     def get(self, request):
         search = certificate_selectors.certificate_search(user=request.user, data=request.query_params)
@@ -295,9 +301,10 @@ class PersonListView(ApiView):
     parser_classes = [StrictJSONParser]
 
     @extend_schema(
-        parameters=WORKER_FILTERS,
-        responses={200: s.PersonSerializer(many=True), **READ_PROBLEMS},
+        parameters=[*WORKER_FILTERS, *PAGES],
+        responses={200: s.paged(s.PersonSerializer), **READ_PROBLEMS},
         summary="The worker and student register",
+        operation_id="workers_list",
     )
     def get(self, request):
         status_filter = request.query_params.get("status", "")
@@ -354,9 +361,7 @@ class FactListView(ApiView):
     write_action = Action.REPORT_ACTIVITY
     parser_classes = [StrictJSONParser]
 
-    @extend_schema(
-        responses={200: s.FactSerializer(many=True), **READ_PROBLEMS}, summary="Facts recorded about a worker"
-    )
+    @extend_schema(responses={200: s.paged(s.FactSerializer), **READ_PROBLEMS}, summary="Facts recorded about a worker")
     def get(self, request, uuid):
         person = reporting_selectors.person_for_user(user=request.user, uuid=uuid)
         return _page(self, request, person.facts.select_related("person"), s.FactSerializer)
@@ -422,9 +427,10 @@ OBLIGATION_FILTERS = [
 @extend_schema(tags=["Obligations"])
 class ObligationListView(ApiView):
     @extend_schema(
-        parameters=OBLIGATION_FILTERS,
-        responses={200: s.ObligationSerializer(many=True), **READ_PROBLEMS},
+        parameters=[*OBLIGATION_FILTERS, *PAGES],
+        responses={200: s.paged(s.ObligationSerializer), **READ_PROBLEMS},
         summary="Reporting obligations",
+        operation_id="obligations_list",
     )
     def get(self, request):
         search = reporting_selectors.obligation_search(user=request.user, data=request.query_params)
@@ -495,7 +501,8 @@ class NotificationListView(ApiView):
     read_action = Action.READ_MESSAGE_BOARD
 
     @extend_schema(
-        responses={200: s.NoticeSerializer(many=True), **READ_PROBLEMS},
+        parameters=PAGES,
+        responses={200: s.paged(s.NoticeSerializer), **READ_PROBLEMS},
         summary="Notices the service posted on the sponsor's board (decisions, sanctions, reminders)",
     )
     def get(self, request):
