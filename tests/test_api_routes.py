@@ -29,6 +29,7 @@ API_ARGUMENTS = {
     "api:certificate_note": lambda w: {"uuid": w["certificate"].uuid},
     "api:worker": lambda w: {"uuid": w["person"].uuid},
     "api:worker_facts": lambda w: {"uuid": w["person"].uuid},
+    "api:worker_absence_end": lambda w: {"uuid": w["person"].uuid, "fact": w["open_absence"].uuid},
     "api:obligation": lambda w: {"uuid": w["open_obligation"].uuid},
     "api:obligation_report": lambda w: {"uuid": w["open_obligation"].uuid},
 }
@@ -38,6 +39,7 @@ API_OBJECT = {
     "api:certificate_withdraw": lambda w: w["certificate"],
     "api:certificate_note": lambda w: w["certificate"],
     "api:worker_facts": lambda w: w["person"],
+    "api:worker_absence_end": lambda w: w["person"],
     "api:obligation_report": lambda w: w["open_obligation"],
 }
 

@@ -139,6 +139,10 @@ class FactInputSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class AbsenceEndSerializer(serializers.Serializer):
+    last_day = serializers.DateField(help_text="The last day of the absence")
+
+
 class BulkFactSerializer(FactInputSerializer):
     certificate_reference = serializers.CharField(help_text="The certificate of the person it is about")
 

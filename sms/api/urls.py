@@ -28,6 +28,9 @@ urlpatterns = [
     path("api/v1/workers/", views.PersonListView.as_view(), name="workers"),
     path("api/v1/workers/<uuid:uuid>/", views.PersonDetailView.as_view(), name="worker"),
     path("api/v1/workers/<uuid:uuid>/facts/", views.FactListView.as_view(), name="worker_facts"),
+    path(
+        "api/v1/workers/<uuid:uuid>/facts/<uuid:fact>/end/", views.AbsenceEndView.as_view(), name="worker_absence_end"
+    ),
     path("api/v1/facts/bulk/", views.FactBulkView.as_view(), name="facts_bulk"),
     path("api/v1/obligations/", views.ObligationListView.as_view(), name="obligations"),
     path("api/v1/obligations/<uuid:uuid>/", views.ObligationDetailView.as_view(), name="obligation"),

@@ -32,8 +32,8 @@ from sms.reporting import imports as fact_imports
 from sms.reporting import reports
 from sms.reporting import selectors as reporting_selectors
 from sms.reporting.catalogue import EVENTS
-from sms.reporting.forms import FactForm, ReportForm, facts_for
-from sms.reporting.models import SponsoredPerson
+from sms.reporting.forms import AbsenceEndForm, FactForm, ReportForm, facts_for
+from sms.reporting.models import Fact, SponsoredPerson
 from sms.reporting.services import facts as fact_services
 from sms.reporting.services import obligations as obligation_services
 
@@ -383,6 +383,36 @@ class FactListView(ApiView):
         return Response(
             {"fact": s.FactSerializer(fact).data, "obligations_opened": s.ObligationSerializer(opened, many=True).data},
             status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=["Worker facts"])
+class AbsenceEndView(ApiView):
+    write_action = Action.REPORT_ACTIVITY
+    parser_classes = [StrictJSONParser]
+
+    @extend_schema(
+        request=s.AbsenceEndSerializer,
+        parameters=[IDEMPOTENCY],
+        responses={200: s.FactRecordedSerializer, **PROBLEMS},
+        summary="Record the last day of an absence recorded while it was going on",
+        description="As on the page: an unauthorised absence that ended within 10 working days cancels "
+        "the obligation it had opened; unpaid days count towards the 4 weeks.",
+    )
+    def post(self, request, uuid, fact):
+        person = reporting_selectors.person_for_user(user=request.user, uuid=uuid)
+        found = person.facts.filter(uuid=fact, kind=Fact.Kind.ABSENCE).first()
+        if found is None:
+            raise Http404
+        _may(request, Action.REPORT_ACTIVITY, person)
+        form = AbsenceEndForm(_form_data(_json_object(request), ["last_day"]))
+        if not form.is_valid():
+            raise FieldErrors(form.errors)
+        before = set(person.obligations.values_list("pk", flat=True))
+        ended = fact_services.absence_end(fact=found, actor=request.user, last_day=form.cleaned_data["last_day"])
+        opened = person.obligations.exclude(pk__in=before).select_related("person", "fact")
+        return Response(
+            {"fact": s.FactSerializer(ended).data, "obligations_opened": s.ObligationSerializer(opened, many=True).data}
         )
 
 

@@ -48,7 +48,3 @@ class ApiView(APIView):
             response = self.handle_exception(exc)
         self.response = self.finalize_response(request, response, *args, **kwargs)
         return self.response
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        return response

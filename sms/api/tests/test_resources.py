@@ -217,3 +217,22 @@ def test_keys_belong_to_their_token(level_1, worker):
     # Another token with the same key is another request: the rule (one change a day) answers, not a replay.
     second = api(level_1).post(url, {**body, "new_value": "Next"}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="same")
     assert "Idempotent-Replayed" not in second
+
+
+def test_an_absence_recorded_while_going_on_is_ended_and_its_obligation_cancelled(level_1, worker):
+    fact_record(person=worker, actor=level_1, kind="start_confirmed", start_date=date.today() - timedelta(days=60))
+    client = api(level_1)
+    recorded = client.post(
+        f"/api/v1/workers/{worker.uuid}/facts/",
+        {"kind": "absence", "start_date": days_ago(30), "authorised": False, "pay": "full"},
+        content_type=JSON,
+    ).json()
+    obligation = Obligation.objects.get(uuid=recorded["obligations_opened"][0]["id"])
+    url = f"/api/v1/workers/{worker.uuid}/facts/{recorded['fact']['id']}/end/"
+    assert client.post(url, {"last_day": "2099-01-01"}, content_type=JSON).status_code == 422
+    ended = client.post(url, {"last_day": days_ago(29)}, content_type=JSON)
+    assert ended.status_code == 200, ended.content
+    assert ended.json()["fact"]["end_date"] == days_ago(29)
+    obligation.refresh_from_db()
+    assert obligation.status == "cancelled"
+    assert client.post(url, {"last_day": days_ago(28)}, content_type=JSON).status_code == 422

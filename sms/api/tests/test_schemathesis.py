@@ -39,7 +39,7 @@ def real_object(world, path: str):
     if "/certificates/" in path:
         return world["draft"] if path.endswith("/assign/") else world["certificate"]
     if "/workers/" in path:
-        return world["person"]
+        return world["person"]  # (an absence's "fact" stays generated: a 404, or a real one by chance)
     return world["open_obligation"]
 
 
