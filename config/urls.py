@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("sms.auditpack.urls")),
     path("", include("sms.righttowork.urls")),
     path("", include("sms.dashboard.urls")),
+    path("", include("sms.api.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

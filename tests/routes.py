@@ -16,6 +16,11 @@ class Route:
         return getattr(self.callback, "policy_action", None)
 
     @property
+    def is_api(self) -> bool:
+        """A JSON API endpoint (sms.api): signed in by a token, walked by the API's own route tests."""
+        return getattr(self.callback, "api", False)
+
+    @property
     def takes_arguments(self) -> bool:
         return "<" in self.pattern
 
@@ -26,7 +31,8 @@ class Route:
         return [method for method in ("get", "post") if method in allowed and hasattr(view_class, method)]
 
 
-def all_routes() -> list[Route]:
+def all_routes(*, api: bool = False) -> list[Route]:
+    """Every page's route; with ``api``, the JSON API's endpoints too (tests/test_api_routes.py walks them)."""
     routes: list[Route] = []
 
     def walk(patterns, prefix: str, namespace: str) -> None:
@@ -41,4 +47,4 @@ def all_routes() -> list[Route]:
                 routes.append(Route(name=name, pattern=prefix + str(entry.pattern), callback=entry.callback))
 
     walk(get_resolver().url_patterns, "", "")
-    return routes
+    return [route for route in routes if api or not route.is_api]

@@ -9,7 +9,7 @@ Later capabilities extend the probe by adding routes; an unregistered route fail
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +18,7 @@ from django.urls import reverse
 from sms.accounts.models import User
 from sms.accounts.policy import HOME_OFFICE_ACTIONS, Action, can
 from sms.accounts.tests.helpers import sign_in
+from sms.api.services import api_token_create
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.casework.services import case_note_add
@@ -86,6 +87,7 @@ OBJECT_ROUTES: dict[str, object] = {
         "document": world["rtw_evidence"].uuid,
     },
     "righttowork:training_edit": lambda world: {"uuid": world["training_record"].uuid},
+    "api:token_revoke": lambda world: {"uuid": world["api_token"].uuid},
 }
 # Routes whose arguments are not objects (the same for every sponsor): checked like list pages.
 FIXED_ARGUMENT_ROUTES: dict[str, dict] = {
@@ -148,7 +150,11 @@ def world(sponsor, level_1, level_2):
     )
     board = message_board_world(sponsor, make_staff_user(role="caseworker", email="poster@ho.example"))
     compliance = compliance_world(sponsor, level_1)
+    api_token, _ = api_token_create(
+        actor=level_1, user=level_1, name="ACME-API-TOKEN", scope="read", expires_on=date.today() + timedelta(days=9)
+    )
     return {
+        "api_token": api_token,
         **board,
         **compliance,
         "audit_pack": audit_pack_world(sponsor, level_1),
@@ -184,6 +190,8 @@ def world(sponsor, level_1, level_2):
             "ACME-REPORT-TEXT",
             "ACME-ALLOCATION",
             "ACME-CASE-NOTE",
+            "ACME-API-TOKEN",
+            api_token.prefix,
             certificate.reference,
             allocation_request.reference,
             request.reference,

@@ -32,6 +32,10 @@ EXEMPT = {
 # "module.function" -> (the action it requires, the keyword argument -> world object it is about).
 # Other required arguments get None: the policy is asked before anything else is read.
 TABLE = {
+    "sms.api.services.api_token_create": (Action.MANAGE_API_TOKENS, {"user": "level_2"}),
+    "sms.api.services.api_token_revoke": (Action.MANAGE_API_TOKENS, {"token": "api_token"}),
+    "sms.certificates.services.bulk.certificates_import_rows": (Action.CREATE_CERTIFICATE, {"sponsor": "sponsor"}),
+    "sms.reporting.imports.facts_import_rows": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
     "sms.casework.services.case_assign": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.casework.services.case_note_add": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),
@@ -324,6 +328,7 @@ OWN_ONLY_EXEMPT = {
     # Each row goes through fact_record with its person; a refused row names its row and column
     # (sms/reporting/tests/test_imports.py).
     "sms.reporting.imports.facts_import_csv",
+    "sms.reporting.imports.facts_import_rows",
 }
 
 

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sms.accounts.models import User
+from sms.api.services import api_token_create
 from sms.auditpack.models import AuditPack
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
@@ -60,6 +61,7 @@ ARGUMENTS = {
     "certificates:ho_record_use": lambda w: {"reference": w["certificate"].reference},
     "certificates:ho_cancel": lambda w: {"reference": w["certificate"].reference},
     "reporting:register_certificate": lambda w: {"uuid": w["certificate"].uuid},
+    "api:token_revoke": lambda w: {"uuid": w["api_token"].uuid},
     "reporting:person": lambda w: {"uuid": w["person"].uuid},
     "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
     "reporting:person_details": lambda w: {"uuid": w["person"].uuid},
@@ -281,6 +283,9 @@ def build_world(sponsor, level_1, level_2) -> dict:
             announced=False,
             officer=people["compliance_officer"],
         ),
+        "api_token": api_token_create(
+            actor=None, user=level_1, name="HR system", scope="read-write", expires_on=date.today() + timedelta(days=30)
+        )[0],
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
     }
 

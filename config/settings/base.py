@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sms.dashboard",
     "sms.auditpack",
     "sms.portal",
+    "sms.api",
 ]
 
 MIDDLEWARE = [
@@ -256,15 +257,38 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# The JSON API (sms.api): token authentication only (no session, so no CSRF), the policy, rate
+# limits per token counted in the cache, cursor pages, and every error as problem details.
+API_RATE = env("API_RATE", default="600/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["sms.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["sms.api.permissions.TokenScopeAndPolicy"],
+    "DEFAULT_THROTTLE_CLASSES": ["sms.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": API_RATE},
+    "DEFAULT_PARSER_CLASSES": ["sms.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "sms.api.pagination.ApiCursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "sms.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SERVICE_NAME} API",
-    "VERSION": "0.1.0",
+    "DESCRIPTION": "For HR and student-records systems: the licence, certificates, the worker register and its "
+    "facts, reporting obligations and reports, messages. See /api/v1/docs/.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVERS": [{"url": "/"}],
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateKindEnum": "sms.certificates.models.Certificate.Kind",
+        "FactKindEnum": "sms.reporting.models.Fact.Kind",
+        "PersonKindEnum": "sms.reporting.models.SponsoredPerson.Kind",
+        "NoticeKindEnum": "sms.notifications.models.Notice.Kind",
+    },
 }
 
 LOGGING = {

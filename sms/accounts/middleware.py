@@ -36,8 +36,9 @@ class InactivityTimeoutMiddleware:
                 logout(request)
                 return redirect(f"{reverse('accounts:sign_in')}?timeout=1")
         response = self.get_response(request)
-        # After the view, so the request that signs a person in starts their clock.
-        if request.user.is_authenticated:
+        # After the view, so the request that signs a person in starts their clock. A request
+        # authenticated without a session (an API token) has no clock and must not start one.
+        if request.user.is_authenticated and not getattr(request, "sessionless", False):
             request.session[LAST_ACTIVITY_KEY] = time.time()
         return response
 

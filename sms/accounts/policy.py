@@ -75,6 +75,7 @@ class Action(models.TextChoices):
     RECORD_RIGHT_TO_WORK = "record_right_to_work", "Record a worker's right-to-work check"
     MANAGE_TRAINING = "manage_training", "Record and edit training records of key personnel and users"
     COMPLETE_MONTHLY_REVIEW = "complete_monthly_review", "Complete the monthly review"
+    MANAGE_API_TOKENS = "manage_api_tokens", "Create and revoke API tokens"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -143,6 +144,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     # Beyond the domain table: the monthly review (seed 001) covers the message board and key
     # personnel, which only Level 1 users see.
     Action.COMPLETE_MONTHLY_REVIEW: {L1: ALL},
+    # Beyond the domain table: an API token acts for the sponsor's systems, a Level 1 decision.
+    Action.MANAGE_API_TOKENS: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     # Caseworkers, compliance officers and administrators speak to sponsors; the helpdesk does not.

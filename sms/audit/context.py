@@ -5,6 +5,9 @@ from contextvars import ContextVar
 from django.conf import settings
 
 current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
+# The API token a request is made with ("name (#id)"), set by the API's authentication: every row
+# written during the request names it, so each use of a token is attributable.
+current_api_token: ContextVar[str | None] = ContextVar("audit_current_api_token", default=None)
 
 
 def client_ip(request) -> str | None:
@@ -26,7 +29,9 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
+        api_token = current_api_token.set(None)
         try:
             return self.get_response(request)
         finally:
+            current_api_token.reset(api_token)
             current_ip.reset(token)

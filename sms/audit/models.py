@@ -144,6 +144,8 @@ class Verb(models.TextChoices):
     TRAINING_RECORDED = "training_recorded", "Training recorded"
     TRAINING_UPDATED = "training_updated", "Training record changed"
     MONTHLY_REVIEW_COMPLETED = "monthly_review_completed", "Monthly review completed"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 VERB_LABELS = dict(Verb.choices)

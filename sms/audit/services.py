@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sms.audit import keys
 from sms.audit.chain import GENESIS_HASH, canonical_payload, chain_key, event_hash, hashed_fields, head_message, sign
-from sms.audit.context import current_ip
+from sms.audit.context import current_api_token, current_ip
 from sms.audit.models import AuditChainHead, AuditEvent, Verb
 
 _UNSET = object()
@@ -52,7 +52,8 @@ def record(
     """Append one event to the audit trail, in the caller's transaction.
 
     The sponsor defaults to the actor's (Home Office staff write to the Home Office chain), or the
-    target's own sponsor when it has one. The IP address defaults to the current request's.
+    target's own sponsor when it has one. The IP address defaults to the current request's; a
+    request made with an API token adds the token to the payload (``api_token``).
     """
     if sponsor is _UNSET:
         if getattr(target, "is_tenant", False):  # a sponsor is the head of its own chain
@@ -61,6 +62,9 @@ def record(
             sponsor = getattr(target, "sponsor", None) or getattr(actor, "sponsor", None)
     if ip_address is _UNSET:
         ip_address = current_ip.get()
+    via_token = current_api_token.get()
+    if via_token:
+        payload = {**(payload or {}), "api_token": via_token}
     actor_obj = actor if getattr(actor, "pk", None) else None
     if actor_label is None:
         actor_label = actor_obj.email if actor_obj is not None else "System"

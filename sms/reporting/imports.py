@@ -46,7 +46,7 @@ COLUMN_FOR_FIELD = {field: column for column, field in FORM_FIELD.items()}
 
 def _row_form(row: dict, kind: str) -> FactForm:
     """The page's form for this kind of fact, bound to the row's cells (so each field rule is written once)."""
-    data = {FORM_FIELD.get(column, column): (row.get(column) or "").strip() for column in COLUMNS[2:]}
+    data = {FORM_FIELD.get(column, column): str(row.get(column) or "").strip() for column in COLUMNS[2:]}
     for column in ("authorised", "pay", "leave_reason", "end_reason"):
         data[column] = data[column].lower()
     return FactForm(data=data, kind=kind)
@@ -65,7 +65,17 @@ def facts_import_csv(*, sponsor, actor, upload) -> int:
     """Record every row's fact, or none: any bad cell or refused fact names its row and column."""
     require(actor, Action.REPORT_ACTIVITY, sponsor)
     rows = csv_rows(upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, noun="fact")
-    references = {row["certificate_reference"].strip() for _, row in rows}
+    return facts_import_rows(sponsor=sponsor, actor=actor, rows=rows, source="csv")
+
+
+@transaction.atomic
+def facts_import_rows(*, sponsor, actor, rows: list[tuple[int, dict]], source: str = "api") -> int:
+    """Record every row's fact, or none (a CSV file's rows, or a batch an HR system sends to the API):
+    each row is a dict of the template's COLUMNS, as text; errors name the row and column."""
+    require(actor, Action.REPORT_ACTIVITY, sponsor)
+    if not rows or len(rows) > MAX_ROWS:
+        raise ImportRefused([FileError(None, "", f"Send between 1 and {MAX_ROWS} facts at once")])
+    references = {str(row.get("certificate_reference") or "").strip() for _, row in rows}
     people = {
         person.certificate.reference: person
         for person in SponsoredPerson.objects.filter(
@@ -76,9 +86,9 @@ def facts_import_csv(*, sponsor, actor, upload) -> int:
     # so one upload shows every problem in it.
     errors, recorded = [], 0
     for number, row in rows:
-        reference = (row.get("certificate_reference") or "").strip()
+        reference = str(row.get("certificate_reference") or "").strip()
         person = people.get(reference)
-        kind = (row.get("fact") or "").strip()
+        kind = str(row.get("fact") or "").strip()
         row_errors = []
         if person is None:
             row_errors.append(
@@ -106,5 +116,5 @@ def facts_import_csv(*, sponsor, actor, upload) -> int:
         recorded += 1
     if errors:
         raise ImportRefused(errors)  # rolls back every fact recorded above
-    audit.record(actor=actor, verb=Verb.FACTS_IMPORTED, sponsor=sponsor, payload={"rows": recorded})
+    audit.record(actor=actor, verb=Verb.FACTS_IMPORTED, sponsor=sponsor, payload={"rows": recorded, "source": source})
     return recorded

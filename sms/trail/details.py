@@ -17,6 +17,7 @@ from sms.reporting.models import Fact, Obligation
 ARROW = " → "
 
 LABELS = {
+    "api_token": "Through the API token",
     "address": "Address",
     "as_of": "As of",
     "category": "Category",

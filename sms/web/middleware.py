@@ -1,7 +1,7 @@
 """Response headers for what a signed-in person sees."""
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -40,6 +40,12 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request):
         if _holds_nul(request):
+            if request.path.startswith("/api/"):  # the API answers in its own error format
+                return JsonResponse(
+                    {"type": "about:blank", "title": "Bad request", "status": 400,
+                     "detail": "The request contains a NUL character"},
+                    status=400, content_type="application/problem+json",
+                )  # fmt: skip
             body = loader.get_template("errors/400.html").render({"service_name": settings.SERVICE_NAME})
             return HttpResponseBadRequest(body)
         return self.get_response(request)

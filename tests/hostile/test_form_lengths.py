@@ -10,6 +10,7 @@ from django.db import models
 
 import sms
 from sms.accounts.models import Sponsor, User
+from sms.api.models import ApiToken
 from sms.certificates.allocation_rules import RequestOptions
 from sms.core.models import ClosureDay
 from sms.core.uploads import UploadedDocument
@@ -34,6 +35,7 @@ COLUMNS = {
     ("RightToWorkCheckForm", "performed_by_name"): RightToWorkCheck.performed_by_name,
     ("RightToWorkCheckForm", "ecs_reference"): RightToWorkCheck.ecs_reference,
     ("TrainingRecordForm", "course"): TrainingRecord.course,
+    ("TokenForm", "name"): ApiToken.name,
 }  # fmt: skip
 
 # Forms that need arguments, with every variant they build (one per kind of fact or event).

@@ -92,7 +92,9 @@ def _row_form(row: dict) -> tuple[CertificateForm, list[tuple[str, str]]]:
     a yes/no column that is neither)."""
     data, problems = {}, []
     for column, field, required in CSV_COLUMNS:
-        value = (row.get(column) or "").strip()
+        value = row.get(column)
+        # A JSON batch may send true/false and numbers; a CSV file sends text.
+        value = ("yes" if value else "no") if isinstance(value, bool) else str("" if value is None else value).strip()
         if not value and required:
             problems.append((column, "must not be empty"))
         if field in YES_NO_FIELDS:
@@ -116,6 +118,18 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         noun="certificate",
         optional_last=LATER_COLUMNS,
     )
+    return certificates_import_rows(sponsor=sponsor, actor=actor, records=records, source="csv")
+
+
+@transaction.atomic
+def certificates_import_rows(
+    *, sponsor: Sponsor, actor, records: list[tuple[int, dict]], source: str = "api"
+) -> list[Certificate]:
+    """Create a draft for every row, or none (a CSV file's rows, or a batch sent to the API): each
+    row is a dict of the template's columns, as text, checked like a CSV row."""
+    require(actor, Action.CREATE_CERTIFICATE, sponsor)
+    if not records or len(records) > MAX_ROWS:
+        raise ImportRefused([FileError(None, "", f"Send between 1 and {MAX_ROWS} certificates at once")])
     errors: list[FileError] = []
     rows: list[dict] = []
     today = timezone.localdate()
@@ -149,7 +163,7 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
     created = [certificate_save_draft(sponsor=sponsor, actor=actor, data=data) for data in rows]
     audit.record(
-        actor=actor, verb=Verb.CERTIFICATES_IMPORTED, sponsor=sponsor, payload={"format": "csv", "count": len(created)}
+        actor=actor, verb=Verb.CERTIFICATES_IMPORTED, sponsor=sponsor, payload={"format": source, "count": len(created)}
     )
     return created
 

@@ -39,6 +39,7 @@ class AccessRegisterView(PolicyMixin, TemplateView):
             "may_deactivate": can(user, Action.DEACTIVATE_USER),
             "may_request_level_1": can(user, Action.REQUEST_ADDITIONAL_LEVEL_1),
             "may_review": can(user, Action.REVIEW_ACCESS),
+            "may_manage_api_tokens": can(user, Action.MANAGE_API_TOKENS),
         }
 
 
