@@ -18,6 +18,7 @@ from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
+from sms.licensing.tests.paying import application_submit_and_pay
 from sms.messageboard.services import message_post
 from sms.notifications.models import Notice
 from sms.notifications.services import notice_post
@@ -205,7 +206,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
     for section, value in answers.items():
         applications.application_save_answers(application=application, section=section, answers=value)
     applications.application_add_document(application=application, upload=SimpleUploadedFile("a.pdf", PDF))
-    applications.application_submit(application=application, declaration_confirmed=True)
+    application_submit_and_pay(application)
     request = variation_request_submit(
         sponsor=sponsor,
         actor=level_1,
