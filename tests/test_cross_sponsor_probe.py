@@ -31,7 +31,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
-from tests.worlds import compliance_world, message_board_world
+from tests.worlds import compliance_world, fees_world, message_board_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -76,6 +76,13 @@ OBJECT_ROUTES: dict[str, object] = {
     },
     "messageboard:message": lambda world: {"pk": world["message"].pk},
     "messageboard:notice": lambda world: {"pk": world["notice"].pk},
+    "licensing:request_pay": lambda world: {"reference": world["renewal"].reference},
+    "licensing:request_paid": lambda world: {"reference": world["renewal"].reference},
+    "certificates:allocation_request_pay": lambda world: {"reference": world["priority_request"].reference},
+    "certificates:allocation_request_paid": lambda world: {"reference": world["priority_request"].reference},
+    "certificates:allocation_request_without_priority": lambda world: {
+        "reference": world["priority_request"].reference
+    },
 }
 # Routes whose arguments are not objects (the same for every sponsor): checked like list pages.
 FIXED_ARGUMENT_ROUTES: dict[str, dict] = {
@@ -141,6 +148,7 @@ def world(sponsor, level_1, level_2):
     return {
         **board,
         **compliance,
+        **fees_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sms.accounts.models import User
+from sms.certificates.models import AllocationRequest
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
@@ -112,6 +113,11 @@ ARGUMENTS = {
         "uuid": w["representation_evidence"].uuid,
     },
     "payments:sandbox_pay": lambda w: {"provider_id": w["sandbox_payment"].provider_id},
+    "licensing:request_pay": lambda w: {"reference": w["renewal"].reference},
+    "licensing:request_paid": lambda w: {"reference": w["renewal"].reference},
+    "certificates:allocation_request_pay": lambda w: {"reference": w["priority_request"].reference},
+    "certificates:allocation_request_paid": lambda w: {"reference": w["priority_request"].reference},
+    "certificates:allocation_request_without_priority": lambda w: {"reference": w["priority_request"].reference},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
     "referencedata:staff_role": lambda w: {"user_id": w["people"]["caseworker"].user_id},
     "visits:detail": lambda w: {"uuid": w["visit"].uuid},
@@ -239,6 +245,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
     return {
         **message_board_world(sponsor, people["administrator"]),
         **compliance_world(sponsor, level_1),
+        **fees_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),
@@ -267,6 +274,32 @@ def build_world(sponsor, level_1, level_2) -> dict:
             officer=people["compliance_officer"],
         ),
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
+    }
+
+
+def fees_world(sponsor, level_1) -> dict:
+    """A renewal and a priority allocation request, each waiting for its fee (made as the services
+    would, without depending on the licence's renewal window or ratings)."""
+    return {
+        "renewal": SponsorRequest.objects.create(
+            sponsor=sponsor,
+            kind=SponsorRequest.Kind.RENEWAL,
+            status=SponsorRequest.Status.AWAITING_PAYMENT,
+            fee_pence=157900,
+            declaration_confirmed=True,
+            created_by=level_1,
+        ),
+        "priority_request": AllocationRequest.objects.create(
+            sponsor=sponsor,
+            kind=AllocationRequest.Kind.INCREASE,
+            status=AllocationRequest.Status.AWAITING_PAYMENT,
+            year_start=date.today(),
+            requested={"worker": 2},
+            justification="New contract",
+            priority=True,
+            priority_fee_pence=35000,
+            created_by=level_1,
+        ),
     }
 
 
