@@ -383,3 +383,20 @@ def test_the_certificate_form_offers_the_licences_routes_and_its_only_work_site(
     assert [value for value, _ in form.fields["route"].choices] == ["", "skilled_worker"]
     assert form["route"].value() == "skilled_worker"
     assert form["work_address"].value() == "12 Mill Lane\nLeeds"
+
+
+def test_a_caseworker_cannot_decide_a_priority_request_before_its_fee_is_paid(client, sponsor, level_1, caseworker):
+    sign_in(client, level_1)
+    client.post(
+        reverse("certificates:request_allocation"),
+        {"kind": "increase", "worker": "4", "justification": "Four nurses", "priority": "on"},
+    )
+    request = AllocationRequest.objects.get()
+    staff = client.__class__()
+    sign_in(staff, caseworker)
+    decide = reverse("certificates:ho_allocation_request", args=[request.reference])
+    response = staff.post(decide, {"worker": "4", "reason": ""})
+    assert response.url == reverse("certificates:ho_queues")
+    assert "waiting for its priority service fee" in staff.get(response.url).content.decode()
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.AWAITING_PAYMENT
