@@ -94,6 +94,8 @@ def test_a_declined_or_cancelled_payment_leaves_the_application_waiting_and_it_c
     assert application.submitted_at is None
     assert not application.payment_reference
     assert client.get(reverse("licensing:apply_submitted")).url == reverse("licensing:apply_start")
+    start = client.get(reverse("licensing:apply_start")).content.decode()
+    assert f"Your application {application.reference} is waiting for payment" in start
     caseworker_queue = [case.reference for case in application_queue(status=LicenceApplication.Status.SUBMITTED)]
     assert application.reference not in caseworker_queue
 

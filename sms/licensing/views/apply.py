@@ -96,7 +96,17 @@ class ApplyStartView(PolicyMixin, View):
     action = Action.PUBLIC
 
     def get(self, request):
-        return render(request, "licensing/apply/start.html", {"has_draft": current_application(request) is not None})
+        paying = paying_application(request)
+        return render(
+            request,
+            "licensing/apply/start.html",
+            {
+                "has_draft": current_application(request) is not None,
+                "waiting_for_payment": paying
+                if paying and paying.status == LicenceApplication.Status.AWAITING_PAYMENT
+                else None,
+            },
+        )
 
     def post(self, request):
         if current_application(request) is None:
