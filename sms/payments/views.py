@@ -1,7 +1,7 @@
 """The sandbox provider's pay page (the demo's stand-in for GOV.UK Pay's own pages), and the two
 steps every fee's journey shares: start a payment, and confirm it on the payer's return.
 
-Like GOV.UK Pay's page it is reached by the unguessable payment link alone, and what the payer
+Like GOV.UK Pay's page, the sandbox page is reached by the unguessable payment link alone; what the payer
 chooses here only changes the sandbox's record: the service learns the outcome by asking the
 provider when the payer returns. With another provider configured the page does not exist.
 """
