@@ -280,3 +280,28 @@ def test_a_paid_priority_request_is_due_five_working_days_from_payment(pay, leve
     assert row["c_service"] == "allocation_priority"
     assert row["c_received"].date() == timezone.localdate()
     assert row["c_due"] > timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("kind", "withdraw"),
+    [
+        ("renewal", lambda case, actor: sponsor_requests.request_withdraw(request=case, actor=actor)),
+        ("priority", lambda case, actor: allocations.allocation_request_withdraw(request=case, actor=actor)),
+    ],
+)
+def test_a_case_cannot_be_withdrawn_while_its_fee_is_being_paid(pay, level_1, kind, withdraw):
+    """Asked of the provider first: a payment still under way refuses the withdrawal (the fee could
+    be taken for nothing); once it has failed, the sponsor may withdraw."""
+    fee = FEES[kind]
+    case = fee.make(level_1)
+    payment = fee.start(case, level_1)
+
+    with pytest.raises(DomainError, match="has not finished yet"):
+        withdraw(case, level_1)
+    case.refresh_from_db()
+    assert case.status == fee.waiting
+
+    pay.set_state(payment.provider_id, "failed")
+    withdraw(case, level_1)
+    case.refresh_from_db()
+    assert case.status == "withdrawn"

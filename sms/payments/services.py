@@ -137,3 +137,12 @@ def fee_payment_confirm_latest(*, purpose: str, subject_reference: str) -> Payme
     fee_payments_settle(purpose=purpose, subject_reference=subject_reference)
     payment = Payment.objects.filter(purpose=purpose, subject_reference=subject_reference).first()
     return payment
+
+
+def fee_payment_under_way(*, purpose: str, subject_reference: str) -> bool:
+    """True when, after asking the provider, a payment for this thing has still not finished: what
+    it pays for must not be withdrawn or changed meanwhile, or a fee could be taken for nothing."""
+    fee_payments_settle(purpose=purpose, subject_reference=subject_reference)
+    return Payment.objects.filter(
+        purpose=purpose, subject_reference=subject_reference, status=Payment.Status.STARTED
+    ).exists()

@@ -268,18 +268,10 @@ def allocation_request_priority_drop(*, request: AllocationRequest, actor) -> Al
     the Home Office as a standard request and no priority fee is due. A payment still under way is
     confirmed first: one that was paid has already sent the request as a priority case."""
     require(actor, Action.REQUEST_ALLOCATION, request)
-    payment_services.fee_payments_settle(
-        purpose=Payment.Purpose.ALLOCATION_PRIORITY, subject_reference=request.reference
-    )
+    _refuse_while_paying(request)
     request = lock(AllocationRequest, request.pk)
     if request.status != Status.AWAITING_PAYMENT:
         raise DomainError("This request is no longer waiting for its priority service fee")
-    if Payment.objects.filter(
-        purpose=Payment.Purpose.ALLOCATION_PRIORITY,
-        subject_reference=request.reference,
-        status=Payment.Status.STARTED,
-    ).exists():
-        raise DomainError("A payment of the priority service fee has not finished yet. Check again in a few minutes")
     request.priority = False
     request.priority_fee_pence = None
     transition(request, Status.SUBMITTED, extra_fields=("priority", "priority_fee_pence"))
@@ -293,10 +285,21 @@ def allocation_request_priority_drop(*, request: AllocationRequest, actor) -> Al
     return request
 
 
+def _refuse_while_paying(request: AllocationRequest) -> None:
+    """A request whose priority service fee is being paid cannot change meanwhile (asked of the
+    provider first: a fee just paid has already sent the request as a priority case)."""
+    if payment_services.fee_payment_under_way(
+        purpose=Payment.Purpose.ALLOCATION_PRIORITY, subject_reference=request.reference
+    ):
+        raise DomainError("A payment of the priority service fee has not finished yet. Check again in a few minutes")
+
+
 @transaction.atomic
 def allocation_request_withdraw(*, request: AllocationRequest, actor) -> AllocationRequest:
-    """Withdraw a request still waiting for a decision."""
+    """Withdraw a request still waiting for a decision (or for its priority service fee, unless a
+    payment of it is under way)."""
     require(actor, Action.REQUEST_ALLOCATION, request)
+    _refuse_while_paying(request)
     request = lock(AllocationRequest, request.pk)
     transition(request, Status.WITHDRAWN)
     audit.record(actor=actor, verb=Verb.ALLOCATION_REQUEST_WITHDRAWN, target=request, sponsor=request.sponsor)

@@ -190,8 +190,13 @@ def variation_request_submit(
 
 @transaction.atomic
 def request_withdraw(*, request: SponsorRequest, actor) -> SponsorRequest:
-    """The sponsor withdraws a request still waiting for a decision."""
+    """The sponsor withdraws a request still waiting for a decision, or a renewal waiting for its fee
+    (unless a payment of the fee is under way: it is asked of the provider first)."""
     require(actor, Action.CHANGE_LICENCE, request)
+    if payment_services.fee_payment_under_way(
+        purpose=Payment.Purpose.LICENCE_RENEWAL, subject_reference=request.reference
+    ):
+        raise DomainError("A payment of the renewal fee has not finished yet. Check again in a few minutes")
     return request_decision_record(request=request, to_status=SponsorRequest.Status.WITHDRAWN, actor=actor, reason="")
 
 
