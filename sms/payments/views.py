@@ -1,8 +1,8 @@
 """The sandbox provider's pay page (the demo's stand-in for GOV.UK Pay's own pages), and the two
 steps every fee's journey shares: start a payment, and confirm it on the payer's return.
 
-Like GOV.UK Pay's page, the sandbox page is reached by the unguessable payment link alone; what the payer
-chooses here only changes the sandbox's record: the service learns the outcome by asking the
+Like GOV.UK Pay's page, the sandbox page is reached by the unguessable payment link alone; what the
+payer chooses there only changes the sandbox's record: the service learns the outcome by asking the
 provider when the payer returns. With another provider configured the page does not exist.
 """
 
@@ -51,8 +51,8 @@ class FeePayView(PolicyMixin, View):
     """Start paying a fee and send the payer to the provider's page (POST only).
 
     Subclasses load what the fee is for in ``load`` and implement ``start_payment(return_url)`` (the
-    app's service, which asks the policy) and ``detail_url()`` (where the payer goes back to when
-    the payment cannot start) and name ``return_url_name``'s arguments in ``return_url()``.
+    app's service, which asks the policy), ``return_url()`` (the path of their return view) and
+    ``detail_url()`` (where the payer goes back to when the payment cannot start).
     """
 
     http_method_names = ["post"]
