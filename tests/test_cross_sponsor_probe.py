@@ -32,7 +32,13 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
-from tests.worlds import audit_pack_world, compliance_world, message_board_world, right_to_work_world
+from tests.worlds import (
+    audit_pack_world,
+    compliance_world,
+    fees_world,
+    message_board_world,
+    right_to_work_world,
+)
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
@@ -88,6 +94,13 @@ OBJECT_ROUTES: dict[str, object] = {
     },
     "righttowork:training_edit": lambda world: {"uuid": world["training_record"].uuid},
     "api:token_revoke": lambda world: {"uuid": world["api_token"].uuid},
+    "licensing:request_pay": lambda world: {"reference": world["renewal"].reference},
+    "licensing:request_paid": lambda world: {"reference": world["renewal"].reference},
+    "certificates:allocation_request_pay": lambda world: {"reference": world["priority_request"].reference},
+    "certificates:allocation_request_paid": lambda world: {"reference": world["priority_request"].reference},
+    "certificates:allocation_request_without_priority": lambda world: {
+        "reference": world["priority_request"].reference
+    },
 }
 # Routes whose arguments are not objects (the same for every sponsor): checked like list pages.
 FIXED_ARGUMENT_ROUTES: dict[str, dict] = {
@@ -159,6 +172,7 @@ def world(sponsor, level_1, level_2):
         **compliance,
         "audit_pack": audit_pack_world(sponsor, level_1),
         **right_to_work_world(sponsor, level_1, person),
+        **fees_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": open_obligation,

@@ -23,6 +23,8 @@ PUBLIC_ROUTES = {
     "licensing:apply_step",
     "licensing:apply_documents",
     "licensing:apply_check",
+    "licensing:apply_pay",
+    "licensing:apply_payment_return",
     "licensing:apply_submitted",
     "licensing:apply_more_information",
     "register:register",

@@ -176,6 +176,15 @@ TABLE = {
         Action.MANAGE_ACTION_PLAN,
         {"sponsor": "sponsor", "purpose": "action_plan"},
     ),
+    "sms.licensing.services.requests.renewal_payment_start": (Action.CHANGE_LICENCE, {"request": "renewal"}),
+    "sms.certificates.services.allocations.allocation_priority_payment_start": (
+        Action.REQUEST_ALLOCATION,
+        {"request": "priority_request"},
+    ),
+    "sms.certificates.services.allocations.allocation_request_priority_drop": (
+        Action.REQUEST_ALLOCATION,
+        {"request": "priority_request"},
+    ),
     "sms.compliance.services.route_rate": (Action.ENFORCE_LICENCE, {"licence_route": "licence_route"}),
     "sms.compliance.services.action_plan_payment_start": (Action.MANAGE_ACTION_PLAN, {"plan": "plan"}),
     "sms.compliance.services.action_progress_record": (Action.MANAGE_ACTION_PLAN, {"action": "required_action"}),

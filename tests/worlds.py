@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from sms.accounts.models import User
 from sms.api.services import api_token_create
 from sms.auditpack.models import AuditPack
+from sms.certificates.models import AllocationRequest
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
@@ -21,6 +22,7 @@ from sms.licensing.models import SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
+from sms.licensing.tests.paying import application_submit_and_pay
 from sms.messageboard.services import message_post
 from sms.notifications.models import Notice
 from sms.notifications.services import notice_post
@@ -116,6 +118,11 @@ ARGUMENTS = {
         "uuid": w["representation_evidence"].uuid,
     },
     "payments:sandbox_pay": lambda w: {"provider_id": w["sandbox_payment"].provider_id},
+    "licensing:request_pay": lambda w: {"reference": w["renewal"].reference},
+    "licensing:request_paid": lambda w: {"reference": w["renewal"].reference},
+    "certificates:allocation_request_pay": lambda w: {"reference": w["priority_request"].reference},
+    "certificates:allocation_request_paid": lambda w: {"reference": w["priority_request"].reference},
+    "certificates:allocation_request_without_priority": lambda w: {"reference": w["priority_request"].reference},
     "portal:closure_day_remove": lambda w: {"pk": w["closure"].pk},
     "referencedata:staff_role": lambda w: {"user_id": w["people"]["caseworker"].user_id},
     "visits:detail": lambda w: {"uuid": w["visit"].uuid},
@@ -221,7 +228,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
     for section, value in answers.items():
         applications.application_save_answers(application=application, section=section, answers=value)
     applications.application_add_document(application=application, upload=SimpleUploadedFile("a.pdf", PDF))
-    applications.application_submit(application=application, declaration_confirmed=True)
+    application_submit_and_pay(application)
     request = variation_request_submit(
         sponsor=sponsor,
         actor=level_1,
@@ -256,6 +263,7 @@ def build_world(sponsor, level_1, level_2) -> dict:
         **compliance_world(sponsor, level_1),
         "audit_pack": audit_pack_world(sponsor, level_1),
         **right_to_work_world(sponsor, level_1, person),
+        **fees_world(sponsor, level_1),
         "person": person,
         "open_absence": open_absence,
         "open_obligation": person.obligations.get(event="role_change"),
@@ -304,6 +312,8 @@ def audit_pack_world(sponsor, level_1) -> AuditPack:
     pack.zip_file.save("pack.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
     pack.save()
     return pack
+
+
 def right_to_work_world(sponsor, level_1, person) -> dict:
     """A time-limited right-to-work check of ``person`` with its evidence, and a training record."""
     check = rtw_check_record(
@@ -322,6 +332,32 @@ def right_to_work_world(sponsor, level_1, person) -> dict:
         sponsor=sponsor, actor=level_1, user=level_1, course="ACME-TRAINING-COURSE", taken_on=date.today()
     )
     return {"rtw_check": check, "rtw_evidence": check.evidence.get(), "training_record": training}
+
+
+def fees_world(sponsor, level_1) -> dict:
+    """A renewal and a priority allocation request, each waiting for its fee (made as the services
+    would, without depending on the licence's renewal window or ratings)."""
+    return {
+        "renewal": SponsorRequest.objects.create(
+            sponsor=sponsor,
+            kind=SponsorRequest.Kind.RENEWAL,
+            status=SponsorRequest.Status.AWAITING_PAYMENT,
+            fee_pence=157900,
+            declaration_confirmed=True,
+            created_by=level_1,
+        ),
+        "priority_request": AllocationRequest.objects.create(
+            sponsor=sponsor,
+            kind=AllocationRequest.Kind.INCREASE,
+            status=AllocationRequest.Status.AWAITING_PAYMENT,
+            year_start=date.today(),
+            requested={"worker": 2},
+            justification="New contract",
+            priority=True,
+            priority_fee_pence=35000,
+            created_by=level_1,
+        ),
+    }
 
 
 def message_board_world(sponsor, staff) -> dict:

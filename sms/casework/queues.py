@@ -27,7 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 
 from sms.casework.models import CaseAssignment, CaseType, ServiceLevel
 from sms.certificates.models import AllocationRequest, DefinedCosRequest
@@ -99,6 +99,12 @@ def _sponsor_columns() -> dict:
     }
 
 
+def _received_when_paid() -> Coalesce:
+    """A request with a fee (a renewal, a priority allocation request) reaches the Home Office, and
+    its service level starts, when the fee is paid; any other request when it is made."""
+    return Coalesce(F("paid_at"), F("created_at"))
+
+
 def _sponsor_request_kinds() -> dict[str, list[str]]:
     return {
         "renewals": [SponsorRequest.Kind.RENEWAL],
@@ -145,7 +151,7 @@ def _parts() -> dict[str, QuerySet]:
             c_queue=request_queue,
             c_service=request_service,
             **_sponsor_columns(),
-            c_received=F("created_at"),
+            c_received=_received_when_paid(),
             c_late=Value(False, output_field=BooleanField()),
             c_assignee=_assignee(CaseType.SPONSOR_REQUEST),
         ),
@@ -158,7 +164,7 @@ def _parts() -> dict[str, QuerySet]:
                 output_field=CharField(),
             ),
             **_sponsor_columns(),
-            c_received=F("created_at"),
+            c_received=_received_when_paid(),
             c_late=Value(False, output_field=BooleanField()),
             c_assignee=_assignee(CaseType.ALLOCATION_REQUEST),
         ),

@@ -201,6 +201,7 @@ class AllocationRequest(TimeStampedModel):
         RENEWAL = "renewal", "Annual allocation renewal"
 
     class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", "Waiting for payment"
         SUBMITTED = "submitted", "Awaiting decision"
         GRANTED = "granted", "Granted"
         PARTLY_GRANTED = "partly_granted", "Partly granted"
@@ -208,6 +209,9 @@ class AllocationRequest(TimeStampedModel):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     TRANSITIONS: dict[str, set[str]] = {
+        # A priority request waits for the priority service fee before it reaches the Home Office;
+        # the sponsor may instead send it without the priority service, or withdraw it.
+        Status.AWAITING_PAYMENT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.GRANTED, Status.PARTLY_GRANTED, Status.REFUSED, Status.WITHDRAWN},
         Status.GRANTED: set(),
         Status.PARTLY_GRANTED: set(),
@@ -226,6 +230,9 @@ class AllocationRequest(TimeStampedModel):
     named_individuals = models.TextField(blank=True)
     priority = models.BooleanField(default=False)
     priority_fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    # When the priority service fee was paid (the request reached the Home Office then).
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=11, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -370,9 +377,7 @@ class Certificate(TimeStampedModel):
         ]
         constraints = [
             DatabaseCheck(name="certificate_salary_in_range", condition=amount_in_range("salary_pence")),
-            DatabaseCheck(
-                name="certificate_allowances_in_range", condition=amount_in_range("allowances_pence")
-            ),
+            DatabaseCheck(name="certificate_allowances_in_range", condition=amount_in_range("allowances_pence")),
             DatabaseCheck(name="certificate_hours_in_range", condition=hours_in_range("weekly_hours")),
         ]
 

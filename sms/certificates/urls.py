@@ -20,6 +20,21 @@ urlpatterns = [
         name="allocation_request",
     ),
     path(
+        "certificates/allocations/requests/<ref:reference>/pay/",
+        sponsor.AllocationPriorityPayView.as_view(),
+        name="allocation_request_pay",
+    ),
+    path(
+        "certificates/allocations/requests/<ref:reference>/paid/",
+        sponsor.AllocationPriorityPaymentReturnView.as_view(),
+        name="allocation_request_paid",
+    ),
+    path(
+        "certificates/allocations/requests/<ref:reference>/without-priority/",
+        sponsor.AllocationPriorityDropView.as_view(),
+        name="allocation_request_without_priority",
+    ),
+    path(
         "certificates/allocations/requests/<ref:reference>/withdraw/",
         sponsor.AllocationRequestWithdrawView.as_view(),
         name="withdraw_allocation_request",

@@ -285,13 +285,16 @@ class LicenceApplication(TimeStampedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Not yet submitted"
+        AWAITING_PAYMENT = "awaiting_payment", "Waiting for payment"
         SUBMITTED = "submitted", "Submitted"
         MORE_INFORMATION_REQUESTED = "more_information_requested", "More information requested"
         GRANTED = "granted", "Granted"
         REFUSED = "refused", "Refused"
 
     TRANSITIONS: dict[str, set[str]] = {
-        Status.DRAFT: {Status.SUBMITTED},
+        # Declared and submitted, the fee fixed; it reaches the Home Office once the fee is paid.
+        Status.DRAFT: {Status.AWAITING_PAYMENT},
+        Status.AWAITING_PAYMENT: {Status.SUBMITTED},
         Status.SUBMITTED: {Status.MORE_INFORMATION_REQUESTED, Status.GRANTED, Status.REFUSED},
         Status.MORE_INFORMATION_REQUESTED: {Status.SUBMITTED, Status.REFUSED},
         Status.GRANTED: set(),
@@ -302,7 +305,9 @@ class LicenceApplication(TimeStampedModel):
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
     answers = models.JSONField(default=dict, blank=True)
     fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    # When the fee was paid and the application reached the Home Office (domain.md section 2).
     submitted_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=11, blank=True)
     information_requested = models.TextField(blank=True)
     # Hash of the token in the link that lets the applicant add documents when asked.
     applicant_token_hash = models.CharField(max_length=64, blank=True)
@@ -350,12 +355,15 @@ class SponsorRequest(TimeStampedModel):
     )
 
     class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", "Waiting for payment"
         SUBMITTED = "submitted", "Awaiting decision"
         GRANTED = "granted", "Granted"
         REFUSED = "refused", "Refused"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     TRANSITIONS: dict[str, set[str]] = {
+        # A renewal waits for its fee before it reaches the Home Office; the sponsor may withdraw it.
+        Status.AWAITING_PAYMENT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.GRANTED, Status.REFUSED, Status.WITHDRAWN},
         Status.GRANTED: set(),
         Status.REFUSED: set(),
@@ -371,6 +379,9 @@ class SponsorRequest(TimeStampedModel):
     # For an additional Level 1 user: who, as they were proposed.
     proposed_person = models.JSONField(default=dict, blank=True)
     fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    # A fee-paying request (a renewal) reaches the Home Office when the fee is paid.
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=11, blank=True)
     declaration_confirmed = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

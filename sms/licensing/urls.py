@@ -13,6 +13,8 @@ urlpatterns = [
     path("apply/", apply.ApplyStartView.as_view(), name="apply_start"),
     path("apply/documents/", apply.ApplyDocumentsView.as_view(), name="apply_documents"),
     path("apply/check-answers/", apply.ApplyCheckAnswersView.as_view(), name="apply_check"),
+    path("apply/pay/", apply.ApplyPayView.as_view(), name="apply_pay"),
+    path("apply/payment-return/", apply.ApplyPaymentReturnView.as_view(), name="apply_payment_return"),
     path("apply/submitted/", apply.ApplySubmittedView.as_view(), name="apply_submitted"),
     path(
         "apply/<ref:reference>/more-information/<slug:token>/",
@@ -43,6 +45,8 @@ urlpatterns = [
     path("licence/settings/", sponsor.ReportingSettingsView.as_view(), name="settings"),
     path("licence/changes/new/", sponsor.VariationView.as_view(), name="request_change"),
     path("licence/requests/<ref:reference>/", sponsor.SponsorRequestDetailView.as_view(), name="request_detail"),
+    path("licence/requests/<ref:reference>/pay/", sponsor.RenewalPayView.as_view(), name="request_pay"),
+    path("licence/requests/<ref:reference>/paid/", sponsor.RenewalPaymentReturnView.as_view(), name="request_paid"),
     path(
         "licence/requests/<ref:reference>/withdraw/",
         sponsor.SponsorRequestWithdrawView.as_view(),

@@ -120,3 +120,29 @@ def payments_reconcile(*, older_than: timedelta = timedelta(minutes=5)) -> dict:
         except PaymentProviderError:
             counts["unreachable"] += 1
     return counts
+
+
+def fee_payments_settle(*, purpose: str, subject_reference: str) -> None:
+    """Confirm with the provider every payment for this thing still under way, before another is
+    started, so a fee is never taken twice (a payer who paid in another tab is recognised)."""
+    for payment in Payment.objects.filter(
+        purpose=purpose, subject_reference=subject_reference, status=Payment.Status.STARTED
+    ).order_by("pk"):
+        payment_confirm(payment=payment)
+
+
+def fee_payment_confirm_latest(*, purpose: str, subject_reference: str) -> Payment | None:
+    """On the payer's return: ask the provider about the latest payment for this thing (never the
+    return address). Earlier unfinished ones are confirmed too, so none is left behind."""
+    fee_payments_settle(purpose=purpose, subject_reference=subject_reference)
+    payment = Payment.objects.filter(purpose=purpose, subject_reference=subject_reference).first()
+    return payment
+
+
+def fee_payment_under_way(*, purpose: str, subject_reference: str) -> bool:
+    """True when, after asking the provider, a payment for this thing has still not finished: what
+    it pays for must not be withdrawn or changed meanwhile, or a fee could be taken for nothing."""
+    fee_payments_settle(purpose=purpose, subject_reference=subject_reference)
+    return Payment.objects.filter(
+        purpose=purpose, subject_reference=subject_reference, status=Payment.Status.STARTED
+    ).exists()

@@ -71,11 +71,32 @@ def test_apply_grant_activate_and_manage_the_licence(page, transactional_db, set
     continue_(page)
     assert "£574 (Worker licence, small or charitable)" in page.locator("#application-fee").inner_text()
     page.get_by_label("I confirm that the information in this application is true").check()
-    page.get_by_role("button", name="Accept and submit").click()
+    page.get_by_role("button", name="Accept and pay").click()
+
+    # The sandbox pay page (GOV.UK Pay's stand-in): the card is declined, and nothing is submitted.
+    page.wait_for_url("**/payments/sandbox/**")
+    page.check_accessibility()
+    assert page.get_by_role("heading", name="Pay £574").is_visible()
+    page.get_by_role("button", name="Card declined").click()
+    page.wait_for_url("**/apply/pay/")
+    page.check_accessibility()
+    assert "Your payment was not completed (payment failed)" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator("#application-status").inner_text() == "Waiting for payment"
+    waiting = LicenceApplication.objects.get()
+    assert waiting.status == LicenceApplication.Status.AWAITING_PAYMENT
+    assert not mail.outbox
+
+    # The applicant tries again and pays.
+    page.get_by_role("button", name="Pay £574 now").click()
+    page.wait_for_url("**/payments/sandbox/**")
+    page.check_accessibility()
+    page.get_by_role("button", name="Pay £574").click()
     page.wait_for_url("**/apply/submitted/")
     page.check_accessibility()
     reference = page.locator("#application-reference").inner_text()
-    assert LicenceApplication.objects.get(reference=reference).status == LicenceApplication.Status.SUBMITTED
+    paid = LicenceApplication.objects.get(reference=reference)
+    assert paid.status == LicenceApplication.Status.SUBMITTED
+    assert f"payment reference {paid.payment_reference}" in page.locator("#application-payment").inner_text()
 
     # The caseworker grants it from the queue.
     sign_in(page, caseworker.email)

@@ -28,12 +28,16 @@ from sms.certificates.allocation_rules import (
 )
 from sms.certificates.models import Allocation, AllocationChange, AllocationRequest, Category
 from sms.core.exceptions import DomainError
+from sms.core.fees import format_pounds
 from sms.core.lifecycle import lock, transition
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Licence
 from sms.licensing.signals import licence_renewed
 from sms.notifications.models import Notice
+from sms.payments import services as payment_services
+from sms.payments.models import Payment
+from sms.payments.signals import payment_finished
 
 Status = AllocationRequest.Status
 
@@ -155,7 +159,10 @@ def allocation_request_submit(
     priority: bool = False,
 ) -> AllocationRequest:
     """A Level 1 user asks for more certificates this year (increase) or next year's (renewal), only in
-    categories of routes the licence holds; priority service only where domain.md section 4 offers it."""
+    categories of routes the licence holds; priority service only where domain.md section 4 offers it.
+
+    A priority request waits for its priority service fee (``allocation_priority_payment_start``) and
+    reaches the Home Office once it is paid; until then it is not a priority case."""
     require(actor, Action.REQUEST_ALLOCATION, sponsor)
     requested = {category: int(number) for category, number in requested.items() if int(number or 0) > 0}
     if kind not in AllocationRequest.Kind.values:
@@ -186,6 +193,7 @@ def allocation_request_submit(
         named_individuals=named_individuals.strip(),
         priority=priority,
         priority_fee_pence=fee,
+        status=Status.AWAITING_PAYMENT if priority else Status.SUBMITTED,
         created_by=actor,
     )
     audit.record(
@@ -197,10 +205,101 @@ def allocation_request_submit(
     return request
 
 
+def allocation_priority_payment_start(*, request: AllocationRequest, actor, return_url: str) -> Payment:
+    """Start paying a request's priority service fee: the payer is then sent to ``payment.next_url``.
+    Payments still under way are confirmed first, so the fee is never taken twice."""
+    require(actor, Action.REQUEST_ALLOCATION, request)
+    payment_services.fee_payments_settle(
+        purpose=Payment.Purpose.ALLOCATION_PRIORITY, subject_reference=request.reference
+    )
+    request.refresh_from_db()
+    if request.status != Status.AWAITING_PAYMENT:
+        raise DomainError("This request has no priority service fee waiting to be paid")
+    return payment_services.payment_start(
+        sponsor=request.sponsor,
+        purpose=Payment.Purpose.ALLOCATION_PRIORITY,
+        subject_reference=request.reference,
+        amount_pence=request.priority_fee_pence,
+        description=f"Priority service for allocation request {request.reference}",
+        return_url=return_url,
+        actor=actor,
+    )
+
+
+def allocation_priority_payment_confirm(*, request: AllocationRequest) -> Payment | None:
+    """On the payer's return: ask the provider (never the return address) about the payment."""
+    return payment_services.fee_payment_confirm_latest(
+        purpose=Payment.Purpose.ALLOCATION_PRIORITY, subject_reference=request.reference
+    )
+
+
+@receiver(payment_finished, dispatch_uid="certificates_allocation_priority_paid")
+def allocation_priority_paid(sender, payment: Payment, **kwargs) -> None:
+    """A confirmed payment of the priority service fee sends the request to the Home Office as a
+    priority case; any other outcome leaves it waiting for payment."""
+    if payment.purpose != Payment.Purpose.ALLOCATION_PRIORITY or not payment.is_paid:
+        return
+    request = AllocationRequest.objects.select_for_update().filter(reference=payment.subject_reference).first()
+    if request is None or request.status != Status.AWAITING_PAYMENT or not request.priority:
+        return
+    request.paid_at = payment.confirmed_at
+    request.payment_reference = payment.reference
+    transition(request, Status.SUBMITTED, extra_fields=("paid_at", "payment_reference"))
+    audit.record(
+        actor=None,
+        verb=Verb.ALLOCATION_PRIORITY_FEE_PAID,
+        target=request,
+        sponsor=request.sponsor,
+        payload={"reference": request.reference, "payment": payment.reference, "amount_pence": payment.amount_pence},
+    )
+    sponsor_tell(
+        sponsor=request.sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Allocation request {request.reference}: priority service fee received",
+        body=f"We received {format_pounds(payment.amount_pence)} (payment {payment.reference}). Your request has "
+        "been sent to the Home Office for a decision in 5 working days.",
+        link=reverse("certificates:allocation_request", args=[request.reference]),
+    )
+
+
+@transaction.atomic
+def allocation_request_priority_drop(*, request: AllocationRequest, actor) -> AllocationRequest:
+    """Send a request waiting for its priority service fee without the priority service: it reaches
+    the Home Office as a standard request and no priority fee is due. A payment still under way is
+    confirmed first: one that was paid has already sent the request as a priority case."""
+    require(actor, Action.REQUEST_ALLOCATION, request)
+    _refuse_while_paying(request)
+    request = lock(AllocationRequest, request.pk)
+    if request.status != Status.AWAITING_PAYMENT:
+        raise DomainError("This request is no longer waiting for its priority service fee")
+    request.priority = False
+    request.priority_fee_pence = None
+    transition(request, Status.SUBMITTED, extra_fields=("priority", "priority_fee_pence"))
+    audit.record(
+        actor=actor,
+        verb=Verb.ALLOCATION_PRIORITY_DROPPED,
+        target=request,
+        sponsor=request.sponsor,
+        payload={"reference": request.reference},
+    )
+    return request
+
+
+def _refuse_while_paying(request: AllocationRequest) -> None:
+    """A request whose priority service fee is being paid cannot change meanwhile (asked of the
+    provider first: a fee just paid has already sent the request as a priority case)."""
+    if payment_services.fee_payment_under_way(
+        purpose=Payment.Purpose.ALLOCATION_PRIORITY, subject_reference=request.reference
+    ):
+        raise DomainError("A payment of the priority service fee has not finished yet. Check again in a few minutes")
+
+
 @transaction.atomic
 def allocation_request_withdraw(*, request: AllocationRequest, actor) -> AllocationRequest:
-    """Withdraw a request still waiting for a decision."""
+    """Withdraw a request still waiting for a decision (or for its priority service fee, unless a
+    payment of it is under way)."""
     require(actor, Action.REQUEST_ALLOCATION, request)
+    _refuse_while_paying(request)
     request = lock(AllocationRequest, request.pk)
     transition(request, Status.WITHDRAWN)
     audit.record(actor=actor, verb=Verb.ALLOCATION_REQUEST_WITHDRAWN, target=request, sponsor=request.sponsor)

@@ -11,6 +11,7 @@ from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.core.models import FeeRate
 from sms.licensing.services.personnel import work_site_add
+from sms.payments.tests.sandbox import sandbox_choose
 from tests.factories import SponsorFactory, make_sponsor_user
 
 
@@ -177,14 +178,24 @@ def test_allocation_request_and_the_caseworkers_decision(client, sponsor, level_
         reverse("certificates:request_allocation"), {"kind": "increase", "justification": "x"}
     ).content.decode()
     assert "Enter how many certificates you need in at least one category" in content
-    client.post(
+    response = client.post(
         reverse("certificates:request_allocation"),
         {"kind": "increase", "worker": "10", "justification": "Ten new developers", "priority": "on"},
     )
     request = AllocationRequest.objects.get()
     assert request.priority_fee_pence == 35000
+    assert request.status == AllocationRequest.Status.AWAITING_PAYMENT
     staff = client.__class__()
     sign_in(staff, caseworker)
+    assert request.reference not in staff.get(reverse("certificates:ho_queues")).content.decode()
+
+    # The priority service fee is paid in the sandbox; the request then reaches the caseworker.
+    back = sandbox_choose(client, response, "pay")
+    assert back.url == reverse("certificates:allocation_request", args=[request.reference])
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.SUBMITTED
+    detail = client.get(back.url).content.decode()
+    assert f"Payment received: £350, reference {request.payment_reference}" in detail
     assert request.reference in staff.get(reverse("certificates:ho_queues")).content.decode()
     staff.post(
         reverse("certificates:ho_allocation_request", args=[request.reference]),
@@ -197,6 +208,34 @@ def test_allocation_request_and_the_caseworkers_decision(client, sponsor, level_
     assert "Six for now" in page
     summary = client.get(reverse("portal:licence_summary"))
     assert [(a.category, a.granted) for a in summary.context["allocations"]] == [("worker", 6)]
+
+
+@pytest.mark.parametrize(("choice", "shown"), [("decline", "payment failed"), ("cancel", "payment cancelled")])
+def test_a_priority_request_whose_payment_did_not_complete_waits_and_can_go_without_priority(
+    client, sponsor, level_1, choice, shown
+):
+    sign_in(client, level_1)
+    response = client.post(
+        reverse("certificates:request_allocation"),
+        {"kind": "increase", "worker": "4", "justification": "Four nurses", "priority": "on"},
+    )
+    back = sandbox_choose(client, response, choice)
+    request = AllocationRequest.objects.get()
+    detail = client.get(back.url).content.decode()
+    assert f"Your payment was not completed ({shown})" in detail
+    assert "Waiting for payment" in detail
+    assert "£350: not paid" in detail
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.AWAITING_PAYMENT
+    assert request.priority is True
+
+    client.post(reverse("certificates:allocation_request_without_priority", args=[request.reference]))
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.SUBMITTED
+    assert request.priority is False
+    page = client.get(reverse("certificates:allocation_request", args=[request.reference])).content.decode()
+    assert "Awaiting decision" in page
+    assert "Priority service" not in page
 
 
 def test_level_2_cannot_request_allocations(client, level_2):
@@ -386,3 +425,18 @@ def test_an_assigned_certificate_offers_no_change_links(client, sponsor, level_1
     sign_in(client, level_1)
     page = client.get(reverse("certificates:detail", args=[certificate.uuid])).content.decode()
     assert reverse("certificates:edit", args=[certificate.uuid]) not in page
+def test_a_caseworker_cannot_decide_a_priority_request_before_its_fee_is_paid(client, sponsor, level_1, caseworker):
+    sign_in(client, level_1)
+    client.post(
+        reverse("certificates:request_allocation"),
+        {"kind": "increase", "worker": "4", "justification": "Four nurses", "priority": "on"},
+    )
+    request = AllocationRequest.objects.get()
+    staff = client.__class__()
+    sign_in(staff, caseworker)
+    decide = reverse("certificates:ho_allocation_request", args=[request.reference])
+    response = staff.post(decide, {"worker": "4", "reason": ""})
+    assert response.url == reverse("certificates:ho_queues")
+    assert "waiting for its priority service fee" in staff.get(response.url).content.decode()
+    request.refresh_from_db()
+    assert request.status == AllocationRequest.Status.AWAITING_PAYMENT

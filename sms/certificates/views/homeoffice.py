@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates import forms, rules, selectors
-from sms.certificates.models import Certificate
+from sms.certificates.models import AllocationRequest, Certificate
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import certificates as services
 from sms.core.lifecycle import allowed
@@ -55,6 +55,14 @@ class AllocationRequestDecideView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("certificates:ho_queues")
+
+    def unavailable(self):
+        if self.allocation_request.status == AllocationRequest.Status.AWAITING_PAYMENT:
+            return (
+                f"Request {self.allocation_request.reference} is waiting for its priority service fee: it can be "
+                "decided once the sponsor has paid it"
+            )
+        return ""
 
     def perform(self, data):
         decided = allocation_services.allocation_request_decide(

@@ -21,6 +21,9 @@ from sms.certificates.services import certificates as services
 from sms.core.exceptions import DomainError
 from sms.core.fees import format_pounds
 from sms.core.lifecycle import allowed
+from sms.payments import selectors as payment_selectors
+from sms.payments.models import Payment
+from sms.payments.views import FeePaymentReturnView, FeePayView
 from sms.web.formviews import ServiceFormView
 from sms.web.importviews import ImportFileView
 
@@ -303,10 +306,27 @@ class AllocationRequestView(ServiceFormView):
             named_individuals=data["named_individuals"],
             priority=data.get("priority", False),
         )
-        return f"Request {self.created.reference} sent to the Home Office"
+        self.next_url = reverse("certificates:allocation_request", args=[self.created.reference])
+        if self.created.status != AllocationRequest.Status.AWAITING_PAYMENT:
+            return f"Request {self.created.reference} sent to the Home Office"
+        # A priority request: on to the payment provider for the priority service fee.
+        return_url = self.request.build_absolute_uri(
+            reverse("certificates:allocation_request_paid", args=[self.created.reference])
+        )
+        try:
+            payment = allocation_services.allocation_priority_payment_start(
+                request=self.created, actor=self.request.user, return_url=return_url
+            )
+        except DomainError as error:
+            messages.error(
+                self.request, f"Request {self.created.reference} is waiting for its priority service fee. {error}"
+            )
+            return None
+        self.next_url = payment.next_url
+        return None
 
     def get_success_url(self):
-        return reverse("certificates:allocation_request", args=[self.created.reference])
+        return self.next_url
 
 
 class AllocationRequestDetailView(PolicyMixin, TemplateView):
@@ -319,12 +339,79 @@ class AllocationRequestDetailView(PolicyMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
+        may_request = can(self.request.user, Action.REQUEST_ALLOCATION)
         return {
             **super().get_context_data(**kwargs),
             "allocation_request": self.allocation_request,
-            "may_withdraw": allowed(self.allocation_request, AllocationRequest.Status.WITHDRAWN)
-            and can(self.request.user, Action.REQUEST_ALLOCATION),
+            "may_withdraw": allowed(self.allocation_request, AllocationRequest.Status.WITHDRAWN) and may_request,
+            "may_pay": self.allocation_request.status == AllocationRequest.Status.AWAITING_PAYMENT and may_request,
+            "payments": payment_selectors.payments_for(
+                purpose=Payment.Purpose.ALLOCATION_PRIORITY, subject_reference=self.allocation_request.reference
+            ),
         }
+
+
+class AllocationPriorityPayView(FeePayView):
+    """Pay a request's priority service fee (after a payment that did not complete, or could not start)."""
+
+    action = Action.REQUEST_ALLOCATION
+
+    def load(self, request, *args, **kwargs):
+        self.allocation_request = selectors.allocation_request_for_user(
+            user=request.user, reference=kwargs["reference"]
+        )
+
+    def start_payment(self, return_url):
+        return allocation_services.allocation_priority_payment_start(
+            request=self.allocation_request, actor=self.request.user, return_url=return_url
+        )
+
+    def detail_url(self):
+        return reverse("certificates:allocation_request", args=[self.allocation_request.reference])
+
+    def return_url(self):
+        return reverse("certificates:allocation_request_paid", args=[self.allocation_request.reference])
+
+
+class AllocationPriorityPaymentReturnView(FeePaymentReturnView):
+    action = Action.REQUEST_ALLOCATION
+
+    def load(self, request, *args, **kwargs):
+        self.allocation_request = selectors.allocation_request_for_user(
+            user=request.user, reference=kwargs["reference"]
+        )
+
+    def confirm_payment(self):
+        return allocation_services.allocation_priority_payment_confirm(request=self.allocation_request)
+
+    def still_due(self):
+        return (
+            "Your request has not been sent to the Home Office: pay the priority service fee, or send it without "
+            "the priority service."
+        )
+
+    def detail_url(self, payment):
+        return reverse("certificates:allocation_request", args=[self.allocation_request.reference])
+
+
+class AllocationPriorityDropView(PolicyMixin, View):
+    """Send a request waiting for its priority service fee as a standard request instead."""
+
+    action = Action.REQUEST_ALLOCATION
+    http_method_names = ["post"]
+
+    def load(self, request, *args, **kwargs):
+        self.allocation_request = selectors.allocation_request_for_user(
+            user=request.user, reference=kwargs["reference"]
+        )
+
+    def post(self, request, reference):
+        try:
+            allocation_services.allocation_request_priority_drop(request=self.allocation_request, actor=request.user)
+            messages.success(request, f"Request {reference} sent to the Home Office without the priority service")
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("certificates:allocation_request", reference)
 
 
 class AllocationRequestWithdrawView(PolicyMixin, View):

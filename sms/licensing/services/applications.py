@@ -1,8 +1,10 @@
 """Applying for a sponsor licence through the system (seed 000; domain.md section 2).
 
 An applicant fills in a draft (answers kept as given), adds documents and submits it with the fee in
-force. A caseworker may ask for more information (the applicant answers through an emailed link),
-then grants or refuses. A grant creates the sponsor, licence, key personnel and the first Level 1
+force, then pays it through the payment provider: only a paid application reaches the Home Office
+(until then it waits for payment, and a failed or abandoned payment may be tried again). A
+caseworker may ask for more information (the applicant answers through an emailed link), then grants
+or refuses. A grant creates the sponsor, licence, key personnel and the first Level 1
 user, who gets an activation link; the Authorising Officer is told that user's ID.
 """
 
@@ -13,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +36,9 @@ from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint
 from sms.notifications.models import Notice
 from sms.notifications.services import email_enqueue_template
+from sms.payments import services as payment_services
+from sms.payments.models import Payment
+from sms.payments.signals import payment_finished
 
 Status = LicenceApplication.Status
 # The sections a complete application has (see the journey in views/apply.py).
@@ -200,9 +206,11 @@ def cooling_off_ends(answers: dict, on):
 
 @transaction.atomic
 def application_submit(*, application: LicenceApplication, declaration_confirmed: bool) -> LicenceApplication:
-    """Submit a complete draft with the fee in force today; the applicant is emailed the reference."""
+    """Submit a complete draft with the fee in force today. It then waits for payment: it reaches the
+    Home Office, and the applicant is emailed the reference, only once the fee is paid
+    (``application_fee_paid``), as on the GOV.UK journey where the fee is paid on submission."""
     application = lock(LicenceApplication, application.pk)
-    check_transition(application, Status.SUBMITTED, only_from={Status.DRAFT})
+    check_transition(application, Status.AWAITING_PAYMENT, only_from={Status.DRAFT})
     missing = missing_sections(application)
     if missing:
         raise DomainError("Answer every question before you submit the application")
@@ -220,8 +228,7 @@ def application_submit(*, application: LicenceApplication, declaration_confirmed
     for role in (KeyPersonRole.AUTHORISING_OFFICER, KeyPersonRole.KEY_CONTACT):
         PersonDetails.from_answers(person_for(application.answers, role)).check_suitable(role)
     application.fee_pence = application_fee(application.answers, timezone.localdate())
-    application.submitted_at = timezone.now()
-    transition(application, Status.SUBMITTED, extra_fields=("fee_pence", "submitted_at"), only_from={Status.DRAFT})
+    transition(application, Status.AWAITING_PAYMENT, extra_fields=("fee_pence",), only_from={Status.DRAFT})
     audit.record(
         actor=None,
         actor_label=person_for(application.answers, "authorising_officer").get("email", "Applicant"),
@@ -230,12 +237,71 @@ def application_submit(*, application: LicenceApplication, declaration_confirmed
         sponsor=None,
         payload={"reference": application.reference, "fee_pence": application.fee_pence},
     )
+    return application
+
+
+def application_payment_start(*, application: LicenceApplication, return_url: str) -> Payment:
+    """Start paying a submitted application's fee (the anonymous applicant, from their session): the
+    applicant is then sent to ``payment.next_url``. Payments still under way are confirmed first,
+    so the fee is never taken twice."""
+    payment_services.fee_payments_settle(
+        purpose=Payment.Purpose.LICENCE_APPLICATION, subject_reference=application.reference
+    )
+    application.refresh_from_db()
+    if application.status != Status.AWAITING_PAYMENT:
+        raise DomainError("The fee for this application has already been paid")
+    return payment_services.payment_start(
+        sponsor=None,
+        purpose=Payment.Purpose.LICENCE_APPLICATION,
+        subject_reference=application.reference,
+        amount_pence=application.fee_pence,
+        description=f"Sponsor licence application {application.reference}",
+        return_url=return_url,
+        actor=None,
+    )
+
+
+def application_payment_confirm(*, application: LicenceApplication) -> Payment | None:
+    """On the applicant's return: ask the provider (never the return address) about the payment."""
+    return payment_services.fee_payment_confirm_latest(
+        purpose=Payment.Purpose.LICENCE_APPLICATION, subject_reference=application.reference
+    )
+
+
+@receiver(payment_finished, dispatch_uid="licensing_application_fee_paid")
+def application_fee_paid(sender, payment: Payment, **kwargs) -> None:
+    """A confirmed payment of the fee submits the application to the Home Office (its queue) and the
+    Authorising Officer is emailed the reference; any other outcome leaves it waiting for payment."""
+    if payment.purpose != Payment.Purpose.LICENCE_APPLICATION or not payment.is_paid:
+        return
+    application = LicenceApplication.objects.select_for_update().filter(reference=payment.subject_reference).first()
+    if application is None or application.status != Status.AWAITING_PAYMENT:
+        return
+    application.submitted_at = payment.confirmed_at
+    application.payment_reference = payment.reference
+    transition(
+        application,
+        Status.SUBMITTED,
+        extra_fields=("submitted_at", "payment_reference"),
+        only_from={Status.AWAITING_PAYMENT},
+    )
+    audit.record(
+        actor=None,
+        actor_label="Applicant",
+        verb=Verb.APPLICATION_FEE_PAID,
+        target=application,
+        sponsor=None,
+        payload={
+            "reference": application.reference,
+            "payment": payment.reference,
+            "amount_pence": payment.amount_pence,
+        },
+    )
     email_enqueue_template(
         to=person_for(application.answers, "authorising_officer")["email"],
         template="application_received",
         context={"application": application},
     )
-    return application
 
 
 @transaction.atomic

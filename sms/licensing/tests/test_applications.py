@@ -12,6 +12,7 @@ from sms.audit.models import AuditEvent, Verb
 from sms.core.exceptions import DomainError, IllegalTransition
 from sms.licensing.models import KeyPerson, Licence, LicenceApplication, Route
 from sms.licensing.services import applications as services
+from sms.licensing.tests.paying import application_submit_and_pay
 from sms.portal import decisions
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -47,15 +48,18 @@ def submitted(db, django_capture_on_commit_callbacks):
         services.application_save_answers(application=application, section=section, answers=answers)
     services.application_add_document(application=application, upload=pdf())
     with django_capture_on_commit_callbacks(execute=True):
-        return services.application_submit(application=application, declaration_confirmed=True)
+        return application_submit_and_pay(application)
 
 
-def test_submission_records_the_fee_for_the_size_and_emails_the_reference(submitted):
+def test_submission_records_the_fee_for_the_size_and_emails_the_reference_once_paid(submitted):
     assert submitted.status == LicenceApplication.Status.SUBMITTED
     assert submitted.fee_pence == 57400
+    assert submitted.payment_reference
     assert mail.outbox[-1].to == ["ada@harbour.example"]
     assert submitted.reference in mail.outbox[-1].body
+    assert "£574" in mail.outbox[-1].body
     assert AuditEvent.objects.filter(verb=Verb.APPLICATION_SUBMITTED, sponsor=None).exists()
+    assert AuditEvent.objects.filter(verb=Verb.APPLICATION_FEE_PAID, sponsor=None).exists()
 
 
 @pytest.mark.parametrize(

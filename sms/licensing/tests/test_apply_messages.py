@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sms.accounts.tests.helpers import sign_in
 from sms.licensing.tests.test_apply_pages import PDF, PERSON, step
+from sms.payments.tests.sandbox import sandbox_choose
 
 
 def start_to_level_1(client, ao_email="ada@harbour.example"):
@@ -49,7 +50,7 @@ def test_a_used_information_link_says_what_it_was_for(client, db, caseworker, dj
     )
     client.post(reverse("licensing:apply_documents"), {"document": SimpleUploadedFile("a.pdf", PDF), "upload": "1"})
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("licensing:apply_check"), {"declaration": "on"})
+        sandbox_choose(client, client.post(reverse("licensing:apply_check"), {"declaration": "on"}), "pay")
     reference = mail.outbox[-1].body
     staff = client.__class__()
     sign_in(staff, caseworker)

@@ -1,16 +1,22 @@
 """The public application journey through its pages, and the caseworker's decision pages."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from sms.accounts.models import User
 from sms.accounts.tests.helpers import sign_in
 from sms.core.models import FeeRate
 from sms.licensing.models import LicenceApplication, Route
+from sms.licensing.selectors import application_queue
+from sms.payments.models import Payment, SandboxPayment
+from sms.payments.services import payments_reconcile
+from sms.payments.tests.sandbox import sandbox_choose
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PERSON = {
@@ -58,12 +64,64 @@ def test_an_applicant_answers_every_page_checks_answers_and_submits(client, db, 
     assert "£1,579" in check
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("licensing:apply_check"), {"declaration": "on"})
-    assert response.url == reverse("licensing:apply_submitted")
-    confirmation = client.get(response.url).content.decode()
-    application = LicenceApplication.objects.get()
+        application = LicenceApplication.objects.get()
+        assert application.status == LicenceApplication.Status.AWAITING_PAYMENT
+        assert not mail.outbox
+        back = sandbox_choose(client, response, "pay")
+    assert back.url == reverse("licensing:apply_submitted")
+    confirmation = client.get(back.url).content.decode()
+    application.refresh_from_db()
     assert application.reference in confirmation
+    assert f"payment reference {application.payment_reference}" in confirmation
     assert application.status == LicenceApplication.Status.SUBMITTED
     assert mail.outbox[-1].to == ["ada@harbour.example"]
+
+
+@pytest.mark.parametrize(("choice", "shown"), [("decline", "payment failed"), ("cancel", "payment cancelled")])
+def test_a_declined_or_cancelled_payment_leaves_the_application_waiting_and_it_can_be_paid_again(
+    client, db, django_capture_on_commit_callbacks, choice, shown
+):
+    fill_application(client)
+    response = client.post(reverse("licensing:apply_check"), {"declaration": "on"})
+    back = sandbox_choose(client, response, choice)
+    assert back.url == reverse("licensing:apply_pay")
+    page = client.get(back.url).content.decode()
+    assert f"Your payment was not completed ({shown})" in page
+    assert "Waiting for payment" in page
+    assert "Paid" not in page
+    application = LicenceApplication.objects.get()
+    assert application.status == LicenceApplication.Status.AWAITING_PAYMENT
+    assert application.submitted_at is None
+    assert not application.payment_reference
+    assert client.get(reverse("licensing:apply_submitted")).url == reverse("licensing:apply_start")
+    start = client.get(reverse("licensing:apply_start")).content.decode()
+    assert f"Your application {application.reference} is waiting for payment" in start
+    caseworker_queue = [case.reference for case in application_queue(status=LicenceApplication.Status.SUBMITTED)]
+    assert application.reference not in caseworker_queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = sandbox_choose(client, client.post(reverse("licensing:apply_pay")), "pay")
+    assert again.url == reverse("licensing:apply_submitted")
+    application.refresh_from_db()
+    assert application.status == LicenceApplication.Status.SUBMITTED
+    assert Payment.objects.filter(subject_reference=application.reference, status=Payment.Status.SUCCESS).count() == 1
+
+
+def test_an_abandoned_payment_leaves_the_application_waiting_until_the_provider_says_it_failed(client, db):
+    """The applicant never comes back: the application waits; reconciliation finds the outcome."""
+    fill_application(client)
+    response = client.post(reverse("licensing:apply_check"), {"declaration": "on"})
+    assert "/payments/sandbox/" in response["Location"]
+    application = LicenceApplication.objects.get()
+    Payment.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    SandboxPayment.objects.update(created_at=timezone.now() - timedelta(hours=2))
+
+    assert payments_reconcile() == {"checked": 1, "finished": 1, "unreachable": 0}
+    application.refresh_from_db()
+    assert application.status == LicenceApplication.Status.AWAITING_PAYMENT
+    assert Payment.objects.get().status == Payment.Status.FAILED
+    page = client.get(reverse("licensing:apply_pay")).content.decode()
+    assert "payment failed" in page
 
 
 def test_question_pages_name_the_missing_answer(client, db):
@@ -117,7 +175,7 @@ def test_pages_without_a_draft_go_back_to_the_start(client, db):
 def submitted(client, db, django_capture_on_commit_callbacks):
     fill_application(client)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("licensing:apply_check"), {"declaration": "on"})
+        sandbox_choose(client, client.post(reverse("licensing:apply_check"), {"declaration": "on"}), "pay")
     return LicenceApplication.objects.get()
 
 
@@ -130,7 +188,11 @@ def test_caseworker_grants_from_the_queue_and_the_level_1_user_can_activate(
     assert submitted.reference in queue
     detail = staff.get(reverse("licensing:ho_application", args=[submitted.reference])).content.decode()
     assert "accounts.pdf" in detail
-    assert 'Fee paid: <span id="application-fee">£1,579 (Worker licence, medium or large)</span>' in detail
+    submitted.refresh_from_db()
+    assert (
+        f'Fee paid: <span id="application-fee">£1,579 (Worker licence, medium or large), payment '
+        f"{submitted.payment_reference}</span>" in detail
+    )
     document = submitted.documents.get()
     download = staff.get(reverse("licensing:ho_application_document", args=[submitted.reference, document.uuid]))
     assert download["Content-Disposition"].startswith("attachment")

@@ -11,6 +11,7 @@ from sms.core.exceptions import DomainError, IllegalTransition
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Licence, Route, SponsorRequest
 from sms.licensing.services import requests as services
+from sms.payments.tests.sandbox import RETURN_URL, sandbox_finish
 
 Kind = SponsorRequest.Kind
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -29,6 +30,10 @@ def test_renewal_inside_the_window_records_the_fee_and_a_grant_extends_the_licen
     expire_in(sponsor.licence, 30)
     request = services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
     assert request.fee_pence == 157900  # medium or large sponsor, from 9 April 2025
+    assert request.status == SponsorRequest.Status.AWAITING_PAYMENT
+    sandbox_finish(services.renewal_payment_start(request=request, actor=level_1, return_url=RETURN_URL))
+    request.refresh_from_db()
+    assert request.status == SponsorRequest.Status.SUBMITTED
     previous_expiry = sponsor.licence.expiry_date
     services.request_grant(request=request, actor=caseworker)
     sponsor.licence.refresh_from_db()
@@ -46,7 +51,10 @@ def test_renewal_needs_the_declaration_and_only_one_at_a_time(sponsor, level_1):
     expire_in(sponsor.licence, 30)
     with pytest.raises(DomainError, match="declaration"):
         services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=False)
-    services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+    renewal = services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+    with pytest.raises(DomainError, match="waiting for its fee: pay it or withdraw it"):
+        services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
+    sandbox_finish(services.renewal_payment_start(request=renewal, actor=level_1, return_url=RETURN_URL))
     with pytest.raises(DomainError, match="already waiting"):
         services.renewal_request_submit(sponsor=sponsor, actor=level_1, declaration_confirmed=True)
 

@@ -11,7 +11,10 @@ from sms.accounts.models import User
 from sms.accounts.tests.helpers import sign_in
 from sms.audit import services as audit
 from sms.licensing.models import KeyPerson, Licence, ReportableChange, Route, SponsorRequest
+from sms.licensing.selectors import request_queue
 from sms.licensing.services import requests as request_services
+from sms.notifications.models import Notice
+from sms.payments.tests.sandbox import sandbox_choose
 
 PERSON = {"declared_uk_based": "on", "declared_no_unspent_convictions": "on", "declared_not_bankrupt": "on"}
 
@@ -213,12 +216,60 @@ def test_work_sites_can_be_added_and_closed(l1_client, level_1):
     assert site.closed_on is not None
 
 
-def test_renewal_page_shows_the_fee_and_sends_the_application(l1_client, level_1):
+def test_renewal_page_shows_the_fee_and_sends_the_application_once_paid(l1_client, level_1):
     Licence.objects.filter(sponsor=level_1.sponsor).update(expiry_date=timezone.localdate() + timedelta(days=40))
     page = l1_client.get(reverse("licensing:renew")).content.decode()
     assert "£1,579" in page
-    l1_client.post(reverse("licensing:renew"), {"declaration": "on"})
-    assert SponsorRequest.objects.filter(kind=SponsorRequest.Kind.RENEWAL, status="submitted").exists()
+    response = l1_client.post(reverse("licensing:renew"), {"declaration": "on"})
+    renewal = SponsorRequest.objects.get(kind=SponsorRequest.Kind.RENEWAL)
+    assert renewal.status == SponsorRequest.Status.AWAITING_PAYMENT
+    assert renewal.reference not in [request.reference for request in request_queue()]
+
+    back = sandbox_choose(l1_client, response, "pay")
+
+    assert back.url == reverse("licensing:request_detail", args=[renewal.reference])
+    renewal.refresh_from_db()
+    assert renewal.status == SponsorRequest.Status.SUBMITTED
+    assert renewal.reference in [request.reference for request in request_queue()]
+    detail = l1_client.get(back.url).content.decode()
+    assert f"Payment received: £1,579, reference {renewal.payment_reference}" in detail
+    assert f"paid on {renewal.paid_at:%-d %B %Y} (payment {renewal.payment_reference})" in detail
+    assert Notice.objects.filter(sponsor=level_1.sponsor, subject__contains="fee received").exists()
+
+
+@pytest.mark.parametrize(("choice", "shown"), [("decline", "payment failed"), ("cancel", "payment cancelled")])
+def test_a_renewal_whose_payment_did_not_complete_waits_and_can_be_paid_again(l1_client, level_1, choice, shown):
+    Licence.objects.filter(sponsor=level_1.sponsor).update(expiry_date=timezone.localdate() + timedelta(days=40))
+    back = sandbox_choose(l1_client, l1_client.post(reverse("licensing:renew"), {"declaration": "on"}), choice)
+    renewal = SponsorRequest.objects.get(kind=SponsorRequest.Kind.RENEWAL)
+    detail = l1_client.get(back.url).content.decode()
+    assert f"Your payment was not completed ({shown})" in detail
+    assert "Waiting for payment" in detail
+    assert "£1,579: not paid" in detail
+    renewal.refresh_from_db()
+    assert renewal.status == SponsorRequest.Status.AWAITING_PAYMENT
+    assert not renewal.payment_reference
+
+    pay = l1_client.post(reverse("licensing:request_pay", args=[renewal.reference]))
+    sandbox_choose(l1_client, pay, "pay")
+    renewal.refresh_from_db()
+    assert renewal.status == SponsorRequest.Status.SUBMITTED
+    # Paid: there is nothing more to pay, and a second attempt is refused.
+    again = l1_client.post(reverse("licensing:request_pay", args=[renewal.reference]), follow=True)
+    assert "This request has no fee waiting to be paid" in again.content.decode()
+
+
+def test_a_level_2_user_sees_the_renewal_waiting_for_payment_but_cannot_pay(client, level_1, level_2):
+    Licence.objects.filter(sponsor=level_1.sponsor).update(expiry_date=timezone.localdate() + timedelta(days=40))
+    level_1.sponsor.licence.refresh_from_db()
+    renewal = request_services.renewal_request_submit(
+        sponsor=level_1.sponsor, actor=level_1, declaration_confirmed=True
+    )
+    sign_in(client, level_2)
+    detail = client.get(reverse("licensing:request_detail", args=[renewal.reference])).content.decode()
+    assert "A Level 1 user pays the fee" in detail
+    assert reverse("licensing:request_pay", args=[renewal.reference]) not in detail
+    assert client.post(reverse("licensing:request_pay", args=[renewal.reference])).status_code == 403
 
 
 def test_renewal_outside_the_window_says_when_it_opens(l1_client, level_1):

@@ -1,7 +1,10 @@
 """The public "apply for a sponsor licence" journey, one question per page (GOV.UK question pages).
 
 The draft lives in the database and its id in the session, so answers survive between pages. After
-the check-your-answers page the applicant declares and submits; the confirmation shows the reference.
+the check-your-answers page the applicant declares and submits, and pays the fee through the payment
+provider; once the provider confirms the payment the confirmation shows the reference. A payment
+that fails or is abandoned leaves the application waiting for payment, and the applicant can try
+again from the pay page.
 """
 
 from dataclasses import dataclass
@@ -23,10 +26,14 @@ from sms.core.fees import format_pounds
 from sms.licensing import forms
 from sms.licensing.models import LicenceApplication, Route
 from sms.licensing.services import applications as services
+from sms.payments import selectors as payment_selectors
+from sms.payments.models import Payment
+from sms.payments.views import payment_outcome_tell
 from sms.web.ratelimits import seconds_to_wait, too_many_requests
 
 SESSION_KEY = "licence_application_id"
 SUBMITTED_KEY = "licence_application_submitted"
+PAYING_KEY = "licence_application_paying"
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,17 @@ class ApplyStartView(PolicyMixin, View):
     action = Action.PUBLIC
 
     def get(self, request):
-        return render(request, "licensing/apply/start.html", {"has_draft": current_application(request) is not None})
+        paying = paying_application(request)
+        return render(
+            request,
+            "licensing/apply/start.html",
+            {
+                "has_draft": current_application(request) is not None,
+                "waiting_for_payment": paying
+                if paying and paying.status == LicenceApplication.Status.AWAITING_PAYMENT
+                else None,
+            },
+        )
 
     def post(self, request):
         if current_application(request) is None:
@@ -328,8 +345,85 @@ class ApplyCheckAnswersView(PolicyMixin, View):
             form.add_error(None, error.message if isinstance(error, ValidationError) else str(error))
             return self._render(form)
         request.session.pop(SESSION_KEY, None)
-        request.session[SUBMITTED_KEY] = application.reference
-        return redirect("licensing:apply_submitted")
+        request.session[PAYING_KEY] = application.pk
+        return _start_payment(request, application)
+
+
+def paying_application(request) -> LicenceApplication | None:
+    """The applicant's submitted application (from their session), paid or not."""
+    application_id = request.session.get(PAYING_KEY)
+    if not application_id:
+        return None
+    return LicenceApplication.objects.filter(pk=application_id).exclude(status=LicenceApplication.Status.DRAFT).first()
+
+
+def _start_payment(request, application: LicenceApplication):
+    """Send the applicant to the payment provider's page; if it cannot start, to the pay page."""
+    return_url = request.build_absolute_uri(reverse("licensing:apply_payment_return"))
+    try:
+        payment = services.application_payment_start(application=application, return_url=return_url)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("licensing:apply_pay")
+    return redirect(payment.next_url)
+
+
+class ApplyPayView(PolicyMixin, View):
+    """Pay the application fee: shown when a payment did not complete, to try again."""
+
+    action = Action.PUBLIC
+
+    def dispatch(self, request, *args, **kwargs):
+        self.application = paying_application(request)
+        if self.application is None:
+            return redirect("licensing:apply_start")
+        if self.application.status != LicenceApplication.Status.AWAITING_PAYMENT:
+            request.session[SUBMITTED_KEY] = self.application.reference
+            return redirect("licensing:apply_submitted")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        application = self.application
+        return render(
+            request,
+            "licensing/apply/pay.html",
+            {
+                "application": application,
+                "fee": format_pounds(application.fee_pence),
+                "fee_basis": services.application_fee_basis(application.answers),
+                "payments": payment_selectors.payments_for(
+                    purpose=Payment.Purpose.LICENCE_APPLICATION, subject_reference=application.reference
+                ),
+            },
+        )
+
+    def post(self, request):
+        return _start_payment(request, self.application)
+
+
+class ApplyPaymentReturnView(PolicyMixin, View):
+    """Where the payment provider sends the applicant back: the outcome is asked of the provider,
+    never read from the address. Paid: the confirmation page; otherwise the pay page, to try again."""
+
+    action = Action.PUBLIC
+
+    def get(self, request):
+        application = paying_application(request)
+        if application is None:
+            return redirect("licensing:apply_start")
+        try:
+            payment = services.application_payment_confirm(application=application)
+        except DomainError as error:
+            messages.error(request, f"We could not check your payment: {error}")
+            payment = None
+        application.refresh_from_db()
+        if application.status != LicenceApplication.Status.AWAITING_PAYMENT:
+            request.session[SUBMITTED_KEY] = application.reference
+            return redirect("licensing:apply_submitted")
+        payment_outcome_tell(
+            request, payment, still_due="Your application has not been sent: pay the fee to submit it."
+        )
+        return redirect("licensing:apply_pay")
 
 
 class ApplySubmittedView(PolicyMixin, View):
@@ -339,7 +433,8 @@ class ApplySubmittedView(PolicyMixin, View):
         reference = request.session.get(SUBMITTED_KEY)
         if not reference:
             return redirect("licensing:apply_start")
-        return render(request, "licensing/apply/submitted.html", {"reference": reference})
+        application = LicenceApplication.objects.filter(reference=reference).first()
+        return render(request, "licensing/apply/submitted.html", {"reference": reference, "application": application})
 
 
 class ApplyMoreInformationView(PolicyMixin, View):

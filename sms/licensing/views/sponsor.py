@@ -20,6 +20,9 @@ from sms.licensing.models import KeyPersonRole, SponsorRequest
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import personnel, users
 from sms.licensing.services import requests as request_services
+from sms.payments import selectors as payment_selectors
+from sms.payments.models import Payment
+from sms.payments.views import FeePaymentReturnView, FeePayView
 from sms.web.formviews import ServiceFormView
 
 
@@ -292,14 +295,30 @@ class RenewalView(SponsorFormView):
         fee = fee_amount(kind=FeeRate.Kind.LICENCE_RENEWAL, sponsor_size=sponsor.size, on=timezone.localdate())
         return (
             f"The licence expires on {sponsor.licence.expiry_date:%-d %B %Y}. "
-            f"The renewal fee for a {sponsor.get_size_display().lower()} sponsor is {format_pounds(fee)}."
+            f"The renewal fee for a {sponsor.get_size_display().lower()} sponsor is {format_pounds(fee)}. "
+            "You pay it on the next page: the renewal application is sent to the Home Office once it is paid."
         )
 
     def perform(self, data):
-        request = request_services.renewal_request_submit(
+        """Record the renewal (waiting for payment) and send the payer to the payment provider; if the
+        payment cannot start, to the renewal's page, where they can pay later."""
+        renewal = request_services.renewal_request_submit(
             sponsor=self.request.user.sponsor, actor=self.request.user, declaration_confirmed=data["declaration"]
         )
-        return f"Renewal application {request.reference} sent to the Home Office"
+        self.next_url = reverse("licensing:request_detail", args=[renewal.reference])
+        return_url = self.request.build_absolute_uri(reverse("licensing:request_paid", args=[renewal.reference]))
+        try:
+            payment = request_services.renewal_payment_start(
+                request=renewal, actor=self.request.user, return_url=return_url
+            )
+        except DomainError as error:
+            messages.error(self.request, f"Renewal application {renewal.reference} is waiting for its fee. {error}")
+            return None
+        self.next_url = payment.next_url
+        return None
+
+    def get_success_url(self):
+        return self.next_url
 
 
 class VariationView(SponsorFormView):
@@ -337,7 +356,48 @@ class SponsorRequestDetailView(PolicyMixin, TemplateView):
             "sponsor_request": request,
             "may_withdraw": allowed(request, SponsorRequest.Status.WITHDRAWN)
             and can(self.request.user, Action.CHANGE_LICENCE),
+            "may_pay": request.status == SponsorRequest.Status.AWAITING_PAYMENT
+            and can(self.request.user, Action.CHANGE_LICENCE),
+            "payments": payment_selectors.payments_for(
+                purpose=Payment.Purpose.LICENCE_RENEWAL, subject_reference=request.reference
+            ),
         }
+
+
+class RenewalPayView(FeePayView):
+    """Pay a renewal's fee (after a payment that did not complete, or could not start)."""
+
+    action = Action.CHANGE_LICENCE
+
+    def load(self, request, *args, **kwargs):
+        self.renewal = selectors.sponsor_request_for_user(user=request.user, reference=kwargs["reference"])
+
+    def start_payment(self, return_url):
+        return request_services.renewal_payment_start(
+            request=self.renewal, actor=self.request.user, return_url=return_url
+        )
+
+    def detail_url(self):
+        return reverse("licensing:request_detail", args=[self.renewal.reference])
+
+    def return_url(self):
+        return reverse("licensing:request_paid", args=[self.renewal.reference])
+
+
+class RenewalPaymentReturnView(FeePaymentReturnView):
+    action = Action.CHANGE_LICENCE
+
+    def load(self, request, *args, **kwargs):
+        self.renewal = selectors.sponsor_request_for_user(user=request.user, reference=kwargs["reference"])
+
+    def confirm_payment(self):
+        return request_services.renewal_payment_confirm(request=self.renewal)
+
+    def still_due(self):
+        return "Your renewal application has not been sent to the Home Office: pay the fee to send it."
+
+    def detail_url(self, payment):
+        return reverse("licensing:request_detail", args=[self.renewal.reference])
 
 
 class SponsorRequestWithdrawView(PolicyMixin, View):

@@ -17,6 +17,7 @@ from sms.licensing.models import Licence, SponsorRequest
 from sms.licensing.services import applications
 from sms.licensing.services import licence as licence_services
 from sms.licensing.services import requests as request_services
+from sms.licensing.tests.paying import application_submit_and_pay
 from sms.licensing.tests.test_applications import complete_answers, pdf
 from sms.notifications.models import Notice, OutboundEmail
 from sms.portal import decisions
@@ -91,7 +92,7 @@ def test_a_granted_application_is_on_the_new_sponsors_board(db, caseworker):
     for section, answers in complete_answers().items():
         applications.application_save_answers(application=application, section=section, answers=answers)
     applications.application_add_document(application=application, upload=pdf())
-    applications.application_submit(application=application, declaration_confirmed=True)
+    application_submit_and_pay(application)
     sponsor = decisions.application_grant(application=application, actor=caseworker, routes=["skilled_worker"])
     notice = Notice.objects.get(sponsor=sponsor)
     assert application.reference in notice.subject
