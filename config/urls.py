@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("sms.messageboard.urls")),
     path("", include("sms.payments.urls")),
     path("", include("sms.compliance.urls")),
+    path("", include("sms.alerts.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

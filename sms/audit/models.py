@@ -135,6 +135,8 @@ class Verb(models.TextChoices):
     ACTION_PLAN_DECIDED = "action_plan_decided", "Action plan reviewed"
     REPRESENTATIONS_SUBMITTED = "representations_submitted", "Representations against a suspension made"
     REPRESENTATIONS_DECIDED = "representations_decided", "Representations decided"
+    ALERT_RECIPIENTS_CHANGED = "alert_recipients_changed", "Alert settings changed"
+    ALERT_PREFERENCE_CHANGED = "alert_preference_changed", "How alerts are received changed"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -33,7 +33,7 @@ from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Licence
 from sms.licensing.signals import licence_renewed
-from sms.notifications.models import Notice
+from sms.notifications.models import Notice, Topic
 
 Status = AllocationRequest.Status
 
@@ -291,5 +291,6 @@ def allocations_low_reminders(*, today: date | None = None) -> int:
             f"{allocation.remaining} of {allocation.granted} certificates left. Request an increase in time.",
             link=reverse("certificates:allocations"),
             key=_low_key(allocation),
+            topic=Topic.ALLOCATION,
         )
     return len(low)

@@ -1,0 +1,33 @@
+from django import forms
+
+from sms.core.forms import GovukForm
+from sms.notifications.models import Recipient, Topic
+
+
+class AlertRecipientsForm(GovukForm):
+    """One set of checkboxes per topic: who is told."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for topic in Topic:
+            self.fields[topic.value] = forms.MultipleChoiceField(
+                label=topic.label,
+                choices=Recipient.choices,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": f"Select who is told about {topic.label[0].lower()}{topic.label[1:]}",
+                    "invalid_choice": "Select from the list",
+                },
+            )
+
+
+class AlertPreferenceForm(GovukForm):
+    by_email = forms.TypedChoiceField(
+        label="How do you want to get alerts?",
+        choices=[("yes", "By email and in the service"), ("no", "In the service only")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="Alerts always appear in your notifications list. Emails about your account, such as password "
+        "resets, are always sent.",
+        error_messages={"required": "Select how you want to get alerts", "invalid_choice": "Select from the list"},
+    )
