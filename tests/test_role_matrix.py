@@ -44,6 +44,8 @@ STATUS = {
     ("post", "casework:sponsor_user_action"): 302,
     ("post", "compliance:action_plan_pay"): 302,  # back to the plan (already paid) or on to the provider
     ("get", "compliance:action_plan_paid"): 302,  # back to the plan with the provider's answer
+    ("post", "alerts:read"): 302,  # back to the notifications
+    ("post", "alerts:read_all"): 302,
 }
 
 

@@ -38,8 +38,8 @@ class NotificationReadView(PolicyMixin, View):
     action = Action.VIEW_SPONSOR_RECORDS
     http_method_names = ["post"]
 
-    def post(self, request, pk):
-        notification = services.notification_mark_read(actor=request.user, pk=pk)
+    def post(self, request, alert):
+        notification = services.notification_mark_read(user=request.user, alert_id=alert)
         link = notification.alert.link
         if request.POST.get("open") and link and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
             return redirect(link)
@@ -52,7 +52,7 @@ class NotificationsReadAllView(PolicyMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        count = services.notifications_mark_all_read(actor=request.user)
+        count = services.notifications_mark_all_read(user=request.user)
         messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
         return redirect(_back(request))
 
@@ -102,5 +102,5 @@ class AlertPreferenceView(ServiceFormView):
         return reverse("accounts:account")
 
     def perform(self, data):
-        services.alert_preference_set(user=self.request.user, actor=self.request.user, by_email=data["by_email"])
+        services.alert_preference_set(user=self.request.user, by_email=data["by_email"])
         return "Alerts by email on" if data["by_email"] else "Alerts in the service only: you will not get alert emails"
