@@ -1,7 +1,8 @@
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from sms.core.forms import GovukForm
-from sms.notifications.models import Recipient, Topic
+from sms.notifications.models import CREATOR_TOPICS, Recipient, Topic
 
 
 class AlertRecipientsForm(GovukForm):
@@ -12,13 +13,20 @@ class AlertRecipientsForm(GovukForm):
         for topic in Topic:
             self.fields[topic.value] = forms.MultipleChoiceField(
                 label=topic.label,
-                choices=Recipient.choices,
+                choices=[
+                    (value, label)
+                    for value, label in Recipient.choices
+                    if value != Recipient.CREATOR or topic in CREATOR_TOPICS
+                ],
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={
                     "required": f"Select who is told about {topic.label[0].lower()}{topic.label[1:]}",
                     "invalid_choice": "Select from the list",
                 },
             )
+        self.helper.layout = Layout(
+            *(Field.checkboxes(topic.value, legend_size=Size.SMALL, small=True) for topic in Topic)
+        )
 
 
 class AlertPreferenceForm(GovukForm):

@@ -14,7 +14,7 @@ from sms.alerts.rules import RULES, Calendar
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
-from sms.notifications.models import DEFAULT_RECIPIENTS, AlertRecipients, Notification, Recipient, Topic
+from sms.notifications.models import CREATOR_TOPICS, DEFAULT_RECIPIENTS, AlertRecipients, Notification, Recipient, Topic
 
 
 @transaction.atomic
@@ -41,7 +41,11 @@ def alert_recipients_update(*, sponsor: Sponsor, actor, recipients: dict[str, li
     before = recipients_of(sponsor)
     after = {}
     for topic in Topic.values:
-        groups = [group for group in Recipient.values if group in recipients.get(topic, [])]
+        groups = [
+            group
+            for group in Recipient.values
+            if group in recipients.get(topic, []) and (group != Recipient.CREATOR or topic in CREATOR_TOPICS)
+        ]
         if not groups:
             raise DomainError(f"Select who is told about {Topic(topic).label[0].lower()}{Topic(topic).label[1:]}")
         after[topic] = groups

@@ -99,6 +99,24 @@ class Recipient(models.TextChoices):
     LEVEL_2 = "level_2", "All Level 2 users"
 
 
+# Topics about one worker or certificate, so about a user who created it: the only ones the
+# "creator" group applies to.
+CREATOR_TOPICS = frozenset(
+    {Topic.OBLIGATIONS, Topic.CERTIFICATES, Topic.PERMISSIONS, Topic.RIGHT_TO_WORK, Topic.ABSENCES}
+)
+
+# The topic in a few words, for the notifications list.
+TOPIC_NAMES = {
+    Topic.OBLIGATIONS: "Report due",
+    Topic.CERTIFICATES: "Certificate expiring",
+    Topic.PERMISSIONS: "Permission ending",
+    Topic.RIGHT_TO_WORK: "Right-to-work check",
+    Topic.ABSENCES: "Absence",
+    Topic.ALLOCATION: "Allocation",
+    Topic.DECISIONS: "Home Office decision",
+    Topic.MESSAGES: "Home Office message",
+}
+
 # Who is told when the sponsor has not chosen (issue 12): the people who must act.
 DEFAULT_RECIPIENTS: dict[str, tuple[str, ...]] = {
     Topic.OBLIGATIONS: (Recipient.LEVEL_1, Recipient.CREATOR),
@@ -158,6 +176,10 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def topic_name(self) -> str:
+        return TOPIC_NAMES.get(self.topic, self.get_topic_display())
 
 
 class Notification(models.Model):
