@@ -1,7 +1,6 @@
 """Alerts in Chromium, with axe on every page: a Level 1 user sees the unread count in the header,
 reads the notifications, marks them read, changes who is told and chooses in-app only."""
 
-import os
 from datetime import date, timedelta
 
 from sms.accounts.models import User
@@ -13,11 +12,6 @@ from sms.reporting.models import SponsoredPerson
 from sms.reporting.services.facts import person_register_from_certificate
 from tests.browser.test_journeys import sign_in
 from tests.factories import SponsorFactory, make_sponsor_user
-
-
-def shot(page, name):
-    if os.environ.get("SHOTS"):
-        page.screenshot(path=f"{os.environ['SHOTS']}/{name}.png", full_page=True)
 
 
 def test_a_level_1_user_reads_alerts_and_sets_who_is_told(page, transactional_db):
