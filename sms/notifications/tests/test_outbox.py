@@ -189,3 +189,19 @@ def test_gov_uk_notify_sends_the_subject_and_body_through_one_template(settings)
         template_id="template-id",
         personalisation={"subject": "Report due", "body": "Body text"},
     )
+
+
+@pytest.mark.django_db
+def test_with_the_database_worker_a_failed_send_is_queued_again_for_its_next_attempt():
+    """The database backend can run a task later: the retry is queued for the stored attempt time."""
+    email = OutboundEmail.objects.create(to="a@example.com", subject="Hi", body="Body")
+    now = timezone.now()
+    with (
+        mock.patch("sms.notifications.delivery.send_mail", side_effect=_down),
+        mock.patch("sms.notifications.tasks.deliver_email") as task,
+    ):
+        task.get_backend.return_value.supports_defer = True
+        email_deliver(email_id=email.pk, now=now)
+    email.refresh_from_db()
+    task.using.assert_called_once_with(run_after=email.next_attempt_at)
+    task.using.return_value.enqueue.assert_called_once_with(email.pk)
