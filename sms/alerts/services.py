@@ -73,6 +73,8 @@ def alert_preference_set(*, user: User, by_email: bool) -> User:
 
 def notification_mark_read(*, user: User, alert_id: int) -> Notification:
     """Mark read the user's notification of an alert; an alert not sent to them is not found."""
+    if not 0 < alert_id < 2**63:  # beyond the column: no such alert (not a database error)
+        raise Http404
     notification = Notification.objects.filter(user=user, alert_id=alert_id).select_related("alert").first()
     if notification is None:
         raise Http404

@@ -92,6 +92,11 @@ def test_another_users_alert_is_not_found_and_not_marked(client, sponsor, level_
     assert Notification.objects.get(alert=alert).read_at is None
 
 
+def test_an_alert_number_beyond_any_column_is_not_found(client, level_1):
+    sign_in(client, level_1)
+    assert client.post(reverse("alerts:read", args=[10**30])).status_code == 404
+
+
 def test_the_list_is_paged_and_its_queries_do_not_grow_with_the_alerts(client, sponsor, level_1):
     raise_alerts(sponsor, 2)
     sign_in(client, level_1)
