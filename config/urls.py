@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("sms.righttowork.urls")),
     path("", include("sms.dashboard.urls")),
     path("", include("sms.api.urls")),
+    path("", include("sms.alerts.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

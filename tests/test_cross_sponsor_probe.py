@@ -28,6 +28,7 @@ from sms.certificates.tests.factories import draft, give_allocation
 from sms.licensing.models import SponsorRequest
 from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
+from sms.notifications.models import Alert
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
@@ -58,6 +59,7 @@ OBJECT_ROUTES: dict[str, object] = {
     "certificates:withdraw_allocation_request": lambda world: {"reference": world["allocation_request"].reference},
     "reporting:register_certificate": lambda world: {"uuid": world["certificate"].uuid},
     "reporting:person": lambda world: {"uuid": world["person"].uuid},
+    "alerts:read": lambda world: {"alert": world["alert"].pk},
     "reporting:record_fact": lambda world: {"uuid": world["person"].uuid, "kind": "absence"},
     "reporting:person_details": lambda world: {"uuid": world["person"].uuid},
     "reporting:end_absence": lambda world: {"uuid": world["person"].uuid, "fact": world["open_absence"].pk},
@@ -183,6 +185,8 @@ def world(sponsor, level_1, level_2):
             sponsor=sponsor, actor=level_1, data={"family_name": "Ygritte-Secret", "route": "student"}
         ),
         "allocation_request": allocation_request,
+        # The "report this" alert the first sponsor's Level 1 user got for the open obligation.
+        "alert": Alert.objects.get(sponsor=sponsor, rule="obligation_opened", object_id=open_obligation.pk),
         "sponsor": sponsor,
         "users": [level_1, level_2],
         "work_site": site,

@@ -50,6 +50,8 @@ STATUS = {
     ("post", "certificates:allocation_request_pay"): 302,
     ("get", "certificates:allocation_request_paid"): 302,
     ("post", "certificates:allocation_request_without_priority"): 302,
+    ("post", "alerts:read"): 302,  # back to the notifications
+    ("post", "alerts:read_all"): 302,
 }
 
 

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sms.accounts.models import User
+from sms.accounts.notices import alerts_raise
 from sms.api.services import api_token_create
 from sms.auditpack.models import AuditPack
 from sms.certificates.models import AllocationRequest
@@ -24,8 +25,8 @@ from sms.licensing.services.personnel import work_site_add
 from sms.licensing.services.requests import variation_request_submit
 from sms.licensing.tests.paying import application_submit_and_pay
 from sms.messageboard.services import message_post
-from sms.notifications.models import Notice
-from sms.notifications.services import notice_post
+from sms.notifications.models import Alert, Notice, Topic
+from sms.notifications.services import AlertDraft, notice_post
 from sms.payments.models import SandboxPayment
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
@@ -65,6 +66,7 @@ ARGUMENTS = {
     "reporting:register_certificate": lambda w: {"uuid": w["certificate"].uuid},
     "api:token_revoke": lambda w: {"uuid": w["api_token"].uuid},
     "reporting:person": lambda w: {"uuid": w["person"].uuid},
+    "alerts:read": lambda w: {"alert": w["alert"].pk},
     "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
     "reporting:person_details": lambda w: {"uuid": w["person"].uuid},
     "reporting:end_absence": lambda w: {"uuid": w["person"].uuid, "fact": w["open_absence"].pk},
@@ -258,8 +260,18 @@ def build_world(sponsor, level_1, level_2) -> dict:
         uploads=[SimpleUploadedFile("c.pdf", PDF)],
         declaration=True,
     )
+    # An alert both sponsor users got (Level 1 users and the Level 2 user it concerns).
+    alerts_raise(
+        [
+            AlertDraft(
+                sponsor_id=sponsor.pk, topic=Topic.OBLIGATIONS, rule="world", object_id=person.pk,
+                subject="A report is due", link="/obligations/", concerns_user_id=level_2.pk,
+            )
+        ]
+    )  # fmt: skip
     return {
         **message_board_world(sponsor, people["administrator"]),
+        "alert": Alert.objects.get(sponsor=sponsor, rule="world"),
         **compliance_world(sponsor, level_1),
         "audit_pack": audit_pack_world(sponsor, level_1),
         **right_to_work_world(sponsor, level_1, person),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 from sms.audit import keys as audit_keys
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "sms.messageboard",
     "sms.compliance",
     "sms.righttowork",
+    "sms.alerts",
     "sms.trail",
     "sms.visits",
     "sms.register",
@@ -226,7 +228,23 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@sponsor-management.localhost")
+# GOV.UK Notify instead: EMAIL_PROVIDER=notify with an API key and a template whose subject is
+# ((subject)) and body ((body)) (sms/notifications/backends.py).
+EMAIL_PROVIDER = env("EMAIL_PROVIDER", default="")
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
+if EMAIL_PROVIDER == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif EMAIL_PROVIDER == "notify":
+    EMAIL_BACKEND = "sms.notifications.backends.NotifyEmailBackend"
+elif EMAIL_PROVIDER not in ("", "console", "smtp"):
+    raise ImproperlyConfigured("EMAIL_PROVIDER must be console, smtp (with EMAIL_URL) or notify")
+# Delivery: a failed send is retried after 1, 2, 4, 8... minutes (capped), EMAIL_MAX_ATTEMPTS in all;
+# a claim older than EMAIL_CLAIM_TIMEOUT_SECONDS is a worker that died mid-send.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=6 * 3600)
+EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600)
 # Absolute links in emails (activation, password reset) are built from this.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

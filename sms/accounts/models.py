@@ -140,6 +140,8 @@ class User(AbstractBaseUser):
     date_joined = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Alerts always appear in the user's notification list; this says whether they are emailed too.
+    alerts_by_email = models.BooleanField("email me alerts", default=True)
 
     objects = UserManager()
 

@@ -150,6 +150,8 @@ class Verb(models.TextChoices):
     MONTHLY_REVIEW_COMPLETED = "monthly_review_completed", "Monthly review completed"
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    ALERT_RECIPIENTS_CHANGED = "alert_recipients_changed", "Alert settings changed"
+    ALERT_PREFERENCE_CHANGED = "alert_preference_changed", "How alerts are received changed"
 
 
 VERB_LABELS = dict(Verb.choices)

@@ -3,18 +3,22 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import SponsorSize, User
+from sms.accounts.notices import alerts_raise
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.licensing.models import Rating, Route, RouteCategory
 from sms.messageboard.models import Message, MessageRead, NoticeRead
-from sms.messageboard.selectors import message_is_for
-from sms.notifications.models import Notice
+from sms.messageboard.selectors import message_is_for, targeted_sponsors
+from sms.notifications.models import Alert, Notice, Topic
+from sms.notifications.services import AlertDraft
 
 
 def _checked(values, allowed, what: str) -> list[str]:
@@ -77,7 +81,30 @@ def message_post(
             "ratings": message.ratings,
         },
     )
+    if publish_on <= timezone.localdate():
+        # Shown from today: its sponsors' users are told now, in this transaction (later dates: the sweep).
+        alerts_raise(message_alerts(message))
     return message
+
+
+def message_alerts(message: Message) -> list[AlertDraft]:
+    """The alerts telling each sponsor a message targets about it (those not already told), one
+    query whatever the number of sponsors."""
+    sponsors = targeted_sponsors(message).exclude(
+        Exists(Alert.objects.filter(sponsor_id=OuterRef("pk"), rule="message", object_id=message.pk))
+    )
+    return [
+        AlertDraft(
+            sponsor_id=sponsor_id,
+            topic=Topic.MESSAGES,
+            rule="message",
+            object_id=message.pk,
+            subject=f"Home Office message: {message.subject}"[:200],
+            body=message.body,
+            link=reverse("messageboard:board"),
+        )
+        for sponsor_id in sponsors.values_list("pk", flat=True).distinct()
+    ]
 
 
 @transaction.atomic

@@ -1,10 +1,12 @@
 """Writing to the email outbox, and posting notices on a sponsor's message board."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from sms.notifications.models import Notice, OutboundEmail
-from sms.notifications.tasks import deliver_email
+from sms.notifications.tasks import deliver_email, deliver_outbox
 
 
 def email_enqueue(*, to: str, subject: str, body: str) -> OutboundEmail:
@@ -15,6 +17,18 @@ def email_enqueue(*, to: str, subject: str, body: str) -> OutboundEmail:
     email = OutboundEmail.objects.create(to=to, subject=subject, body=body)
     transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
     return email
+
+
+def emails_enqueue(emails: list[tuple[str, str, str]]) -> int:
+    """Store many (to, subject, body) emails in one insert and send them, in one background task,
+    once the current transaction commits (the daily sweep: no statement per email)."""
+    if not emails:
+        return 0
+    OutboundEmail.objects.bulk_create(
+        [OutboundEmail(to=to, subject=subject[:255], body=body) for to, subject, body in emails], batch_size=2000
+    )
+    transaction.on_commit(lambda: deliver_outbox.enqueue())
+    return len(emails)
 
 
 def email_render(template: str, context: dict) -> tuple[str, str]:
@@ -50,3 +64,18 @@ def notice_post(*, sponsor, kind: str, subject: str, body: str, link: str = "", 
         )
         return notice
     return Notice.objects.create(sponsor=sponsor, kind=kind, subject=subject[:200], body=body, link=link)
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    """An alert to raise: ``rule``, ``object_id`` and ``stage`` make it once-only (see models.Alert)."""
+
+    sponsor_id: int
+    topic: str
+    rule: str
+    object_id: int
+    subject: str
+    body: str = ""
+    link: str = ""
+    stage: str = ""
+    concerns_user_id: int | None = None

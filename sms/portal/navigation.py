@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from sms.accounts.policy import Action, can
 from sms.accounts.services import confirmed_totp_device
+from sms.alerts.selectors import unread_count
 
 
 def _navigation(request) -> list[dict]:
@@ -40,9 +41,15 @@ def _navigation(request) -> list[dict]:
         if can(user, Action.READ_MESSAGE_BOARD):
             items.append(("Messages", reverse("messageboard:board")))
         items.append(("Audit trail", reverse("audit:trail")))
+        items.append(("Notifications", reverse("alerts:notifications")))
     items.append(("Your account", reverse("accounts:account")))
     current = _current_section(request.path, [url for label, url in items if label != "Home"], items[0][1])
-    return [{"label": label, "url": url, "active": url == current} for label, url in items]
+    # The unread count beside Notifications: one indexed count, sponsor users only.
+    unread = unread_count(user) if user.is_sponsor_user else 0
+    return [
+        {"label": label, "url": url, "active": url == current, "count": unread if label == "Notifications" else 0}
+        for label, url in items
+    ]
 
 
 def _current_section(path: str, section_urls: list[str], home_url: str) -> str | None:

@@ -34,7 +34,7 @@ from sms.core.models import FeeRate
 from sms.core.selectors import fee_amount
 from sms.licensing.models import Licence
 from sms.licensing.signals import licence_renewed
-from sms.notifications.models import Notice
+from sms.notifications.models import Notice, Topic
 from sms.payments import services as payment_services
 from sms.payments.models import Payment
 from sms.payments.signals import payment_finished
@@ -390,5 +390,6 @@ def allocations_low_reminders(*, today: date | None = None) -> int:
             f"{allocation.remaining} of {allocation.granted} certificates left. Request an increase in time.",
             link=reverse("certificates:allocations"),
             key=_low_key(allocation),
+            topic=Topic.ALLOCATION,
         )
     return len(low)

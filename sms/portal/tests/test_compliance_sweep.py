@@ -21,11 +21,13 @@ def test_the_sweep_expires_due_licences_and_a_second_run_changes_nothing(db):
     assert sweep("2026-07-01") == (
         "Sweep for 2026-07-01: 1 licence expired, 0 certificates expired, 0 defined CoS requests lapsed, "
         "0 obligations opened, 0 overdue, 0 licence expiry reminders, 0 allocation running low reminders, "
+        "0 alerts raised, "
         "0 unfinished payments checked"
     )
     assert sweep("2026-07-01") == (
         "Sweep for 2026-07-01: 0 licences expired, 0 certificates expired, 0 defined CoS requests lapsed, "
         "0 obligations opened, 0 overdue, 0 licence expiry reminders, 0 allocation running low reminders, "
+        "0 alerts raised, "
         "0 unfinished payments checked"
     )
     licence.refresh_from_db()

@@ -21,6 +21,7 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
         ("Users", reverse("licensing:access_register")),
         ("Messages", reverse("messageboard:board")),
         ("Audit trail", reverse("audit:trail")),
+        ("Notifications", reverse("alerts:notifications")),
         ("Your account", reverse("accounts:account")),
     ]
 

@@ -5,9 +5,11 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor, User
+from sms.accounts.notices import alerts_raise
 from sms.accounts.policy import Action, can, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -17,7 +19,8 @@ from sms.core.selectors import closure_days
 from sms.core.uploads import documents_store
 from sms.licensing.models import Licence, ReportableChange
 from sms.licensing.signals import reportable_change_recorded
-from sms.notifications.services import email_enqueue_template
+from sms.notifications.models import Topic
+from sms.notifications.services import AlertDraft, email_render
 from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
@@ -92,27 +95,34 @@ def obligation_open(
     return obligation
 
 
-def level_1_emails(sponsor_id) -> set[str]:
-    return set(
-        User.objects.filter(sponsor_id=sponsor_id, level=User.Level.LEVEL_1, is_active=True).values_list(
-            "email", flat=True
-        )
+def obligation_alert(obligation: Obligation) -> AlertDraft:
+    """The "report this" alert for a newly opened obligation (topic: obligations).
+
+    The user whose certificate it is is named (the "creator" recipient) only when they may report it
+    (created and assigned it; never for an organisation change): a Level 2 user is not told about
+    what they cannot act on.
+    """
+    certificate = obligation.person.certificate if obligation.person_id else None
+    creator = certificate.created_by if certificate is not None else None
+    subject, body = email_render("obligation_opened", {"obligation": obligation})
+    return AlertDraft(
+        sponsor_id=obligation.sponsor_id,
+        topic=Topic.OBLIGATIONS,
+        rule="obligation_opened",
+        object_id=obligation.pk,
+        subject=subject,
+        body=body,
+        link=reverse("reporting:obligation", args=[obligation.uuid]),
+        concerns_user_id=creator.pk
+        if creator is not None and can(creator, Action.REPORT_ACTIVITY, obligation)
+        else None,
     )
 
 
-def obligation_notify(obligation: Obligation, *, level_1: set[str] | None = None) -> None:
-    """Email the sponsor's Level 1 users that a report is due, and the Level 2 user whose certificate it
-    is when they may report it (created and assigned it; never an organisation change).
-
-    ``level_1`` lets the sweep look the Level 1 users up once per sponsor.
-    """
-    recipients = set(level_1_emails(obligation.sponsor_id) if level_1 is None else level_1)
-    certificate = obligation.person.certificate if obligation.person_id else None
-    creator = certificate.created_by if certificate is not None else None
-    if creator is not None and can(creator, Action.REPORT_ACTIVITY, obligation):
-        recipients.add(creator.email)
-    for email in sorted(recipients):
-        email_enqueue_template(to=email, template="obligation_opened", context={"obligation": obligation})
+def obligation_notify(obligation: Obligation) -> None:
+    """Alert the sponsor's chosen users (by default its Level 1 users and the certificate's creator)
+    that a report is due, in the opening transaction."""
+    alerts_raise([obligation_alert(obligation)])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
+from sms.accounts.notices import alerts_raise
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.selectors import closure_days
@@ -15,7 +16,7 @@ from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact, Obligation, SponsoredPerson
 from sms.reporting.services.facts import UNPAID_PAY
-from sms.reporting.services.obligations import level_1_emails, obligation_notify
+from sms.reporting.services.obligations import obligation_alert
 
 Kind = Fact.Kind
 
@@ -167,11 +168,16 @@ def _bulk_open(rows) -> int:
             )
         )  # fmt: skip
     created = Obligation.objects.bulk_create(obligations, ignore_conflicts=True)
-    level_1_by_sponsor = {sponsor_id: level_1_emails(sponsor_id) for sponsor_id in sponsor_ids}
-    for obligation in Obligation.objects.filter(
-        sponsor_id__in=sponsor_ids, source_key__in=[o.source_key for o in obligations]
-    ).select_related("person__certificate__created_by"):
-        obligation_notify(obligation, level_1=level_1_by_sponsor[obligation.sponsor_id])
+    # One digest email per user for the day's new obligations, in this transaction.
+    alerts_raise(
+        [
+            obligation_alert(obligation)
+            for obligation in Obligation.objects.filter(
+                sponsor_id__in=sponsor_ids, source_key__in=[o.source_key for o in obligations]
+            ).select_related("person__certificate__created_by")
+        ],
+        digest=True,
+    )
     by_sponsor: dict[int, int] = {}
     for obligation in obligations:
         by_sponsor[obligation.sponsor_id] = by_sponsor.get(obligation.sponsor_id, 0) + 1

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sms.alerts.services import alerts_sweep
 from sms.certificates.services.allocations import allocations_low_reminders
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
@@ -18,7 +19,7 @@ from sms.reporting.services.sweep import obligations_sweep
 class Command(BaseCommand):
     help = (
         "Apply the daily compliance sweep: expire licences and certificates, lapse unassigned defined CoS, "
-        "confirm unfinished payments with their provider."
+        "confirm unfinished payments with their provider, raise the day's alerts."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         # Reminders on sponsors' message boards, each posted once (per expiry date; per year and category).
         expiring = licence_expiry_reminders(today=today)
         low = allocations_low_reminders(today=today)
+        # Alerts to the users each sponsor chose (sms/alerts/rules.py RULES), once each; one digest email per user.
+        alerts = alerts_sweep(today=today)
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
@@ -42,5 +45,6 @@ class Command(BaseCommand):
             f"{obligations['overdue']} overdue, "
             f"{expiring} licence expiry reminder{'s' if expiring != 1 else ''}, "
             f"{low} allocation running low reminder{'s' if low != 1 else ''}, "
+            f"{alerts} alert{'s' if alerts != 1 else ''} raised, "
             f"{payments['checked']} unfinished payment{'s' if payments['checked'] != 1 else ''} checked"
         )
