@@ -104,6 +104,11 @@ ARGUMENTS = {
         "number": 1,
         "uuid": w["action_evidence"].uuid,
     },
+    "compliance:representation": lambda w: {"reference": w["representation"].reference},
+    "compliance:representation_evidence": lambda w: {
+        "reference": w["representation"].reference,
+        "uuid": w["representation_evidence"].uuid,
+    },
     "compliance:ho_representation": lambda w: {"reference": w["representation"].reference},
     "compliance:ho_representation_decide": lambda w: {"reference": w["representation"].reference},
     "compliance:ho_representation_evidence": lambda w: {
