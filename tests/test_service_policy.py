@@ -165,6 +165,8 @@ TABLE = {
     "sms.visits.services.visit_plan": (Action.RECORD_COMPLIANCE_VISIT, {"sponsor": "sponsor"}),
     "sms.visits.services.visit_record": (Action.RECORD_COMPLIANCE_VISIT, {"visit": "visit"}),
     "sms.messageboard.services.message_post": (Action.POST_MESSAGES, {}),
+    "sms.messageboard.services.message_edit": (Action.POST_MESSAGES, {}),
+    "sms.messageboard.services.message_withdraw": (Action.POST_MESSAGES, {}),
     "sms.messageboard.services.message_read": (Action.READ_MESSAGE_BOARD, {"message": "message"}),
     "sms.messageboard.services.notice_read": (Action.READ_MESSAGE_BOARD, {"notice": "notice"}),
     "sms.payments.services.payment_start": (

@@ -133,6 +133,8 @@ ARGUMENTS = {
     },
     "messageboard:message": lambda w: {"pk": w["message"].pk},
     "messageboard:notice": lambda w: {"pk": w["notice"].pk},
+    "messageboard:ho_edit": lambda w: {"pk": w["message"].pk},
+    "messageboard:ho_withdraw": lambda w: {"pk": w["message"].pk},
 }
 
 
