@@ -88,3 +88,14 @@ def test_the_sponsor_downloads_the_evidence_of_its_own_representations(
     sign_in(client, other_level_1)
     assert client.get(detail).status_code == 404
     assert client.get(download).status_code == 404
+
+
+def test_a_downgrade_is_told_once_with_its_plan_and_fee(level_1, compliance_officer):
+    """The downgrade notice names the plan; the fee reminder follows; no bare "rating changed" copy."""
+    from sms.notifications.models import Notice
+
+    _downgrade(level_1.sponsor, compliance_officer, "Late reports")
+    subjects = sorted(Notice.objects.filter(sponsor=level_1.sponsor).values_list("subject", flat=True))
+    assert len(subjects) == 2
+    assert any("downgraded to B" in subject for subject in subjects)
+    assert any("fee" in subject for subject in subjects)
