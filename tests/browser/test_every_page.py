@@ -29,6 +29,7 @@ NOT_PAGES = {
     "compliance:action_evidence",
     "compliance:ho_action_evidence",
     "compliance:ho_representation_evidence",
+    "compliance:representation_evidence",
 }
 PUBLIC_ARGUMENTS = {
     "accounts:activate": {"uidb64": "MQ", "token": "not-a-real-token"},
