@@ -27,6 +27,8 @@ from tests.worlds import build_world
 EXEMPT = {
     # The audit writer records who acted; the services that call it have asked the policy first.
     "sms.audit.services.record",
+    # A signal receiver run inside the licence service that asked the policy (ENFORCE_LICENCE).
+    "sms.compliance.services.suspension_ended",
 }
 
 # "module.function" -> (the action it requires, the keyword argument -> world object it is about).
