@@ -85,6 +85,11 @@ OBJECT_ROUTES: dict[str, object] = {
         "reference": world["request"].reference,
         "uuid": world["request"].documents.get().uuid,
     },
+    "compliance:representation": lambda world: {"reference": world["representation"].reference},
+    "compliance:representation_evidence": lambda world: {
+        "reference": world["representation"].reference,
+        "uuid": world["representation_evidence"].uuid,
+    },
     "messageboard:message": lambda world: {"pk": world["message"].pk},
     "messageboard:notice": lambda world: {"pk": world["notice"].pk},
     "righttowork:file": lambda world: {"uuid": world["person"].uuid},

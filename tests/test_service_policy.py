@@ -27,6 +27,8 @@ from tests.worlds import build_world
 EXEMPT = {
     # The audit writer records who acted; the services that call it have asked the policy first.
     "sms.audit.services.record",
+    # A signal receiver run inside the licence service that asked the policy (ENFORCE_LICENCE).
+    "sms.compliance.services.suspension_ended",
 }
 
 # "module.function" -> (the action it requires, the keyword argument -> world object it is about).
@@ -171,6 +173,8 @@ TABLE = {
     "sms.visits.services.visit_record": (Action.RECORD_COMPLIANCE_VISIT, {"visit": "visit"}),
     "sms.messageboard.services.message_post": (Action.POST_MESSAGES, {}),
     "sms.alerts.services.alert_recipients_update": (Action.MANAGE_SETTINGS, {"sponsor": "sponsor"}),
+    "sms.messageboard.services.message_edit": (Action.POST_MESSAGES, {}),
+    "sms.messageboard.services.message_withdraw": (Action.POST_MESSAGES, {}),
     "sms.messageboard.services.message_read": (Action.READ_MESSAGE_BOARD, {"message": "message"}),
     "sms.messageboard.services.notice_read": (Action.READ_MESSAGE_BOARD, {"notice": "notice"}),
     "sms.payments.services.payment_start": (

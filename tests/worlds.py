@@ -113,6 +113,11 @@ ARGUMENTS = {
         "number": 1,
         "uuid": w["action_evidence"].uuid,
     },
+    "compliance:representation": lambda w: {"reference": w["representation"].reference},
+    "compliance:representation_evidence": lambda w: {
+        "reference": w["representation"].reference,
+        "uuid": w["representation_evidence"].uuid,
+    },
     "compliance:ho_representation": lambda w: {"reference": w["representation"].reference},
     "compliance:ho_representation_decide": lambda w: {"reference": w["representation"].reference},
     "compliance:ho_representation_evidence": lambda w: {
@@ -152,6 +157,8 @@ ARGUMENTS = {
         "document": w["rtw_evidence"].uuid,
     },
     "righttowork:training_edit": lambda w: {"uuid": w["training_record"].uuid},
+    "messageboard:ho_edit": lambda w: {"pk": w["message"].pk},
+    "messageboard:ho_withdraw": lambda w: {"pk": w["message"].pk},
 }
 
 

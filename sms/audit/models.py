@@ -125,6 +125,8 @@ class Verb(models.TextChoices):
     CASE_NOTE_ADDED = "case_note_added", "Internal note added to a case"
     MESSAGE_POSTED = "message_posted", "Message posted on the message board"
     MESSAGE_READ = "message_read", "Message read"
+    MESSAGE_EDITED = "message_edited", "Message on the message board changed"
+    MESSAGE_WITHDRAWN = "message_withdrawn", "Message withdrawn from the message board"
     NOTICE_READ = "notice_read", "Notice read"
     PAYMENT_STARTED = "payment_started", "Payment started"
     PAYMENT_CONFIRMED = "payment_confirmed", "Payment received"

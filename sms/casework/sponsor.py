@@ -7,7 +7,10 @@ from sms.accounts.models import User
 from sms.casework import selectors
 from sms.certificates import selectors as certificate_selectors
 from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRequest
+from sms.compliance.models import ActionPlan
+from sms.compliance.selectors import action_plan_queue
 from sms.reporting.models import Obligation, SponsoredPerson
+from sms.visits.selectors import visit_list
 
 TABS = {
     "summary": "Licence",
@@ -17,6 +20,8 @@ TABS = {
     "workers": "Workers",
     "obligations": "Obligations and reports",
     "requests": "Requests",
+    "visits": "Compliance visits",
+    "action-plans": "Action plans",
     "notes": "Internal notes",
 }
 PAGE_SIZE = 50
@@ -61,6 +66,11 @@ def tab_context(*, sponsor, tab: str, params) -> dict:
                 .order_by("-created_at")[:PAGE_SIZE]
             ),
         }
+    if tab == "visits":
+        return {"page": _page(visit_list(sponsor=sponsor), number)}
+    if tab == "action-plans":
+        plans = action_plan_queue().filter(sponsor=sponsor).order_by("-created_at", "-id")
+        return {"page": _page(plans, number), "open_plans": plans.filter(status__in=ActionPlan.OPEN).count()}
     if tab == "notes":
         return {"page": _page(selectors.sponsor_notes(sponsor_id=sponsor.pk), number)}
     return {

@@ -132,6 +132,7 @@ class SponsorView(PolicyMixin, TemplateView):
             "tab_label": TABS[tab],
             "tabs": TABS,
             "may_help": can(self.request.user, Action.UNLOCK_ACCOUNT),
+            "may_plan_visit": can(self.request.user, Action.RECORD_COMPLIANCE_VISIT),
             "trail_url": f"{reverse('audit:home_office_trail')}?sponsor={sponsor.uuid}",
             **tab_context(sponsor=sponsor, tab=tab, params=self.request.GET),
         }

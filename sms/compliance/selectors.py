@@ -19,6 +19,16 @@ def action_plans_for_user(*, user):
     return ActionPlan.objects.filter(sponsor_id=user.sponsor_id).select_related("licence_route")
 
 
+def action_plan_list_for_user(*, user):
+    """Every action plan of the user's sponsor, past and current, newest first, with how many of its
+    actions are done (one query)."""
+    return (
+        action_plans_for_user(user=user)
+        .annotate(action_count=Count("actions"), done_count=Count("actions", filter=Q(actions__progress="done")))
+        .order_by("-created_at", "-id")
+    )
+
+
 def open_action_plans_for_user(*, user):
     """The sponsor's action plans not yet decided, for the licence summary (why it was downgraded)."""
     return action_plans_for_user(user=user).filter(status__in=ActionPlan.OPEN)
@@ -102,7 +112,14 @@ def representations_for_user(*, user):
 
 
 def representation_for_user(*, user, reference: str) -> Representation:
-    representation = representations_for_user(user=user).filter(reference=reference).first()
+    """One of the user's sponsor's representations, with its evidence; 404 for another sponsor's."""
+    representation = (
+        representations_for_user(user=user)
+        .select_related("licence", "submitted_by")
+        .prefetch_related("evidence")
+        .filter(reference=reference)
+        .first()
+    )
     if representation is None:
         raise Http404
     return representation

@@ -28,6 +28,7 @@ from sms.core.selectors import fee_amount, period_months, working_day_deadline
 from sms.core.uploads import documents_store
 from sms.licensing.models import Licence, LicenceRoute, Rating
 from sms.licensing.services import licence as licence_services
+from sms.licensing.signals import licence_status_changed
 from sms.notifications.models import Notice
 from sms.payments import selectors as payment_selectors
 from sms.payments import services as payment_services
@@ -67,7 +68,10 @@ def route_rate(
     actions = required_actions_parse(required_actions)
     if downgrade and not actions:
         raise DomainError("Enter the actions the sponsor must take, one on each line")
-    held = licence_services.licence_route_rate(licence_route=licence_route, rating=rating, actor=actor, reason=reason)
+    # The sponsor is told once, here: with the action plan after a downgrade, or of the new rating.
+    held = licence_services.licence_route_rate(
+        licence_route=licence_route, rating=rating, actor=actor, reason=reason, tell=False
+    )
     if downgrade:
         _action_plan_create(licence_route=held, reason=reason.strip(), actions=actions, actor=actor)
     elif rating != previous:
@@ -261,7 +265,7 @@ def action_plan_decide(
     if outcome == Outcome.RESTORE:
         check_transition(plan, ActionPlan.Status.RESTORED)
         licence_services.licence_route_rate(
-            licence_route=plan.licence_route, rating=Rating.A, actor=actor, reason=reason
+            licence_route=plan.licence_route, rating=Rating.A, actor=actor, reason=reason, tell=False
         )
         subject = f"Action plan {plan.reference} complete: your {route} rating is A again"
         to_status = ActionPlan.Status.RESTORED
@@ -276,7 +280,6 @@ def action_plan_decide(
         to_status = None
     elif outcome == Outcome.REVOKE:
         check_transition(plan, ActionPlan.Status.REVOKED)
-        licence_services.licence_revoke(licence=plan.licence_route.licence, actor=actor, reason=reason)
         subject = "Your sponsor licence has been revoked"
         to_status = ActionPlan.Status.REVOKED
     else:
@@ -290,7 +293,8 @@ def action_plan_decide(
     else:
         plan.save(update_fields=[*fields, "updated_at"])
     if outcome == Outcome.REVOKE:
-        _open_plans_revoke(plan.licence_route.licence)
+        # After this plan is decided, so the revocation ends only the licence's other open plans.
+        licence_services.licence_revoke(licence=plan.licence_route.licence, actor=actor, reason=reason, tell=False)
     audit.record(actor=actor, verb=Verb.ACTION_PLAN_DECIDED, target=plan, sponsor=plan.sponsor, payload=payload)
     sponsor_tell(
         sponsor=plan.sponsor,
@@ -360,42 +364,67 @@ class RepresentationOutcome:
 
 @transaction.atomic
 def representation_decide(*, representation: Representation, actor, outcome: str, reason: str) -> Representation:
-    """Staff decide the representations: lift the suspension or revoke the licence."""
+    """Staff decide the representations: lift the suspension or revoke the licence.
+
+    The licence's status change closes the representations (``suspension_ended``), as it does when
+    staff lift or revoke from the licence's own page: one path, whichever page is used.
+    """
     require(actor, Action.ENFORCE_LICENCE, representation)
     representation = lock(Representation, representation.pk)
     if not reason.strip():
         raise DomainError("Enter the reasons for the decision")
     reason = reason.strip()
     if outcome == RepresentationOutcome.LIFT:
-        to_status = Representation.Status.LIFTED
-        check_transition(representation, to_status)
-        licence_services.licence_reinstate(licence=representation.licence, actor=actor, reason=reason)
+        check_transition(representation, Representation.Status.LIFTED)
+        licence_services.licence_reinstate(licence=representation.licence, actor=actor, reason=reason, tell=False)
         subject = "Your sponsor licence suspension has been lifted"
     elif outcome == RepresentationOutcome.REVOKE:
-        to_status = Representation.Status.REVOKED
-        check_transition(representation, to_status)
-        licence_services.licence_revoke(licence=representation.licence, actor=actor, reason=reason)
-        _open_plans_revoke(representation.licence)
+        check_transition(representation, Representation.Status.REVOKED)
+        licence_services.licence_revoke(licence=representation.licence, actor=actor, reason=reason, tell=False)
         subject = "Your sponsor licence has been revoked"
     else:
         raise DomainError("Select a decision")
-    representation.decided_by = actor
-    representation.decided_at = timezone.now()
-    representation.decision_reason = reason
-    transition(representation, to_status, extra_fields=("decided_by", "decided_at", "decision_reason"))
-    audit.record(
-        actor=actor,
-        verb=Verb.REPRESENTATIONS_DECIDED,
-        target=representation,
-        sponsor=representation.sponsor,
-        payload={"reference": representation.reference, "outcome": outcome, "reason": reason},
-    )
+    representation.refresh_from_db()
     sponsor_tell(
         sponsor=representation.sponsor,
         kind=Notice.Kind.DECISION if outcome == RepresentationOutcome.LIFT else Notice.Kind.SANCTION,
         subject=subject,
         body=f"The Home Office considered your representations ({representation.reference}). {subject}. "
         f"Reasons: {reason}",
-        link=reverse("portal:licence_summary"),
+        link=reverse("compliance:representation", args=[representation.reference]),
     )
     return representation
+
+
+@receiver(licence_status_changed, dispatch_uid="compliance_suspension_ended")
+def suspension_ended(sender, licence: Licence, previous: str, to_status: str, actor, reason: str, **kwargs) -> None:
+    """What a licence's lifted or revoked suspension, or its revocation, ends (in its transaction):
+    representations still waiting are decided with it, and a revoked licence's open action plans
+    move to revocation."""
+    if to_status == Licence.Status.REVOKED:
+        _open_plans_revoke(licence)
+    if previous != Licence.Status.SUSPENDED or to_status not in (Licence.Status.ACTIVE, Licence.Status.REVOKED):
+        return
+    lifted = to_status == Licence.Status.ACTIVE
+    outcome = RepresentationOutcome.LIFT if lifted else RepresentationOutcome.REVOKE
+    waiting = Representation.objects.select_for_update().filter(licence=licence, status=Representation.Status.SUBMITTED)
+    for representation in waiting:
+        representation.decided_by = actor if getattr(actor, "pk", None) else None
+        representation.decided_at = timezone.now()
+        representation.decision_reason = reason.strip()
+        transition(
+            representation,
+            Representation.Status.LIFTED if lifted else Representation.Status.REVOKED,
+            extra_fields=("decided_by", "decided_at", "decision_reason"),
+        )
+        audit.record(
+            actor=actor,
+            verb=Verb.REPRESENTATIONS_DECIDED,
+            target=representation,
+            sponsor=representation.sponsor,
+            payload={
+                "reference": representation.reference,
+                "outcome": outcome,
+                "reason": representation.decision_reason,
+            },
+        )

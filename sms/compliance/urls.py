@@ -11,6 +11,7 @@ app_name = "compliance"
 
 urlpatterns = [
     # Sponsor side.
+    path("licence/action-plans/", sponsor.ActionPlanListView.as_view(), name="action_plans"),
     path("licence/action-plans/<str:reference>/", sponsor.ActionPlanView.as_view(), name="action_plan"),
     path("licence/action-plans/<str:reference>/pay/", sponsor.ActionPlanPayView.as_view(), name="action_plan_pay"),
     path(
@@ -36,6 +37,23 @@ urlpatterns = [
         name="action_evidence",
     ),
     path("licence/suspension/representations/", sponsor.RepresentationsView.as_view(), name="representations"),
+    path(
+        "licence/suspension/representations/<str:reference>/",
+        sponsor.RepresentationView.as_view(),
+        name="representation",
+    ),
+    path(
+        "licence/suspension/representations/<str:reference>/evidence/<uuid:uuid>/",
+        DocumentDownloadView.as_view(
+            action=Action.VIEW_SPONSOR_RECORDS,
+            model=RepresentationEvidence,
+            owner_field="representation",
+            owner=lambda request, reference, **_: selectors.representation_for_user(
+                user=request.user, reference=reference
+            ),
+        ),
+        name="representation_evidence",
+    ),
     # Home Office.
     path(
         "home-office/sponsors/<uuid:uuid>/routes/<str:route>/rating/",

@@ -41,3 +41,27 @@ class MessageForm(GovukForm):
         if publish_on and expires_on and expires_on < publish_on:
             self.add_error("expires_on", "The last day shown must be on or after the publish date")
         return data
+
+
+class MessageEditForm(MessageForm):
+    """The same form to correct a message: a published message may keep its publish date."""
+
+    def __init__(self, *args, current_publish_on=None, **kwargs):
+        self.current_publish_on = current_publish_on
+        super().__init__(*args, **kwargs)
+
+    def clean_publish_on(self):
+        day = self.cleaned_data["publish_on"]
+        if day != self.current_publish_on and day < timezone.localdate():
+            raise forms.ValidationError("The publish date must be today or in the future")
+        return day
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only Home Office staff see this, in the audit trail.",
+        error_messages={"required": "Enter why you are withdrawing the message"},
+    )

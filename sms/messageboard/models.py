@@ -25,6 +25,13 @@ class Message(TimeStampedModel):
     publish_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A withdrawn message leaves every board at once; the row and its read receipts stay, so staff
+    # still see who read it before it went.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-publish_on", "-created_at", "-id"]

@@ -51,11 +51,25 @@ def held_routes(sponsor_id) -> list[tuple[str, str]]:
     )
 
 
+def shown_messages(today: date) -> QuerySet[Message]:
+    """Messages on boards today: published, not past their last day, not withdrawn."""
+    return Message.objects.filter(publish_on__lte=today, withdrawn_at__isnull=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+
+
+def message_for_staff(*, pk: int) -> Message:
+    message = Message.objects.select_related("posted_by").filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    return message
+
+
 def messages_for_sponsor(sponsor: Sponsor, *, today: date | None = None) -> list[Message]:
     """The messages shown today to the sponsor's Level 1 users (two queries)."""
     today = today or timezone.localdate()
     held = held_routes(sponsor.pk)
-    shown = Message.objects.filter(publish_on__lte=today).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    shown = shown_messages(today)
     return [message for message in shown if is_targeted(message, size=sponsor.size, held=held)]
 
 
@@ -97,11 +111,7 @@ def unread(*, user: User, now: datetime | None = None) -> Unread:
     )
     size = held[0][2] if held else ""
     pairs = [(route, rating) for route, rating, _ in held]
-    messages = (
-        Message.objects.filter(publish_on__lte=today)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-        .exclude(reads__user=user)
-    )
+    messages = shown_messages(today).exclude(reads__user=user)
     at = [shown_at(message) for message in messages if is_targeted(message, size=size, held=pairs)]
     notices = (
         Notice.objects.filter(sponsor_id=user.sponsor_id)

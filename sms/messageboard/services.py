@@ -28,6 +28,104 @@ def _checked(values, allowed, what: str) -> list[str]:
     return values
 
 
+def _targeting(routes, categories, sizes, ratings) -> dict:
+    return {
+        "routes": _checked(routes, Route.values, "a route"),
+        "categories": _checked(categories, RouteCategory.values, "a sponsor type"),
+        "sizes": _checked(sizes, SponsorSize.values, "a size"),
+        "ratings": _checked(ratings, Rating.values, "a rating"),
+    }
+
+
+def _snapshot(message: Message) -> dict:
+    """What staff can change about a message, as the audit trail records it."""
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "publish_on": message.publish_on.isoformat(),
+        "expires_on": message.expires_on.isoformat() if message.expires_on else "",
+        "routes": message.routes,
+        "categories": message.categories,
+        "sizes": message.sizes,
+        "ratings": message.ratings,
+    }
+
+
+@transaction.atomic
+def message_edit(
+    *,
+    actor: User,
+    message: Message,
+    subject: str,
+    body: str,
+    publish_on: date,
+    expires_on: date | None = None,
+    routes: list[str] | None = None,
+    categories: list[str] | None = None,
+    sizes: list[str] | None = None,
+    ratings: list[str] | None = None,
+) -> Message:
+    """Correct a message, before or after it is published; the trail keeps it before and after.
+
+    A publish date that changes must be today or later (a published message may keep its own);
+    its read receipts stay, so Level 1 users who read the earlier text are still counted.
+    """
+    require(actor, Action.POST_MESSAGES)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.withdrawn_at is not None:
+        raise DomainError("This message has been withdrawn: it can no longer be changed")
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise DomainError("Enter a subject")
+    if not body:
+        raise DomainError("Enter the message")
+    if publish_on is None or (publish_on != message.publish_on and publish_on < timezone.localdate()):
+        raise DomainError("The publish date must be today or in the future")
+    if expires_on is not None and expires_on < publish_on:
+        raise DomainError("The expiry date must be on or after the publish date")
+    before = _snapshot(message)
+    message.subject, message.body = subject[:200], body
+    message.publish_on, message.expires_on = publish_on, expires_on
+    for field, values in _targeting(routes, categories, sizes, ratings).items():
+        setattr(message, field, values)
+    after = _snapshot(message)
+    if after == before:
+        return message
+    message.save()
+    audit.record(
+        actor=actor,
+        verb=Verb.MESSAGE_EDITED,
+        target=message,
+        sponsor=None,
+        payload={"before": before, "after": after},
+    )
+    return message
+
+
+@transaction.atomic
+def message_withdraw(*, actor: User, message: Message, reason: str) -> Message:
+    """Take a message off every board at once. The message and its read receipts are kept (staff
+    still see who read it); it cannot be shown again."""
+    require(actor, Action.POST_MESSAGES)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.withdrawn_at is not None:
+        raise DomainError("This message has already been withdrawn")
+    if not (reason or "").strip():
+        raise DomainError("Enter why you are withdrawing the message")
+    message.withdrawn_at = timezone.now()
+    message.withdrawn_by = actor
+    message.withdrawal_reason = reason.strip()
+    message.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=Verb.MESSAGE_WITHDRAWN,
+        target=message,
+        sponsor=None,
+        payload={"subject": message.subject, "reason": message.withdrawal_reason},
+    )
+    return message
+
+
 @transaction.atomic
 def message_post(
     *,
@@ -60,10 +158,7 @@ def message_post(
         body=body,
         publish_on=publish_on,
         expires_on=expires_on,
-        routes=_checked(routes, Route.values, "a route"),
-        categories=_checked(categories, RouteCategory.values, "a sponsor type"),
-        sizes=_checked(sizes, SponsorSize.values, "a size"),
-        ratings=_checked(ratings, Rating.values, "a rating"),
+        **_targeting(routes, categories, sizes, ratings),
         posted_by=actor,
     )
     audit.record(

@@ -29,7 +29,9 @@ def is_targeted(message, *, size: str, held: Iterable[tuple[str, str]]) -> bool:
 
 
 def is_shown(message, today: date) -> bool:
-    """Published and not yet past its last day."""
+    """Published, not withdrawn and not yet past its last day."""
+    if getattr(message, "withdrawn_at", None) is not None:
+        return False
     return message.publish_on <= today and (message.expires_on is None or today <= message.expires_on)
 
 

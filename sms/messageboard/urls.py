@@ -10,4 +10,6 @@ urlpatterns = [
     path("messages/notices/<int:pk>/", views.NoticeView.as_view(), name="notice"),
     path("home-office/messages/", views.StaffMessagesView.as_view(), name="ho_messages"),
     path("home-office/messages/new/", views.MessagePostView.as_view(), name="ho_post"),
+    path("home-office/messages/<int:pk>/change/", views.MessageEditView.as_view(), name="ho_edit"),
+    path("home-office/messages/<int:pk>/withdraw/", views.MessageWithdrawView.as_view(), name="ho_withdraw"),
 ]

@@ -8,8 +8,8 @@ from django.views.generic import TemplateView
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.messageboard import selectors
-from sms.messageboard.forms import MessageForm
-from sms.messageboard.services import message_post, message_read, notice_read
+from sms.messageboard.forms import MessageEditForm, MessageForm, WithdrawForm
+from sms.messageboard.services import message_edit, message_post, message_read, message_withdraw, notice_read
 from sms.messageboard.targeting import describe
 from sms.web.formviews import ServiceFormView
 
@@ -79,7 +79,9 @@ class StaffMessagesView(PolicyMixin, TemplateView):
         for message in messages:
             message.targeting = describe(message)
             message.status = (
-                "Scheduled"
+                "Withdrawn"
+                if message.withdrawn_at
+                else "Scheduled"
                 if message.publish_on > today
                 else "Expired"
                 if message.expires_on and message.expires_on < today
@@ -112,3 +114,51 @@ class MessagePostView(ServiceFormView):
     def perform(self, data):
         message = message_post(actor=self.request.user, **data)
         return f"Message \u201c{message.subject}\u201d posted"
+
+
+class StaffMessageFormView(ServiceFormView):
+    """A change to one posted message; a withdrawn message can no longer change."""
+
+    action = Action.POST_MESSAGES
+
+    def load(self, request, *args, **kwargs):
+        self.message = selectors.message_for_staff(pk=kwargs["pk"])
+
+    @property
+    def caption(self):
+        return f"Message \u201c{self.message.subject}\u201d"
+
+    def unavailable(self):
+        return "This message has been withdrawn" if self.message.withdrawn_at else ""
+
+    def get_back_url(self):
+        return reverse("messageboard:ho_messages")
+
+
+class MessageEditView(StaffMessageFormView):
+    form_class = MessageEditForm
+    title = "Change the message"
+    intro = "Level 1 users see the changed message at once. Those who have already read it stay counted."
+    button_text = "Save changes"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "current_publish_on": self.message.publish_on}
+
+    def get_initial(self):
+        fields = ("subject", "body", "routes", "categories", "sizes", "ratings", "publish_on", "expires_on")
+        return {field: getattr(self.message, field) for field in fields}
+
+    def perform(self, data):
+        message = message_edit(actor=self.request.user, message=self.message, **data)
+        return f"Message \u201c{message.subject}\u201d changed"
+
+
+class MessageWithdrawView(StaffMessageFormView):
+    form_class = WithdrawForm
+    title = "Withdraw the message"
+    button_text = "Withdraw message"
+    warning = "The message leaves every sponsor's board at once and cannot be shown again."
+
+    def perform(self, data):
+        message = message_withdraw(actor=self.request.user, message=self.message, reason=data["reason"])
+        return f"Message \u201c{message.subject}\u201d withdrawn"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor, User
+from sms.accounts.notices import sponsor_tell
 from sms.accounts.policy import Action, can, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -100,5 +101,16 @@ def visit_record(
         target=visit,
         sponsor=visit.sponsor,
         payload={"visit_date": visit_date.isoformat(), "outcome": visit.get_outcome_display()},
+    )
+    # The outcome is a decision about the sponsor: told on its board and to its Level 1 users. The
+    # findings are the officer's record for staff; what follows from them (a downgrade with its
+    # action plan, a suspension) is told, with its reasons, by its own service.
+    when = f"{visit.visit_date.day} {visit.visit_date:%B %Y}"
+    sponsor_tell(
+        sponsor=visit.sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Compliance visit on {when}: {visit.get_outcome_display()}",
+        body=f"A Home Office compliance officer visited you on {when}. Outcome: {visit.get_outcome_display()}.",
+        key=f"compliance-visit-outcome:{visit.uuid}",
     )
     return visit

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "compliance:ho_action_evidence",
     "compliance:ho_representation_evidence",
     "righttowork:evidence",
+    "compliance:representation_evidence",
 }
 PUBLIC_ARGUMENTS = {
     "accounts:activate": {"uidb64": "MQ", "token": "not-a-real-token"},

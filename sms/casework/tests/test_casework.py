@@ -19,7 +19,7 @@ from sms.certificates.services.certificates import certificate_assign, defined_c
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
 from sms.compliance.services import representations_submit
 from sms.core.exceptions import DomainError
-from sms.licensing.models import SponsorRequest
+from sms.licensing.models import Rating, SponsorRequest
 from sms.licensing.services.licence import licence_suspend
 from sms.licensing.services.requests import variation_request_submit
 from sms.licensing.services.users import level_2_user_add
@@ -196,7 +196,19 @@ def test_the_defined_cos_page_shows_the_whole_certificate_and_the_salary_checks(
 
 
 @pytest.mark.parametrize(
-    "tab", ["summary", "users", "allocations", "certificates", "workers", "obligations", "requests", "notes"]
+    "tab",
+    [
+        "summary",
+        "users",
+        "allocations",
+        "certificates",
+        "workers",
+        "obligations",
+        "requests",
+        "visits",
+        "action-plans",
+        "notes",
+    ],
 )
 def test_each_tab_of_the_staff_sponsor_view_costs_a_fixed_number_of_queries(
     client, cases, caseworker, sponsor, tab, django_assert_max_num_queries
@@ -250,3 +262,38 @@ def test_a_representation_page_carries_the_case_panel(client, sponsor, level_1, 
     sign_in(client, caseworker)
     page = client.get(reverse("compliance:ho_representation", args=[sent.reference])).content.decode()
     assert reverse("casework:note", args=["representation", sent.pk]) in page
+
+
+def test_the_sponsor_view_lists_its_visits_and_action_plans_with_links(client, sponsor, caseworker):
+    """The staff view of a sponsor is complete (issue 11): visits and action plans, each with its
+    status and dates and a link to its own page; another sponsor's are not listed."""
+    from sms.compliance.services import route_rate
+    from sms.visits.services import visit_plan, visit_record
+
+    officer = make_staff_user(role=User.StaffRole.COMPLIANCE_OFFICER, email="officer@ho.example")
+    planned = visit_plan(
+        sponsor=sponsor, actor=officer, visit_date=date.today() + timedelta(days=10), announced=True, officer=officer
+    )
+    done = visit_plan(sponsor=sponsor, actor=officer, visit_date=date.today(), announced=False, officer=officer)
+    visit_record(
+        visit=done, actor=officer, visit_date=date.today(), officer=officer, findings="In order", outcome="compliant"
+    )
+    held = sponsor.licence.routes.first()
+    route_rate(licence_route=held, rating=Rating.B, actor=officer, reason="Late reports", required_actions="Train")
+    plan = sponsor.action_plans.get()
+    sign_in(client, caseworker)
+    visits = client.get(reverse("casework:sponsor_tab", args=[sponsor.uuid, "visits"])).content.decode()
+    assert reverse("visits:detail", args=[planned.uuid]) in visits
+    assert reverse("visits:detail", args=[done.uuid]) in visits
+    assert "Planned" in visits
+    assert "Completed" in visits
+    assert "Compliant: no action" in visits
+    assert (date.today() + timedelta(days=10)).strftime("%-d %B %Y") in visits
+    plans = client.get(reverse("casework:sponsor_tab", args=[sponsor.uuid, "action-plans"])).content.decode()
+    assert reverse("compliance:ho_action_plan", args=[plan.reference]) in plans
+    assert "Waiting for payment" in plans
+    assert plan.payment_due.strftime("%-d %B %Y") in plans
+    assert "0 of 1" in plans
+    summary = client.get(reverse("casework:sponsor", args=[sponsor.uuid])).content.decode()
+    assert reverse("casework:sponsor_tab", args=[sponsor.uuid, "visits"]) in summary
+    assert reverse("casework:sponsor_tab", args=[sponsor.uuid, "action-plans"]) in summary

@@ -375,6 +375,14 @@ def certificate_cancel(*, certificate: Certificate, actor, reason: str) -> Certi
         sponsor=certificate.sponsor,
         payload={"reason": reason},
     )
+    sponsor_tell(
+        sponsor=certificate.sponsor,
+        kind=Notice.Kind.DECISION,
+        subject=f"Certificate {certificate.reference} cancelled by the Home Office",
+        body=f"The Home Office cancelled certificate {certificate.reference} for {certificate.worker_name}. "
+        f"Reasons: {certificate.withdrawal_reason}",
+        link=reverse("certificates:detail", kwargs={"uuid": certificate.uuid}),
+    )
     return certificate
 
 

@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sms.accounts.tests.helpers import sign_in
+from sms.audit.models import AuditEvent, Verb
 from sms.certificates.services.certificates import certificate_assign
 from sms.certificates.tests.factories import draft, give_allocation
 from sms.compliance import selectors, services
-from sms.compliance.models import Representation
+from sms.compliance.models import ActionPlan, Representation
 from sms.core.exceptions import DomainError
 from sms.licensing.models import Licence
 from sms.licensing.services import applications
@@ -129,3 +130,55 @@ def test_a_revoked_organisation_cannot_apply_until_the_cooling_off_period_ends(l
 
     assert applications.cooling_off_ends(by_number.answers, ends) is None
     assert applications.cooling_off_ends(_apply_as("Someone Else Ltd", "7654321").answers, date.today()) is None
+
+
+@pytest.mark.parametrize(("page", "status"), [("licensing:ho_reinstate", "lifted"), ("licensing:ho_revoke", "revoked")])
+def test_lifting_or_revoking_from_the_licence_page_closes_the_representations(
+    client, level_1, compliance_officer, page, status
+):
+    """Whichever page lifts or revokes the suspension, the representations against it are decided
+    with it (one path through the licence's status change), audited, and leave the queue."""
+    sponsor = level_1.sponsor
+    suspend(sponsor, compliance_officer)
+    sponsor.refresh_from_db()
+    representation = services.representations_submit(sponsor=sponsor, actor=level_1, text="Please reconsider")
+    sign_in(client, compliance_officer)
+
+    response = client.post(reverse(page, args=[sponsor.uuid]), {"reason": "Decided on the licence page"})
+
+    assert response.status_code == 302
+    representation.refresh_from_db()
+    assert representation.status == status
+    assert representation.decided_by == compliance_officer
+    assert representation.decision_reason == "Decided on the licence page"
+    assert list(selectors.representations_awaiting_decision()) == []
+    assert AuditEvent.objects.filter(verb=Verb.REPRESENTATIONS_DECIDED, sponsor=sponsor).count() == 1
+
+
+def test_revoking_from_the_licence_page_ends_open_action_plans(client, level_1, compliance_officer):
+    sponsor = level_1.sponsor
+    services.route_rate(
+        licence_route=sponsor.licence.routes.get(),
+        rating="b",
+        actor=compliance_officer,
+        reason="Late reports",
+        required_actions="Report on time",
+    )
+    plan = ActionPlan.objects.get(sponsor=sponsor)
+    sign_in(client, compliance_officer)
+    client.post(reverse("licensing:ho_revoke", args=[sponsor.uuid]), {"reason": "Serious breaches"})
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.REVOKED
+
+
+def test_one_decision_is_told_once(level_1, compliance_officer):
+    """Deciding representations tells the sponsor once (not again as a bare licence notice)."""
+    sponsor = level_1.sponsor
+    suspend(sponsor, compliance_officer)
+    sponsor.refresh_from_db()
+    representation = services.representations_submit(sponsor=sponsor, actor=level_1, text="Please reconsider")
+    before = Notice.objects.filter(sponsor=sponsor).count()
+    services.representation_decide(
+        representation=representation, actor=compliance_officer, outcome="lift", reason="Records now kept"
+    )
+    assert Notice.objects.filter(sponsor=sponsor).count() == before + 1

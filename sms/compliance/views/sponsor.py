@@ -1,6 +1,7 @@
 """Sponsor pages: the action plan (why, the fee, paying, progress per action) and representations."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +17,37 @@ from sms.core.fees import format_pounds
 from sms.payments import selectors as payment_selectors
 from sms.payments.models import Payment
 from sms.web.formviews import ServiceFormView
+
+PAGE_SIZE = 25
+
+
+class ActionPlanListView(PolicyMixin, TemplateView):
+    """The sponsor's action plans, past and current, and its representations against a suspension."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "compliance/action_plans.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        page = Paginator(selectors.action_plan_list_for_user(user=user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "representations": list(selectors.representations_for_user(user=user)[:PAGE_SIZE]),
+        }
+
+
+class RepresentationView(PolicyMixin, TemplateView):
+    """The sponsor's own representations: what they sent, the evidence, the Home Office's decision."""
+
+    action = Action.VIEW_SPONSOR_RECORDS
+    template_name = "compliance/representation.html"
+
+    def get_context_data(self, **kwargs):
+        representation = selectors.representation_for_user(user=self.request.user, reference=kwargs["reference"])
+        return {**super().get_context_data(**kwargs), "representation": representation}
 
 
 class ActionPlanView(PolicyMixin, TemplateView):

@@ -22,7 +22,7 @@ from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
 from sms.licensing.models import Licence, LicenceRoute, Rating, Route
-from sms.licensing.signals import licence_renewed
+from sms.licensing.signals import licence_renewed, licence_status_changed
 from sms.notifications.models import Notice
 
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
@@ -94,6 +94,9 @@ def _change_status(
         sponsor=licence.sponsor,
         payload={"from": previous, "to": to_status, "reason": reason},
     )
+    licence_status_changed.send(
+        sender=Licence, licence=licence, previous=previous, to_status=to_status, actor=actor, reason=reason
+    )
     return licence
 
 
@@ -127,8 +130,10 @@ def licence_suspend(*, licence: Licence, actor, reason: str, on: date | None = N
 
 
 @transaction.atomic
-def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
-    """Lift a suspension. (The table's applied -> active move is issuing, not reinstating.)"""
+def licence_reinstate(*, licence: Licence, actor, reason: str, tell: bool = True) -> Licence:
+    """Lift a suspension. (The table's applied -> active move is issuing, not reinstating.)
+    Representations against it are closed with it (``licence_status_changed``). ``tell=False``
+    when the caller tells the sponsor itself, so the sponsor hears of one decision once."""
     require(actor, Action.ENFORCE_LICENCE, licence)
     licence = _change_status(
         licence=licence,
@@ -139,6 +144,8 @@ def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
         on=None,
         only_from={Licence.Status.SUSPENDED},
     )
+    if not tell:
+        return licence
     sponsor_tell(
         sponsor=licence.sponsor,
         kind=Notice.Kind.DECISION,
@@ -149,14 +156,18 @@ def licence_reinstate(*, licence: Licence, actor, reason: str) -> Licence:
 
 
 @transaction.atomic
-def licence_revoke(*, licence: Licence, actor, reason: str, on: date | None = None) -> Licence:
-    """Revoke: sponsor users can no longer sign in; the records stay."""
+def licence_revoke(*, licence: Licence, actor, reason: str, on: date | None = None, tell: bool = True) -> Licence:
+    """Revoke: sponsor users can no longer sign in; the records stay. Open representations and
+    action plans end with it (``licence_status_changed``). ``tell=False`` when the caller tells
+    the sponsor itself."""
     require(actor, Action.ENFORCE_LICENCE, licence)
     if not reason.strip():
         raise DomainError("Enter the reasons for revoking the licence")
     licence = _change_status(
         licence=licence, to_status=Licence.Status.REVOKED, actor=actor, verb=Verb.LICENCE_REVOKED, reason=reason, on=on
     )
+    if not tell:
+        return licence
     sponsor_tell(
         sponsor=licence.sponsor,
         kind=Notice.Kind.SANCTION,
@@ -308,8 +319,11 @@ def licence_route_remove(*, licence: Licence, route: str, actor) -> LicenceRoute
 
 
 @transaction.atomic
-def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reason: str) -> LicenceRoute:
-    """Change a route's rating (Home Office compliance): a downgrade to B or a restored A."""
+def licence_route_rate(
+    *, licence_route: LicenceRoute, rating: str, actor, reason: str, tell: bool = True
+) -> LicenceRoute:
+    """Change a route's rating (Home Office compliance): a downgrade to B or a restored A.
+    ``tell=False`` when the caller tells the sponsor itself (the action plan's notices)."""
     require(actor, Action.ENFORCE_LICENCE, licence_route.licence)
     held = LicenceRoute.objects.select_for_update().select_related("licence__sponsor").get(pk=licence_route.pk)
     if held.licence.status in Licence.ENDED:
@@ -328,7 +342,7 @@ def licence_route_rate(*, licence_route: LicenceRoute, rating: str, actor, reaso
         sponsor=held.licence.sponsor,
         payload={"route": held.route, "from": previous, "to": rating, "reason": reason},
     )
-    if rating != previous:
+    if tell and rating != previous:
         sponsor_tell(
             sponsor=held.licence.sponsor,
             kind=Notice.Kind.SANCTION if rating == Rating.B else Notice.Kind.DECISION,

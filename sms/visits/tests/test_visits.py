@@ -122,3 +122,19 @@ def test_the_visit_list_takes_a_constant_number_of_queries(client, sponsor, offi
     client.force_login(officer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("visits:list")).status_code == 200
+
+
+def test_the_outcome_of_a_visit_is_told_to_the_sponsor_without_the_findings(sponsor, level_1, officer):
+    visit = plan(sponsor, officer, days=0)
+    visit_record(
+        actor=officer,
+        visit=visit,
+        visit_date=date.today(),
+        officer=officer,
+        findings="OFFICER-ONLY-FINDINGS",
+        outcome=ComplianceVisit.Outcome.COMPLIANT,
+    )
+    notice = Notice.objects.get(sponsor=sponsor)
+    assert notice.subject.endswith("Compliant: no action")
+    assert "OFFICER-ONLY-FINDINGS" not in notice.body
+    assert OutboundEmail.objects.filter(to=level_1.email).exists()

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -15,6 +17,7 @@ from sms.certificates.services.certificates import certificate_assign, certifica
 from sms.licensing.models import KeyPersonRole, Licence, Route
 from sms.licensing.services.licence import licence_issue
 from sms.licensing.services.personnel import PersonDetails, key_person_appoint, work_site_add
+from sms.portal.demo_casework import seed_casework
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.righttowork.services import rtw_check_record, training_record_add
 
@@ -29,13 +32,31 @@ DEMO_SPONSORS = [
         [Route.SKILLED_WORKER, Route.GBM_SENIOR_SPECIALIST],
         "Unit 4, Riverside Park\nSheffield\nS9 2RX",
     ),
+    # Its Skilled Worker route is downgraded to B, with an action plan in progress.
+    (
+        "Riverside Logistics Ltd",
+        SponsorSize.LARGE,
+        [Route.SKILLED_WORKER, Route.SCALE_UP],
+        "Dock Road\nHull\nHU9 1TA",
+    ),
+    # Suspended, with representations waiting for a decision.
+    ("Harbourside Hotels Ltd", SponsorSize.SMALL, [Route.SKILLED_WORKER], "3 Quay Street\nBristol\nBS1 4DB"),
 ]
+
+# Sponsors licensed long enough ago that their licence can be renewed now (the window opens 3 months before expiry).
+LONG_LICENSED = {
+    "Riverside Logistics Ltd": lambda: (
+        timezone.localdate() - relativedelta(years=settings.LICENCE_VALIDITY_YEARS) + relativedelta(months=2)
+    ),
+}
 
 # (email, given name, family name, sponsor name or None, level, staff role)
 DEMO_USERS = [
     ("level1@acme-care.example", "Priya", "Shah", "Acme Care Ltd", User.Level.LEVEL_1, ""),
     ("level2@acme-care.example", "Tom", "Baker", "Acme Care Ltd", User.Level.LEVEL_2, ""),
     ("level1@northern-eng.example", "Gareth", "Jones", "Northern Engineering plc", User.Level.LEVEL_1, ""),
+    ("level1@riverside-logistics.example", "Dan", "Hughes", "Riverside Logistics Ltd", User.Level.LEVEL_1, ""),
+    ("level1@harbourside-hotels.example", "Elena", "Rossi", "Harbourside Hotels Ltd", User.Level.LEVEL_1, ""),
     ("caseworker@homeoffice.example", "Amara", "Okafor", None, "", User.StaffRole.CASEWORKER),
     ("compliance@homeoffice.example", "Sean", "Murphy", None, "", User.StaffRole.COMPLIANCE_OFFICER),
     ("helpdesk@homeoffice.example", "Li", "Chen", None, "", User.StaffRole.HELPDESK),
@@ -66,7 +87,9 @@ class Command(BaseCommand):
                 name=name, defaults={"size": size, "registered_address": address}
             )
             if not Licence.objects.filter(sponsor=sponsor).exists():
-                licence_issue(sponsor=sponsor, routes=routes, actor=None)
+                # Riverside's licence is in its last months, so its renewal waits in the renewals queue.
+                start = LONG_LICENSED.get(name)
+                licence_issue(sponsor=sponsor, routes=routes, actor=None, start_date=start() if start else None)
                 work_site_add(
                     sponsor=sponsor, address=address, opened_on=sponsor.licence.start_date, actor=None, reportable=False
                 )
@@ -146,6 +169,9 @@ class Command(BaseCommand):
                     course="Sponsor duties and the Sponsor Management System",
                     taken_on=today - timedelta(days=350),
                 )
+
+        # Work waiting in every Home Office queue, messages, an action plan and visits.
+        seed_casework()
 
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/sign-in/ with:")
         for email, _, _, sponsor_name, level, role in DEMO_USERS:
