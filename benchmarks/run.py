@@ -119,6 +119,11 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=25, help="Requests per page (the median is reported)")
     parser.add_argument("--label", default="", help="What this run measures (e.g. 'baseline: main at abc123')")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--generate-args",
+        default="",
+        help="Options for generate_load_data, e.g. '--sponsors 20000 --national-audit 400000'",
+    )
     parser.add_argument("--skip-scaling", action="store_true", help="Skip the 1/2/4 worker throughput")
     args = parser.parse_args(argv)
 
@@ -132,7 +137,7 @@ def main(argv=None) -> int:
         recreate_database(database_url)
         _manage(env, "migrate", "--no-input", "-v0")
         started = time.perf_counter()
-        log = _manage(env, "generate_load_data", *(["--small"] if args.small else []))
+        log = _manage(env, "generate_load_data", *(["--small"] if args.small else []), *args.generate_args.split())
         results["generation_seconds"] = time.perf_counter() - started
         results["generation_log"] = log
         print(log, flush=True)
