@@ -68,16 +68,22 @@ class Session:
     def post(self, path: str, data: dict) -> Response:
         return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
 
-    def sign_in(self, email: str, password: str) -> None:
-        page = self.get("/sign-in/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-        if token is None:
-            raise RuntimeError(f"No sign-in form at /sign-in/ (HTTP {page.status})")
-        answer = self.request(
-            "POST", "/sign-in/", {"email": email, "password": password, "csrfmiddlewaretoken": token.group(1).decode()}
-        )
-        if answer.status != 302:
-            raise RuntimeError(f"Signing in as {email} failed (HTTP {answer.status})")
+    def sign_in(self, email: str, password: str, attempts: int = 3) -> None:
+        """Sign in through the sign-in page; a refusal is tried again (a loaded machine has been seen
+        to answer the first attempt with the form), then reported with the page's error."""
+        for attempt in range(attempts):
+            page = self.get("/sign-in/")
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+            if token is None:
+                raise RuntimeError(f"No sign-in form at /sign-in/ (HTTP {page.status})")
+            form = {"email": email, "password": password, "csrfmiddlewaretoken": token.group(1).decode()}
+            answer = self.request("POST", "/sign-in/", form)
+            if answer.status == 302:
+                break
+            if attempt == attempts - 1:
+                errors = re.findall(rb'<li>\s*<a href="#[^"]*">([^<]+)</a>', answer.body)
+                raise RuntimeError(f"Signing in as {email} failed (HTTP {answer.status}): {errors[:2]}")
+            time.sleep(2)
         check = self.get("/cookies/")
         if check.status != 200:
             raise RuntimeError(f"Signed in as {email}, but the floor page answers HTTP {check.status}")
