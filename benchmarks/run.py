@@ -20,7 +20,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/sms_bench"
-PORT = 8765
 
 
 def _environment(database_url: str) -> dict:
@@ -55,8 +54,9 @@ def recreate_database(database_url: str) -> None:
 class Gunicorn:
     """gunicorn serving the project on 127.0.0.1, started and stopped by the benchmark."""
 
-    def __init__(self, env: dict, workers: int = 2, port: int = PORT):
-        self.env, self.workers, self.port = env, workers, port
+    def __init__(self, env: dict, workers: int = 2, port: int | None = None):
+        # A port free now (another program may hold any fixed one): the answer to /healthz must be ours.
+        self.env, self.workers, self.port = env, workers, port or free_port()
         self.process = None
 
     @property
@@ -74,6 +74,8 @@ class Gunicorn:
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start (exit {self.process.returncode})")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 connection.request("GET", "/healthz")
@@ -92,6 +94,14 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def machine() -> dict:

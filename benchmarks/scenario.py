@@ -203,7 +203,7 @@ def _scaling(env: dict, gunicorn, password: str) -> list[dict]:
 
     rows = []
     for workers in (1, 2, 4):
-        with gunicorn(env, workers=workers, port=8770 + workers) as server:
+        with gunicorn(env, workers=workers) as server:
             session = Session(server.url)
             session.sign_in(loaddata.MEDIUM_LEVEL_1, password)
             for _ in range(3):
