@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 CSS := sms/core/static/build/application.css
 
-.PHONY: run test install frontend worker sweep lint clean
+.PHONY: run test install frontend worker sweep lint clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles $(CSS)
+
+## Measure issue 14's figures on PostgreSQL (127.0.0.1, database sms_bench) under gunicorn: writes
+## docs/benchmarks.md. Takes a while (loads the national population first). Not part of `make test`.
+bench: install frontend
+	$(PY) -m benchmarks.run $(BENCH_ARGS)

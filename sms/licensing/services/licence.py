@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,11 +21,14 @@ from sms.core.dates import Nation
 from sms.core.exceptions import DomainError
 from sms.core.lifecycle import lock, sources_of, transition
 from sms.core.selectors import working_day_deadline
-from sms.licensing.models import Licence, LicenceRoute, Rating, Route
+from sms.licensing.models import Licence, LicenceRoute, Rating, Route, licence_number
 from sms.licensing.signals import licence_renewed, licence_status_changed
 from sms.notifications.models import Notice
 
 SUSPENSION_RESPONSE_WORKING_DAYS = 20
+# Draws of a licence number before giving up: with 23^7 numbers, even at a national population a
+# draw repeats one about once in 28,000 grants, so a second draw practically always succeeds.
+LICENCE_NUMBER_ATTEMPTS = 5
 
 
 def initial_rating(route: str) -> str:
@@ -53,9 +56,7 @@ def licence_issue(
         raise DomainError("Select at least one route")
     start = start_date or timezone.localdate()
     years = validity_years or settings.LICENCE_VALIDITY_YEARS
-    licence = Licence.objects.create(
-        sponsor=sponsor, status=Licence.Status.APPLIED, converted_from_tier2=converted_from_tier2
-    )
+    licence = _licence_create(sponsor=sponsor, converted_from_tier2=converted_from_tier2)
     licence.start_date = start
     licence.expiry_date = start + relativedelta(years=years) - relativedelta(days=1)
     licence.status_changed_on = start
@@ -77,6 +78,27 @@ def licence_issue(
         },
     )
     return licence
+
+
+def _licence_create(*, sponsor: Sponsor, converted_from_tier2: bool) -> Licence:
+    """A new licence with a number no other licence has: a number drawn twice is drawn again (each
+    attempt in a savepoint, so a clash leaves the caller's transaction usable)."""
+    for attempt in range(LICENCE_NUMBER_ATTEMPTS):
+        number = licence_number()
+        try:
+            with transaction.atomic():
+                return Licence.objects.create(
+                    sponsor=sponsor,
+                    number=number,
+                    status=Licence.Status.APPLIED,
+                    converted_from_tier2=converted_from_tier2,
+                )
+        except IntegrityError:
+            # Only a repeated number is worth another draw; anything else (a second licence for the
+            # sponsor) is a real error.
+            if attempt == LICENCE_NUMBER_ATTEMPTS - 1 or not Licence.objects.filter(number=number).exists():
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _change_status(

@@ -28,7 +28,7 @@ def test_issue_numbers_the_licence_rates_routes_and_sets_ten_years(db, caseworke
     licence = sponsor.licence
     assert licence.status == Status.ACTIVE
     assert licence.number.startswith("SPN")
-    assert len(licence.number) == 10
+    assert len(licence.number) == 11
     assert licence.expiry_date == licence.start_date.replace(year=licence.start_date.year + 10) - timedelta(days=1)
     ratings = dict(licence.routes.values_list("route", "rating"))
     assert ratings == {Route.SKILLED_WORKER: Rating.A, Route.GBM_UK_EXPANSION: Rating.PROVISIONAL}

@@ -1,0 +1,173 @@
+"""The figures of issue 14 that are not page times, taken in this process through the services.
+
+Those that write (the import, the sweep, one assignment) run inside a transaction that is rolled
+back, so the data stays as generated and the benchmark can run again on it. Needs Django set up.
+"""
+
+import csv
+import io
+import time
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+
+class _RolledBack(Exception):
+    def __init__(self, result):
+        super().__init__("rolled back")
+        self.result = result
+
+
+def rolled_back(function):
+    """Run ``function`` in a transaction, roll it back, and return what it returned."""
+    try:
+        with transaction.atomic():
+            raise _RolledBack(function())
+    except _RolledBack as done:
+        return done.result
+
+
+def counted(function) -> tuple[object, float, int]:
+    """(result, seconds, SQL statements) of one call. Counted by a wrapper round each execution, not
+    Django's query log (which keeps only the last 9,000)."""
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        result = function()
+        seconds = time.perf_counter() - started
+    return result, seconds, statements
+
+
+def cos_csv(rows: int) -> bytes:
+    """A CoS import file of ``rows`` valid rows, from the template's own example."""
+    from sms.certificates.services.bulk import CSV_COLUMNS, csv_template
+
+    header, example = list(csv.reader(io.StringIO(csv_template())))[:2]
+    example = dict(zip(header, example, strict=True))
+    start = timezone.localdate() + timedelta(days=30)
+    example.update(start_date=start.isoformat(), end_date=(start + timedelta(days=3 * 365)).isoformat())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([column for column, *_ in CSV_COLUMNS])
+    for n in range(rows):
+        row = {**example, "family_name": f"Importee{n}", "passport_number": f"X{n:08d}"}
+        writer.writerow([row.get(column, "") for column, *_ in CSV_COLUMNS])
+    return out.getvalue().encode()
+
+
+def cos_import(*, actor, rows: int) -> dict:
+    """Import ``rows`` CoS drafts through the service (rolled back): rows per second, or the refusal."""
+    from sms.certificates.services.bulk import certificates_import_csv
+    from sms.core.imports import ImportRefused
+
+    data = cos_csv(rows)
+
+    def run():
+        upload = SimpleUploadedFile("certificates.csv", data, content_type="text/csv")
+        try:
+            return len(certificates_import_csv(sponsor=actor.sponsor, actor=actor, upload=upload)), ""
+        except ImportRefused as refused:
+            return 0, "; ".join(str(error) for error in list(getattr(refused, "errors", []))[:2]) or str(refused)
+
+    (created, refusal), seconds, statements = rolled_back(lambda: counted(run))
+    return {
+        "rows": rows,
+        "bytes": len(data),
+        "created": created,
+        "refused": refusal,
+        "seconds": seconds,
+        "rows_per_second": created / seconds if created else 0.0,
+        "statements": statements,
+    }
+
+
+def assignment_statements(*, actor) -> dict:
+    """Statements to assign one ready draft through the service (rolled back)."""
+    from sms.certificates.models import Certificate
+    from sms.certificates.services.certificates import certificate_assign
+
+    draft = (
+        Certificate.objects.filter(sponsor=actor.sponsor, status=Certificate.Status.DRAFT, route="skilled_worker")
+        .exclude(soc_code="")
+        .order_by("-id")
+        .first()
+    )
+    if draft is None:
+        return {"statements": None, "seconds": None}
+    _, seconds, statements = rolled_back(lambda: counted(lambda: certificate_assign(certificate=draft, actor=actor)))
+    return {"statements": statements, "seconds": seconds}
+
+
+def daily_sweep() -> dict:
+    """The daily sweep's obligations step (what grows with the population), rolled back."""
+    from sms.reporting.models import SponsoredPerson
+    from sms.reporting.services.sweep import obligations_sweep
+
+    workers = SponsoredPerson.objects.count()
+    counts, seconds, statements = rolled_back(lambda: counted(obligations_sweep))
+    opened = sum(count for key, count in counts.items() if key != "overdue")
+    return {"workers": workers, "opened": opened, "seconds": seconds, "statements": statements}
+
+
+def verify_audit(*, limit_seconds: float | None = None) -> dict:
+    """``verify_audit``'s check of every row, chain and head (without recording a checkpoint).
+
+    With ``limit_seconds``, a check still running then is left to finish in the background and the
+    rate is what it had checked by then (rows are counted as their hash is checked)."""
+    import threading
+
+    from sms.audit import verification
+
+    checked = [0]
+    sign = verification.sign
+
+    def counting_sign(key, message):
+        checked[0] += 1
+        return sign(key, message)
+
+    outcome: dict = {}
+
+    def run():
+        from django.db import connection as thread_connection
+
+        try:
+            outcome["report"] = verification.verify_audit_trail()
+        finally:
+            thread_connection.close()
+
+    verification.sign = counting_sign
+    started = time.perf_counter()
+    try:
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(limit_seconds)
+        seconds = time.perf_counter() - started
+    finally:
+        if "report" in outcome or limit_seconds is None:
+            verification.sign = sign
+    report = outcome.get("report")
+    if report is None:
+        return {"rows": checked[0], "ok": None, "reason": f"stopped timing after {seconds:.0f} s",
+                "seconds": seconds, "rows_per_second": checked[0] / seconds, "complete": False}  # fmt: skip
+    return {"rows": report.checked, "ok": report.ok, "reason": report.reason, "seconds": seconds,
+            "rows_per_second": report.checked / seconds if seconds else 0.0, "complete": True}  # fmt: skip
+
+
+def page_queries(user, paths: list[str]) -> dict[str, tuple[int, int]]:
+    """{path: (HTTP status, SQL statements)} for ``user``, through Django's test client."""
+    client = Client()
+    client.force_login(user)
+    result = {}
+    for path in paths:
+        response, _, statements = counted(lambda path=path: client.get(path))
+        result[path] = (response.status_code, statements)
+    return result
