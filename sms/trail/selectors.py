@@ -26,6 +26,9 @@ def audit_events_visible_to(*, user) -> QuerySet[AuditEvent]:
 
 def audit_event_search(*, user, data=None) -> AuditEventFilterSet:
     """The events ``user`` may see (scope first), newest first, narrowed by ``data`` (the query
-    string); ``.form`` is the filter form, ``.qs`` the events."""
-    events = audit_events_visible_to(user=user).order_by("-id")
+    string); ``.form`` is the filter form, ``.qs`` the events.
+
+    Newest first is (time, id) descending: the order every audit index ends with (AuditEvent.Meta).
+    """
+    events = audit_events_visible_to(user=user).order_by("-occurred_at", "-id")
     return AuditEventFilterSet(data or None, queryset=events, viewer=user)

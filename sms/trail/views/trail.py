@@ -4,7 +4,6 @@ One view serves both audiences; the selector decides what each may see (Level 1:
 Level 2: their own actions, Home Office: everything).
 """
 
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from sms.accounts.policy import Action
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.csv_export import csv_rows
+from sms.core.keyset import keyset_page
 from sms.trail.details import event_details, event_details_json
 from sms.trail.selectors import audit_event_search
 
@@ -34,7 +34,8 @@ class AuditTrailView(PolicyMixin, TemplateView):
         search = self._search()
         page = None
         if not search.is_bound or search.is_valid():
-            page = Paginator(search.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+            # Newer/Older by (time, id): no count of the whole trail, no OFFSET (issue 14).
+            page = keyset_page(search.qs, self.request.GET, size=PAGE_SIZE)
             for event in page.object_list:
                 event.details = event_details(event)
         return {
