@@ -12,12 +12,16 @@ from sms.accounts.models import Sponsor
 from sms.accounts.tests.helpers import sign_in
 from sms.audit import services as audit
 from sms.audit.models import AuditEvent, Verb
+from sms.trail.export import COMPLETE_MARKER
 from sms.trail.views.trail import PAGE_SIZE
 
 
 def rows_of(response):
+    """The export's event rows, header first; its last line must be the end marker (a file cut short has none)."""
     body = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[-1] == [COMPLETE_MARKER, f"{len(rows) - 2} event{'s' if len(rows) != 3 else ''}"]
+    return rows[:-1]
 
 
 def events_on_page(response):
