@@ -31,10 +31,12 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
-from tests.worlds import compliance_world, message_board_world
+from tests.worlds import audit_export_ready, compliance_world, message_board_world
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
+    "audit:export_status": lambda world: {"uuid": world["audit_export"].uuid},
+    "audit:export_download": lambda world: {"uuid": world["audit_export"].uuid},
     "licensing:edit_user": lambda world: {"user_id": world["users"][1].user_id},
     "licensing:deactivate_user": lambda world: {"user_id": world["users"][1].user_id},
     "licensing:reactivate_user": lambda world: {"user_id": world["users"][1].user_id},
@@ -139,6 +141,7 @@ def world(sponsor, level_1, level_2):
     board = message_board_world(sponsor, make_staff_user(role="caseworker", email="poster@ho.example"))
     compliance = compliance_world(sponsor, level_1)
     return {
+        "audit_export": audit_export_ready(level_1),
         **board,
         **compliance,
         "person": person,

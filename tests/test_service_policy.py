@@ -32,6 +32,7 @@ EXEMPT = {
 # "module.function" -> (the action it requires, the keyword argument -> world object it is about).
 # Other required arguments get None: the policy is asked before anything else is read.
 TABLE = {
+    "sms.trail.services.audit_export_request": (Action.VIEW_AUDIT_TRAIL, {"sponsor": "sponsor"}),
     "sms.casework.services.case_assign": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.casework.services.case_note_add": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),

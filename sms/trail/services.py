@@ -19,12 +19,21 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 10_000
 
 
-def audit_export_request(*, actor, filters: dict, action: Action) -> AuditExport:
-    """Queue an export of what ``actor`` sees with ``filters``; audited as the export it is."""
-    policy.require(actor, action)
+def audit_export_request(*, actor, sponsor, filters: dict) -> AuditExport:
+    """Queue an export of the trail as ``actor`` sees it with ``filters``: ``sponsor``'s (sponsor
+    users), or with no sponsor the national trail (Home Office staff)."""
+    if sponsor is None:
+        policy.require(actor, Action.VIEW_HOME_OFFICE_RECORDS)
+    else:
+        policy.require(actor, Action.VIEW_AUDIT_TRAIL, sponsor)
+    return _queue(actor, filters)
+
+
+def _queue(actor, filters: dict | None) -> AuditExport:
+    """The export row, its audit event, and the worker's task once the transaction commits."""
     with transaction.atomic():
-        job = AuditExport.objects.create(requested_by=actor, sponsor_id=actor.sponsor_id, filters=filters)
-        audit.record(actor=actor, verb=Verb.AUDIT_EXPORTED, payload={**filters, "format": "csv (background)"})
+        job = AuditExport.objects.create(requested_by=actor, sponsor_id=actor.sponsor_id, filters=filters or {})
+        audit.record(actor=actor, verb=Verb.AUDIT_EXPORTED, payload={**(filters or {}), "format": "csv (background)"})
         from sms.trail.tasks import produce_audit_export  # the task module imports this one
 
         transaction.on_commit(lambda: produce_audit_export.enqueue(job.pk))

@@ -18,7 +18,7 @@ from sms.core.keyset import keyset_page
 from sms.trail import export, services
 from sms.trail.details import event_details
 from sms.trail.models import AuditExport
-from sms.trail.selectors import audit_event_search
+from sms.trail.selectors import audit_event_search, audit_exports_visible_to
 
 PAGE_SIZE = 50
 
@@ -58,13 +58,17 @@ class AuditTrailExportView(AuditTrailView):
     export_url_name = "audit:export"
     status_url_name = "audit:export_status"
 
+    @staticmethod
+    def request_export(*, actor, filters):
+        return services.audit_export_request(actor=actor, sponsor=actor.sponsor, filters=filters)
+
     def get(self, request, *args, **kwargs):
         search = self._search()
         # An invalid filter exports everything the user may see, as the unfiltered page would show.
         events = search.qs if search.is_valid() else search.queryset
         filters = {key: value for key, value in request.GET.items() if key not in ("page", "older", "newer")}
         if export.is_large(events):
-            job = services.audit_export_request(actor=request.user, filters=filters, action=self.action)
+            job = self.request_export(actor=request.user, filters=filters)
             return redirect(self.status_url_name, job.uuid)
         with transaction.atomic():
             audit.record(actor=request.user, verb=Verb.AUDIT_EXPORTED, payload=filters)
@@ -75,7 +79,7 @@ class AuditTrailExportView(AuditTrailView):
 
 
 class AuditExportStatusView(PolicyMixin, TemplateView):
-    """A large export's progress, and its download link when ready. Only the requester's own."""
+    """A large export's progress, and its download link when ready (scoped as the trail is)."""
 
     action = Action.VIEW_AUDIT_TRAIL
     template_name = "audit/export_status.html"
@@ -83,7 +87,7 @@ class AuditExportStatusView(PolicyMixin, TemplateView):
     trail_url_name = "audit:trail"
 
     def get_context_data(self, **kwargs):
-        job = get_object_or_404(AuditExport, uuid=kwargs["uuid"], requested_by=self.request.user)
+        job = get_object_or_404(audit_exports_visible_to(user=self.request.user), uuid=kwargs["uuid"])
         return {
             **super().get_context_data(**kwargs),
             "job": job,
@@ -97,7 +101,7 @@ class AuditExportDownloadView(PolicyMixin, View):
 
     def get(self, request, uuid):
         job = get_object_or_404(
-            AuditExport, uuid=uuid, requested_by=request.user, status=AuditExport.Status.READY
+            audit_exports_visible_to(user=request.user), uuid=uuid, status=AuditExport.Status.READY
         )
         if job.expired or not job.file:
             raise Http404("This export has expired")
@@ -113,6 +117,10 @@ class HomeOfficeAuditTrailView(AuditTrailView):
 class HomeOfficeAuditTrailExportView(AuditTrailExportView):
     action = Action.VIEW_HOME_OFFICE_RECORDS
     status_url_name = "audit:home_office_export_status"
+
+    @staticmethod
+    def request_export(*, actor, filters):
+        return services.audit_export_request(actor=actor, sponsor=None, filters=filters)
 
 
 class HomeOfficeAuditExportStatusView(AuditExportStatusView):
