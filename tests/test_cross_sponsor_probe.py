@@ -34,6 +34,7 @@ from sms.reporting.services.obligations import obligation_report
 from tests.factories import make_sponsor_user, make_staff_user
 from tests.routes import all_routes
 from tests.worlds import (
+    audit_export_ready,
     audit_pack_world,
     compliance_world,
     fees_world,
@@ -43,6 +44,8 @@ from tests.worlds import (
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
 OBJECT_ROUTES: dict[str, object] = {
+    "audit:export_status": lambda world: {"uuid": world["audit_export"].uuid},
+    "audit:export_download": lambda world: {"uuid": world["audit_export"].uuid},
     "licensing:edit_user": lambda world: {"user_id": world["users"][1].user_id},
     "licensing:deactivate_user": lambda world: {"user_id": world["users"][1].user_id},
     "licensing:reactivate_user": lambda world: {"user_id": world["users"][1].user_id},
@@ -175,6 +178,7 @@ def world(sponsor, level_1, level_2):
     )
     return {
         "api_token": api_token,
+        "audit_export": audit_export_ready(level_1),
         **board,
         **compliance,
         "audit_pack": audit_pack_world(sponsor, level_1),

@@ -38,6 +38,7 @@ TABLE = {
     "sms.api.services.api_token_revoke": (Action.MANAGE_API_TOKENS, {"token": "api_token"}),
     "sms.certificates.services.bulk.certificates_import_rows": (Action.CREATE_CERTIFICATE, {"sponsor": "sponsor"}),
     "sms.reporting.imports.facts_import_rows": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
+    "sms.trail.services.audit_export_request": (Action.VIEW_AUDIT_TRAIL, {"sponsor": "sponsor"}),
     "sms.casework.services.case_assign": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.casework.services.case_note_add": (Action.DECIDE_CASES, {"case": "allocation_request"}),
     "sms.accounts.services.account_unlock": (Action.UNLOCK_ACCOUNT, {"user": "level_2"}),

@@ -31,6 +31,7 @@ from sms.payments.models import SandboxPayment
 from sms.reporting.services.facts import fact_record, person_register_from_certificate
 from sms.reporting.services.obligations import obligation_report
 from sms.righttowork.services import rtw_check_record, training_record_add
+from sms.trail.services import audit_export_produce, audit_export_request
 from sms.visits.services import visit_plan
 from tests.factories import make_staff_user
 
@@ -145,6 +146,10 @@ ARGUMENTS = {
         "user_id": w["level_2"].user_id,
         "what": "resend-activation",
     },
+    "audit:export_status": lambda w: {"uuid": w["audit_export"].uuid},
+    "audit:export_download": lambda w: {"uuid": w["audit_export"].uuid},
+    "audit:home_office_export_status": lambda w: {"uuid": w["ho_audit_export"].uuid},
+    "audit:home_office_export_download": lambda w: {"uuid": w["ho_audit_export"].uuid},
     "messageboard:message": lambda w: {"pk": w["message"].pk},
     "messageboard:notice": lambda w: {"pk": w["notice"].pk},
     "auditpack:detail": lambda w: {"uuid": w["audit_pack"].uuid},
@@ -279,6 +284,10 @@ def build_world(sponsor, level_1, level_2) -> dict:
     return {
         **message_board_world(sponsor, people["administrator"]),
         "alert": Alert.objects.get(sponsor=sponsor, rule="world"),
+        # Background audit exports, produced: one by a Level 2 user (Level 1 may follow it too), one
+        # by Home Office staff.
+        "audit_export": audit_export_ready(level_2),
+        "ho_audit_export": audit_export_ready(people["administrator"]),
         **compliance_world(sponsor, level_1),
         "audit_pack": audit_pack_world(sponsor, level_1),
         **right_to_work_world(sponsor, level_1, person),
@@ -377,6 +386,11 @@ def fees_world(sponsor, level_1) -> dict:
             created_by=level_1,
         ),
     }
+def audit_export_ready(actor):
+    job = audit_export_request(actor=actor, sponsor=actor.sponsor, filters={})
+    audit_export_produce(export_id=job.pk)
+    job.refresh_from_db()
+    return job
 
 
 def message_board_world(sponsor, staff) -> dict:

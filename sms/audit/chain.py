@@ -88,6 +88,52 @@ def event_hash(*, key: bytes, previous_hash: str, fields: dict[str, Any]) -> str
     return sign(key, event_message(previous_hash=previous_hash, fields=fields))
 
 
+# HMAC (RFC 2104) is sha256((key ^ opad) || sha256((key ^ ipad) || message)) with the key padded to
+# SHA-256's 64-byte block. Given the two padded keys, a database with a plain sha256() (PostgreSQL
+# 11+) computes the same HMAC as ``sign`` without ever holding the key itself.
+_BLOCK_SIZE = 64
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256 under `key`."""
+    if len(key) > _BLOCK_SIZE:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK_SIZE, b"\0")
+    return bytes(byte ^ 0x36 for byte in key), bytes(byte ^ 0x5C for byte in key)
+
+
+# Each hashed field as PostgreSQL text, read from the stored row `e` exactly as ``hashed_fields``
+# reads it in Python (a missing value is the empty string; the time as whole microseconds).
+_SQL_FIELD_TEXT = {
+    "key_id": "e.key_id",
+    "sponsor_id": "coalesce(e.sponsor_id::text, '')",
+    "actor_id": "coalesce(e.actor_id::text, '')",
+    "actor_label": "e.actor_label",
+    "verb": "e.verb",
+    "target_type": "e.target_type",
+    "target_id": "e.target_id",
+    "target_label": "e.target_label",
+    "payload_json": "e.payload_json",
+    "occurred_us": "(extract(epoch from e.occurred_at) * 1000000)::bigint::text",
+    "ip_address": "coalesce(host(e.ip_address), '')",
+}
+
+
+def event_message_sql() -> str:
+    """PostgreSQL: the expression for ``event_message`` of the stored row `e` (as UTF-8 bytea).
+
+    One concat() call rather than a chain of ||: the same text, with fewer steps per row.
+    """
+    texts = ["e.previous_hash"] + [_SQL_FIELD_TEXT[name] for name in HASHED_FIELDS]
+    parts = [f"'{len(FORMAT)}:{FORMAT}'"] + [f"length({text}), ':', {text}" for text in texts]
+    return f"convert_to(concat({', '.join(parts)}), 'UTF8')"
+
+
+def event_hash_sql(*, message: str, ipad: str, opad: str) -> str:
+    """PostgreSQL: HMAC-SHA256 as hex, from the message expression and the padded keys' expressions."""
+    return f"encode(sha256({opad} || sha256({ipad} || {message})), 'hex')"
+
+
 def head_message(*, chain: str, length: int, head_id: int, head_hash: str) -> bytes:
     """What a chain head's signature covers: how long the chain is and where it ends."""
     return "".join(_field(part) for part in (FORMAT, "head", chain, length, head_id, head_hash)).encode("utf-8")

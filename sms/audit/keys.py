@@ -27,6 +27,11 @@ def secret_for(key_id: str) -> bytes | None:
     return secret.encode("utf-8") if secret is not None else None
 
 
+def held() -> dict[str, bytes]:
+    """Every key this installation holds, by id: the ones whose rows it can verify."""
+    return {key_id: secret.encode("utf-8") for key_id, secret in _keys().items()}
+
+
 def parse(value: str) -> dict[str, str]:
     """``id:secret,id:secret`` (newest first) as an ordered mapping, as the environment gives it."""
     keys: dict[str, str] = {}

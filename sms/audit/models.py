@@ -185,11 +185,17 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        # The trail pages read newest first by (time, id) under each filter the pages offer, a page at
+        # a time from where the last one ended (sms.core.keyset): each filter's columns, then that
+        # order, so any page at any depth is a short index range. The date filters are ranges on the
+        # time within any of them.
         indexes = [
-            models.Index(fields=["sponsor", "-id"], name="audit_sponsor_recent"),
-            models.Index(fields=["sponsor", "actor", "-id"], name="audit_sponsor_actor"),
-            models.Index(fields=["verb"], name="audit_verb"),
-            models.Index(fields=["occurred_at"], name="audit_occurred_at"),
+            models.Index(fields=["-occurred_at", "-id"], name="audit_recent"),
+            models.Index(fields=["sponsor", "-occurred_at", "-id"], name="audit_sponsor_recent"),
+            models.Index(fields=["sponsor", "actor", "-occurred_at", "-id"], name="audit_sponsor_actor"),
+            models.Index(fields=["sponsor", "verb", "-occurred_at", "-id"], name="audit_sponsor_verb"),
+            models.Index(fields=["actor", "-occurred_at", "-id"], name="audit_actor_recent"),
+            models.Index(fields=["verb", "-occurred_at", "-id"], name="audit_verb_recent"),
         ]
 
     def __str__(self) -> str:

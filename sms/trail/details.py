@@ -187,16 +187,21 @@ def _change_text(key: str, value: dict, choices: dict[str, str] | None = None) -
 
 
 def event_details(event: AuditEvent) -> list[tuple[str, str]]:
+    """The event's payload as (label, text) pairs (see ``payload_details``)."""
+    return payload_details(event.verb, event.payload or {})
+
+
+def payload_details(verb: str, payload: dict) -> list[tuple[str, str]]:
     """The event's payload as (label, text) pairs, in the order it was written.
 
     A change is stored as ``{"field": {"from": old, "to": new}}``, or as ``{"before": {...},
     "after": {...}}``, or (status and rating changes) as top-level ``from`` and ``to``; each shows
     as "old → new".
     """
-    payload = dict(event.payload or {})
+    payload = dict(payload)
     pairs: list[tuple[str, str]] = []
     if "from" in payload and "to" in payload:
-        label = FROM_TO_LABEL.get(event.verb, "Change")
+        label = FROM_TO_LABEL.get(verb, "Change")
         change = {"from": payload.pop("from"), "to": payload.pop("to")}
         pairs.append((label, _change_text(label, change, FROM_TO_CHOICES.get(label, {}))))
     if isinstance(payload.get("before"), dict) and isinstance(payload.get("after"), dict):
@@ -216,5 +221,12 @@ def event_details(event: AuditEvent) -> list[tuple[str, str]]:
 
 def event_details_json(event: AuditEvent) -> str:
     """The details as a JSON object of labels to text, for the CSV export."""
-    details = event_details(event)
+    return details_json(event.verb, event.payload_json)
+
+
+def details_json(verb: str, payload_json: str) -> str:
+    """``event_details_json`` from the stored columns alone: the export reads no model objects."""
+    if not payload_json or payload_json == "{}":
+        return ""
+    details = payload_details(verb, json.loads(payload_json))
     return json.dumps(dict(details), ensure_ascii=False) if details else ""

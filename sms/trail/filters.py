@@ -1,19 +1,58 @@
 """The audit trail filters as a django-filter FilterSet: the same fields, labels and parameter names
 as the form it replaced, applied to events already scoped to what the acting user may see."""
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor, User
 from sms.audit.models import AuditEvent, Verb
 from sms.core.forms import GovukForm, uk_date_options
 
+# More sponsors than this matching a name is too many to mean one: ask for more of it.
+SPONSOR_MATCHES = 20
+
+
+def sponsors_matching(text: str) -> list[int]:
+    """The sponsors a Home Office search names: a licence number, a sponsor's public id (the links
+    from a case carry it), an exact name, or else every sponsor whose name contains the text."""
+    text = " ".join(text.split())
+    try:
+        by_uuid = Q(uuid=uuid.UUID(text))
+    except ValueError:
+        by_uuid = Q(pk__in=[])
+    exact = list(
+        Sponsor.objects.filter(by_uuid | Q(licence__number=text.upper()) | Q(name__iexact=text))
+        .order_by()
+        .values_list("id", flat=True)[: SPONSOR_MATCHES + 1]
+    )
+    if exact:
+        return exact
+    return list(
+        Sponsor.objects.filter(name__icontains=text).order_by().values_list("id", flat=True)[: SPONSOR_MATCHES + 1]
+    )
+
 
 class AuditFilterForm(GovukForm):
     """The filter form: dates typed as day/month/year (ISO in links); the to date not before the from date."""
+
+    def clean_sponsor(self):
+        text = self.cleaned_data.get("sponsor", "").strip()
+        if not text:
+            return text
+        matches = sponsors_matching(text)
+        if not matches:
+            raise forms.ValidationError("No sponsor has that name or licence number")
+        if len(matches) > SPONSOR_MATCHES:
+            raise forms.ValidationError(
+                f"More than {SPONSOR_MATCHES} sponsors match: enter more of the name, or the licence number"
+            )
+        self.sponsor_ids = matches
+        return text
 
     def clean(self):
         cleaned = super().clean()
@@ -46,12 +85,13 @@ class AuditEventFilterSet(django_filters.FilterSet):
         empty_label="Any event",
         error_messages={"invalid_choice": "Select an event from the list"},
     )
-    sponsor = django_filters.ModelChoiceFilter(
+    # A text search, not a list: there are about 120,000 sponsors (issue 14).
+    sponsor = django_filters.CharFilter(
         label="Sponsor",
-        queryset=Sponsor.objects.none(),
-        empty_label="Any sponsor",
-        to_field_name="uuid",
-        error_messages={"invalid_choice": "Select a sponsor from the list"},
+        method="filter_sponsor",
+        help_text="Name or licence number, for example Acme Care Ltd or AB12CD3",
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off", "spellcheck": "false"}),
     )
 
     class Meta:
@@ -61,7 +101,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *, queryset, viewer: User, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        user, sponsor = self.filters["user"], self.filters["sponsor"]
+        user = self.filters["user"]
         if viewer.is_home_office:
             user.extra.update(
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
@@ -70,7 +110,6 @@ class AuditEventFilterSet(django_filters.FilterSet):
             )
             user.label = "User ID"
             user.queryset = User.objects.all()
-            sponsor.queryset = Sponsor.objects.order_by("name")
         else:
             del self.filters["sponsor"]
             if viewer.level == User.Level.LEVEL_1:
@@ -78,6 +117,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
             else:
                 # A Level 2 user sees only their own actions: nothing to choose.
                 del self.filters["user"]
+
+    def filter_sponsor(self, queryset, name, value):
+        return queryset.filter(sponsor_id__in=self.form.sponsor_ids)
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(occurred_at__gte=_start_of(value))

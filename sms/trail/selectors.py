@@ -26,6 +26,28 @@ def audit_events_visible_to(*, user) -> QuerySet[AuditEvent]:
 
 def audit_event_search(*, user, data=None) -> AuditEventFilterSet:
     """The events ``user`` may see (scope first), newest first, narrowed by ``data`` (the query
-    string); ``.form`` is the filter form, ``.qs`` the events."""
-    events = audit_events_visible_to(user=user).order_by("-id")
+    string); ``.form`` is the filter form, ``.qs`` the events.
+
+    Newest first is (time, id) descending: the order every audit index ends with (AuditEvent.Meta).
+    """
+    events = audit_events_visible_to(user=user).order_by("-occurred_at", "-id")
     return AuditEventFilterSet(data or None, queryset=events, viewer=user)
+
+
+def audit_exports_visible_to(*, user) -> QuerySet:
+    """The background exports `user` may follow and download: as the trail itself is scoped.
+
+    Home Office staff: exports made by Home Office staff. Level 1: every export of their sponsor
+    (each holds no more than the sponsor's trail). Level 2: only their own.
+    """
+    from sms.trail.models import AuditExport
+
+    exports = AuditExport.objects.select_related("requested_by")
+    if user.is_authenticated and user.is_home_office and scope(user, Action.VIEW_HOME_OFFICE_RECORDS) is Scope.ALL:
+        return exports.filter(sponsor__isnull=True, requested_by__sponsor__isnull=True)
+    granted = scope(user, Action.VIEW_AUDIT_TRAIL)
+    if granted is Scope.ALL:
+        return exports.filter(sponsor_id=user.sponsor_id)
+    if granted is Scope.OWN:
+        return exports.filter(sponsor_id=user.sponsor_id, requested_by=user)
+    return exports.none()

@@ -17,6 +17,8 @@ NOT_PAGES = {
     "register:csv",
     "audit:export",
     "audit:home_office_export",
+    "audit:export_download",
+    "audit:home_office_export_download",
     "certificates:import_template",
     "certificates:import_cas_schema",
     "certificates:cas_export",

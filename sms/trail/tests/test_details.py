@@ -20,7 +20,8 @@ from tests.factories import suitable_person
 def csv_details(response) -> list[dict]:
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(body)))
-    return [json.loads(row["Details"]) if row["Details"] else {} for row in rows]
+    assert rows[-1]["Time"] == "End of export"  # the file is complete
+    return [json.loads(row["Details"]) if row["Details"] else {} for row in rows[:-1]]
 
 
 def test_pence_dates_and_codes_read_as_pounds_uk_dates_and_labels(level_1):

@@ -4,17 +4,24 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sms.accounts.models import Sponsor
 from sms.accounts.tests.helpers import sign_in
 from sms.audit import services as audit
 from sms.audit.models import AuditEvent, Verb
+from sms.trail.export import COMPLETE_MARKER
 from sms.trail.views.trail import PAGE_SIZE
 
 
 def rows_of(response):
+    """The export's event rows, header first; its last line must be the end marker (a file cut short has none)."""
     body = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[-1] == [COMPLETE_MARKER, f"{len(rows) - 2} event{'s' if len(rows) != 3 else ''}"]
+    return rows[:-1]
 
 
 def events_on_page(response):
@@ -94,15 +101,39 @@ def test_bad_dates_are_reported_by_field(client, level_1):
     assert "To date must be the same as or after the from date" in content
 
 
-def test_the_trail_is_paginated(client, level_1):
-    for _ in range(PAGE_SIZE + 5):
-        audit.record(actor=level_1, verb=Verb.PASSWORD_CHANGED, target=level_1)
+def test_the_trail_pages_older_and_newer_by_time_and_id_without_count_or_offset(client, level_1):
+    # One bulk append gives every row the same time: the id settles the order within it.
+    audit.record_many([{"actor": level_1, "verb": Verb.FACT_RECORDED, "payload": {"n": n}} for n in range(PAGE_SIZE)])
+    for n in range(PAGE_SIZE + 5):
+        audit.record(actor=level_1, verb=Verb.PASSWORD_CHANGED, target=level_1, payload={"n": n})
     sign_in(client, level_1)
-    first = client.get(reverse("audit:trail"))
-    assert len(events_on_page(first)) == PAGE_SIZE
-    second = client.get(reverse("audit:trail"), {"page": 2})
-    assert 0 < len(events_on_page(second)) <= PAGE_SIZE
-    assert "Page 2 of 2" in second.content.decode()
+    expected = list(
+        AuditEvent.objects.filter(sponsor=level_1.sponsor).order_by("-occurred_at", "-id").values_list("id", flat=True)
+    )
+    seen, response, pages = [], client.get(reverse("audit:trail")), []
+    while True:
+        page = response.context["page"]
+        pages.append(page)
+        seen += [event.pk for event in page.object_list]
+        assert len(page.object_list) <= PAGE_SIZE
+        if not page.older:
+            break
+        assert "Older events" in response.content.decode()
+        response = client.get(reverse("audit:trail"), {"older": page.older})
+    assert seen == expected  # every event once, newest first, across same-time rows
+    assert pages[0].newer is None
+    assert "Newer events" not in client.get(reverse("audit:trail")).content.decode()
+    # Back from the last page: the page before it, exactly.
+    back = client.get(reverse("audit:trail"), {"newer": pages[-1].newer})
+    assert [event.pk for event in events_on_page(back)] == [event.pk for event in pages[-2].object_list]
+    # A page deep in the trail is found by seeking, never by counting or skipping rows.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("audit:trail"), {"older": pages[1].older})
+    sql = " ".join(query["sql"].upper() for query in queries)
+    assert "COUNT(" not in sql
+    assert "OFFSET" not in sql
+    # A cursor that is not one of ours is the first page, not an error.
+    assert client.get(reverse("audit:trail"), {"older": "x' OR 1=1"}).context["page"].newer is None
 
 
 def test_query_count_does_not_grow_with_the_trail(client, level_1, django_assert_max_num_queries):
@@ -135,3 +166,25 @@ def test_level_2_export_has_only_their_own_actions(client, trail, level_2):
     sign_in(client, level_2)
     rows = rows_of(client.get(reverse("audit:export")))
     assert {row[2] for row in rows[1:]} == {level_2.user_id}
+
+
+def test_home_office_finds_a_sponsor_by_name_or_licence_number_without_listing_them(client, trail, caseworker, level_1):
+    sign_in(client, caseworker)
+    page = client.get(reverse("audit:home_office_trail"))
+    html = page.content.decode()
+    assert 'type="text" name="sponsor"' in html
+    assert "Borealis Foods Ltd</option>" not in html
+    number = level_1.sponsor.licence.number
+    for text in (number, number.lower(), "acme care", "Acme Care Ltd", str(level_1.sponsor.uuid)):
+        narrowed = client.get(reverse("audit:home_office_trail"), {"sponsor": text})
+        assert {event.sponsor_id for event in events_on_page(narrowed)} == {level_1.sponsor_id}, text
+    missing = client.get(reverse("audit:home_office_trail"), {"sponsor": "No Such Sponsor"})
+    assert "No sponsor has that name or licence number" in missing.content.decode()
+    assert missing.context["page"] is None
+
+
+def test_a_name_matching_too_many_sponsors_asks_for_more(client, caseworker):
+    Sponsor.objects.bulk_create([Sponsor(name=f"Common Name {n} Ltd") for n in range(21)])
+    sign_in(client, caseworker)
+    response = client.get(reverse("audit:home_office_trail"), {"sponsor": "common name"})
+    assert "More than 20 sponsors match" in response.content.decode()

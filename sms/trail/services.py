@@ -1,0 +1,71 @@
+"""Large audit exports: requested on the page, produced by the worker into a file, downloaded later."""
+
+import logging
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from sms.accounts import policy
+from sms.accounts.policy import Action
+from sms.audit import services as audit
+from sms.audit.models import Verb
+from sms.trail import export
+from sms.trail.models import EXPORT_KEPT_FOR, AuditExport
+from sms.trail.selectors import audit_event_search
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 10_000
+
+
+def audit_export_request(*, actor, sponsor, filters: dict) -> AuditExport:
+    """Queue an export of the trail as ``actor`` sees it with ``filters``: ``sponsor``'s (sponsor
+    users), or with no sponsor the national trail (Home Office staff)."""
+    if sponsor is None:
+        policy.require(actor, Action.VIEW_HOME_OFFICE_RECORDS)
+    else:
+        policy.require(actor, Action.VIEW_AUDIT_TRAIL, sponsor)
+    return _queue(actor, filters)
+
+
+def _queue(actor, filters: dict | None) -> AuditExport:
+    """The export row, its audit event, and the worker's task once the transaction commits."""
+    with transaction.atomic():
+        job = AuditExport.objects.create(requested_by=actor, sponsor_id=actor.sponsor_id, filters=filters or {})
+        audit.record(actor=actor, verb=Verb.AUDIT_EXPORTED, payload={**(filters or {}), "format": "csv (background)"})
+        from sms.trail.tasks import produce_audit_export  # the task module imports this one
+
+        transaction.on_commit(lambda: produce_audit_export.enqueue(job.pk))
+    return job
+
+
+def audit_export_produce(*, export_id: int) -> None:
+    """Write the export to a file, then make it available; a failure leaves no file, only the status."""
+    job = AuditExport.objects.select_related("requested_by").get(pk=export_id)
+    if job.status != AuditExport.Status.QUEUED:
+        return
+    AuditExport.objects.filter(pk=job.pk).update(status=AuditExport.Status.RUNNING)
+    search = audit_event_search(user=job.requested_by, data=job.filters)
+    events = search.qs if search.is_valid() else search.queryset
+    counter = [0]
+    try:
+        with tempfile.TemporaryFile(mode="w+b") as spool:
+            for n, line in enumerate(export.csv_rows_strict(events, counter), start=1):
+                spool.write(line.encode("utf-8"))
+                if n % PROGRESS_EVERY == 0:
+                    AuditExport.objects.filter(pk=job.pk).update(rows_written=counter[0])
+            spool.seek(0)
+            job.file.save(f"{job.uuid}.csv", File(spool), save=False)
+    except Exception:
+        logger.exception("Audit export %s failed", job.uuid)
+        AuditExport.objects.filter(pk=job.pk).update(status=AuditExport.Status.FAILED, finished_at=timezone.now())
+        return
+    now = timezone.now()
+    AuditExport.objects.filter(pk=job.pk).update(
+        status=AuditExport.Status.READY,
+        rows_written=counter[0],
+        file=job.file.name,
+        finished_at=now,
+        expires_at=now + EXPORT_KEPT_FOR,
+    )
