@@ -129,7 +129,9 @@ def test_the_trail_pages_older_and_newer_by_time_and_id_without_count_or_offset(
     # A page deep in the trail is found by seeking, never by counting or skipping rows.
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("audit:trail"), {"older": pages[1].older})
-    sql = " ".join(query["sql"].upper() for query in queries)
+    # (Other reads on the page, such as the header's unread notifications count, are not the trail's.)
+    sql = " ".join(query["sql"].upper() for query in queries if "AUDIT_AUDITEVENT" in query["sql"].upper())
+    assert "AUDIT_AUDITEVENT" in sql
     assert "COUNT(" not in sql
     assert "OFFSET" not in sql
     # A cursor that is not one of ours is the first page, not an error.
