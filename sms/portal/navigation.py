@@ -35,9 +35,7 @@ def _navigation(request) -> list[dict]:
         items.append(("Workers", reverse("reporting:register")))
         items.append(("Obligations", reverse("reporting:obligations")))
         items.append(("Users", reverse("licensing:access_register")))
-        if can(user, Action.MANAGE_TRAINING):
-            items.append(("Training", reverse("righttowork:training")))
-        # The unread count is on the home page and the board, not here: every page would pay for it.
+        # Training records are reached from "Users" (they are about the same people): the bar stays short.
         if can(user, Action.READ_MESSAGE_BOARD):
             items.append(("Messages", reverse("messageboard:board")))
         items.append(("Audit trail", reverse("audit:trail")))

@@ -93,7 +93,9 @@ def test_a_level_1_user_records_a_right_to_work_check_and_sees_the_follow_up(pag
     assert page.locator("#follow-up-date").inner_text() == "31 January 2030"
 
     # Training for the Authorising Officer.
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Training").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Users").click()
+    page.check_accessibility()
+    page.get_by_role("link", name="Training records of key personnel and users").click()
     page.check_accessibility()
     page.get_by_role("button", name="Record training").click()
     page.check_accessibility()
