@@ -83,6 +83,17 @@ def certificate_save_draft(
             and certificate.defined_request.status != DefinedCosRequest.Status.SUBMITTED
         ):
             raise DomainError("A decided defined CoS request cannot be changed")
+    changed = _fill_draft(certificate, data)
+    certificate.save()
+    # Every save is audited: the first with the kind, each later edit with the fields it changed.
+    payload = {"kind": certificate.kind} if created else {"kind": certificate.kind, "changed": sorted(changed)}
+    audit.record(actor=actor, verb=Verb.CERTIFICATE_DRAFTED, target=certificate, sponsor=sponsor, payload=payload)
+    return certificate
+
+
+def _fill_draft(certificate: Certificate, data: dict) -> list[str]:
+    """Set the typed fields from ``data`` (stripped), the kind from the route, and check the model's
+    field rules; the names of the fields that changed."""
     changed = []
     for name in EDITABLE_FIELDS:
         if name in data:
@@ -94,10 +105,16 @@ def certificate_save_draft(
     if certificate.route:
         certificate.kind = kind_for_route(certificate.route)
     _check_fields(certificate)
-    certificate.save()
-    # Every save is audited: the first with the kind, each later edit with the fields it changed.
-    payload = {"kind": certificate.kind} if created else {"kind": certificate.kind, "changed": sorted(changed)}
-    audit.record(actor=actor, verb=Verb.CERTIFICATE_DRAFTED, target=certificate, sponsor=sponsor, payload=payload)
+    return changed
+
+
+def draft_build(*, sponsor: Sponsor, actor, data: dict) -> Certificate:
+    """A new draft, unsaved, built and checked as ``certificate_save_draft`` would save it: for imports,
+    which save many at once (sms.certificates.services.bulk). The caller has asked the policy."""
+    if not (data.get("family_name") or "").strip():
+        raise DomainError("Enter the worker's family name to save a draft")
+    certificate = Certificate(sponsor=sponsor, created_by=actor)
+    _fill_draft(certificate, data)
     return certificate
 
 
