@@ -2,7 +2,8 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,9 +105,16 @@ def current_allocations(*, sponsor_id) -> list[Allocation]:
     since = _recent_use_since(today, RECENT_DAYS)
     # Each allocation's recent use counted in the same query (index certificate_allocation_use), so
     # the page's queries do not grow with the number of allocations.
+    recent_use = (
+        Certificate.objects.filter(allocation=OuterRef("pk"), assigned_at__gte=since)
+        .order_by()
+        .values("allocation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     allocations = list(
         Allocation.objects.filter(sponsor_id=sponsor_id, year_start=year.start).annotate(
-            used_recently=Count("certificates", filter=Q(certificates__assigned_at__gte=since))
+            used_recently=Coalesce(Subquery(recent_use), 0)
         )
     )
     for allocation in allocations:
