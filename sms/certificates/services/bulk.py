@@ -150,19 +150,20 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
             rows.append(form.cleaned_data)
     if errors:
         raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
-    return drafts_create_many(sponsor=sponsor, actor=actor, rows=rows, file_format="csv")
+    return drafts_create_many(sponsor=sponsor, created_by=actor, rows=rows, file_format="csv")
 
 
-def drafts_create_many(*, sponsor: Sponsor, actor, rows: list[dict], file_format: str) -> list[Certificate]:
+def drafts_create_many(*, sponsor: Sponsor, created_by, rows: list[dict], file_format: str) -> list[Certificate]:
     """Save a validated file's drafts set-based: each is built and checked as ``certificate_save_draft``
     builds and checks one (the same fields, stripped, and the model's field rules), then all go in
     with one INSERT per thousand rows and are audited together: a "drafted" entry each, as a draft
-    saved by hand has, then the import itself. Call inside the import's transaction."""
-    drafts = [draft_build(sponsor=sponsor, actor=actor, data=data) for data in rows]
+    saved by hand has, then the import itself, all by ``created_by``. For the import services, which
+    ask the policy first; call inside the import's transaction."""
+    drafts = [draft_build(sponsor=sponsor, created_by=created_by, data=data) for data in rows]
     Certificate.objects.bulk_create(drafts, batch_size=BULK_BATCH)
     entries = [
         {
-            "actor": actor,
+            "actor": created_by,
             "verb": Verb.CERTIFICATE_DRAFTED,
             "target": certificate,
             "sponsor": sponsor,
@@ -172,7 +173,7 @@ def drafts_create_many(*, sponsor: Sponsor, actor, rows: list[dict], file_format
     ]
     entries.append(
         {
-            "actor": actor,
+            "actor": created_by,
             "verb": Verb.CERTIFICATES_IMPORTED,
             "sponsor": sponsor,
             "payload": {"format": file_format, "count": len(drafts)},
@@ -323,7 +324,7 @@ def cas_import_xml(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
             rows.append(form.cleaned_data)
     if errors:
         raise ImportRefused(errors)
-    return drafts_create_many(sponsor=sponsor, actor=actor, rows=rows, file_format="xml")
+    return drafts_create_many(sponsor=sponsor, created_by=actor, rows=rows, file_format="xml")
 
 
 def cas_export_zip(*, sponsor_id) -> bytes:

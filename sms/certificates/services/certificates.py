@@ -108,12 +108,12 @@ def _fill_draft(certificate: Certificate, data: dict) -> list[str]:
     return changed
 
 
-def draft_build(*, sponsor: Sponsor, actor, data: dict) -> Certificate:
+def draft_build(*, sponsor: Sponsor, created_by, data: dict) -> Certificate:
     """A new draft, unsaved, built and checked as ``certificate_save_draft`` would save it: for imports,
-    which save many at once (sms.certificates.services.bulk). The caller has asked the policy."""
+    which save many at once (sms.certificates.services.bulk) and have asked the policy first."""
     if not (data.get("family_name") or "").strip():
         raise DomainError("Enter the worker's family name to save a draft")
-    certificate = Certificate(sponsor=sponsor, created_by=actor)
+    certificate = Certificate(sponsor=sponsor, created_by=created_by)
     _fill_draft(certificate, data)
     return certificate
 
