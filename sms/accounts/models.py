@@ -42,6 +42,8 @@ class Sponsor(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        # The Home Office sponsor list's order; its contains-search has a trigram index on PostgreSQL (migration 0004).
+        indexes = [models.Index(fields=["name", "id"], name="sponsor_name")]
 
     def __str__(self) -> str:
         return self.name

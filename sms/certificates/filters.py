@@ -55,8 +55,10 @@ class CertificateFilterSet(django_filters.FilterSet):
         term = value.strip()
         if not term:
             return queryset
+        # References are stored in capitals: comparing exactly uses the unique index; each name side
+        # has its own index on UPPER(name) (certificates migration 0005).
         return queryset.filter(
-            Q(reference__iexact=term) | Q(family_name__istartswith=term) | Q(given_names__istartswith=term)
+            Q(reference=term.upper()) | Q(family_name__istartswith=term) | Q(given_names__istartswith=term)
         )
 
     def filter_created_by(self, queryset, name, value):

@@ -374,6 +374,8 @@ class Certificate(TimeStampedModel):
             models.Index(fields=["sponsor", "family_name"], name="certificate_sponsor_name"),
             models.Index(fields=["sponsor", "route"], name="certificate_sponsor_route"),
             models.Index(fields=["status", "expires_on"], name="certificate_expiry"),
+            # Each allocation's recent use, for its forecast (selectors.current_allocations).
+            models.Index(fields=["allocation", "assigned_at"], name="certificate_allocation_use"),
         ]
         constraints = [
             DatabaseCheck(name="certificate_salary_in_range", condition=amount_in_range("salary_pence")),

@@ -17,6 +17,15 @@ def fee_amount(*, kind: str, sponsor_size: str, on: date) -> int:
     return fee_in_force(rates, kind=kind, sponsor_size=sponsor_size, on=on)
 
 
+def fee_rates(*, kinds, on: date) -> list[Rate]:
+    """The rates of ``kinds`` that started on or before ``on``, in one query: for ``fee_in_force``
+    when one action charges several fees."""
+    return [
+        Rate(r.kind, r.sponsor_size, r.amount_pence, r.effective_from)
+        for r in FeeRate.objects.filter(kind__in=list(kinds), effective_from__lte=on)
+    ]
+
+
 def period_months(*, kind: str, on: date) -> int:
     """The months of a policy period in force on ``on`` (the latest row from on or before it)."""
     row = PolicyPeriod.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from").first()

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -166,10 +166,19 @@ def request_for_staff(*, reference: str) -> SponsorRequest:
 
 
 def sponsor_list(*, search: str = "") -> QuerySet[Sponsor]:
+    """Every sponsor by name (index ``sponsor_name``), or those whose name contains ``search`` (a
+    trigram index on PostgreSQL) or whose licence number it is (looked up first, so the name search
+    and the number are one OR the database answers from two indexes)."""
     sponsors = Sponsor.objects.select_related("licence")
-    if search:
-        sponsors = sponsors.filter(name__icontains=search) | sponsors.filter(licence__number__iexact=search.strip())
-    return sponsors.order_by("name")
+    term = search.strip()
+    if term:
+        numbered = Licence.objects.filter(number=term.upper()).values_list("sponsor_id", flat=True).first()
+        sponsors = (
+            sponsors.filter(Q(name__icontains=term) | Q(pk=numbered))
+            if numbered
+            else sponsors.filter(name__icontains=term)
+        )
+    return sponsors.order_by("name", "id")
 
 
 def sponsor_for_staff(*, uuid) -> Sponsor:

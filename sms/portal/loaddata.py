@@ -346,7 +346,8 @@ class Table:
     def __init__(self, model: type[models.Model], given: Iterable[str]):
         self.model = model
         self.given = list(given)
-        fields = list(model._meta.concrete_fields)
+        # A generated column (Obligation.closed) is the database's to compute: never written.
+        fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
         by_name = {f.attname: f for f in fields}
         unknown = set(self.given) - set(by_name)
         if unknown:

@@ -28,6 +28,10 @@ class ObligationFilterSet(django_filters.FilterSet):
         model = Obligation
         fields = []
 
+    def __init__(self, data=None, *, queryset, sponsor_id=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.sponsor_id = sponsor_id
+
     @property
     def qs(self):
         # An invalid filter shows everything (the errors are on the form), as before.
@@ -42,4 +46,8 @@ class ObligationFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         term = value.strip()
-        return queryset.filter(person__family_name__istartswith=term) if term else queryset
+        if not term:
+            return queryset
+        if self.sponsor_id is not None:  # the register's name index is per sponsor: name the sponsor
+            queryset = queryset.filter(person__sponsor_id=self.sponsor_id)
+        return queryset.filter(person__family_name__istartswith=term)

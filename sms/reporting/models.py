@@ -254,6 +254,17 @@ class Obligation(TimeStampedModel):
     )
     reported_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    # Whether the obligation is no longer open, kept by the database itself: the obligations list puts
+    # open ones first, and a stored column lets an index give that order (no sort of every row).
+    closed = models.GeneratedField(
+        expression=models.Case(
+            models.When(status="open", then=models.Value(False)),
+            default=models.Value(True),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     objects = ObligationQuerySet.as_manager()
 
@@ -264,6 +275,16 @@ class Obligation(TimeStampedModel):
             models.Index(fields=["sponsor", "status", "legal_deadline"], name="obligation_urgency"),
             models.Index(fields=["status", "legal_deadline"], name="obligation_overdue"),
             models.Index(fields=["status", "reported_at"], name="obligation_received"),
+            # The obligations list's order (obligation_search), read page by page from the index.
+            models.Index(
+                fields=["sponsor", "closed", "legal_deadline", "-reported_at", "id"], name="obligation_list_order"
+            ),
+            # The Home Office's received reports, newest first (received_reports).
+            models.Index(
+                fields=["-reported_at", "-id"],
+                condition=models.Q(reported_at__isnull=False),
+                name="obligation_reported_recent",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -111,14 +111,15 @@ def allocation_grant(
     return allocation
 
 
-def allocation_consume(*, sponsor: Sponsor, category: str, on: date) -> Allocation:
+def allocation_consume(*, sponsor: Sponsor, category: str, on: date, licence: Licence | None = None) -> Allocation:
     """Use one certificate from the year's allocation; call inside the assigning transaction.
 
     The row is locked (SELECT ... FOR UPDATE) so parallel assignments queue: the last certificate
     can be assigned once, and ``used`` never passes ``granted`` (also a database constraint).
-    Certificates left from an earlier year have lapsed and are not used.
+    Certificates left from an earlier year have lapsed and are not used. ``licence`` is the sponsor's,
+    when the caller has read it already.
     """
-    year = allocation_year_for(Licence.objects.get(sponsor_id=sponsor.pk), on)
+    year = allocation_year_for(licence or Licence.objects.get(sponsor_id=sponsor.pk), on)
     allocation = (
         Allocation.objects.select_for_update().filter(sponsor=sponsor, year_start=year.start, category=category).first()
     )

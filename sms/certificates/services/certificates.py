@@ -28,10 +28,11 @@ from sms.certificates.models import (
 )
 from sms.certificates.services.allocations import allocation_consume
 from sms.core.exceptions import DomainError
+from sms.core.fees import fee_in_force
 from sms.core.lifecycle import check_transition, lock, sources_of, transition
 from sms.core.limits import DATE_RANGE, date_in_range
 from sms.core.models import FeeRate
-from sms.core.selectors import fee_amount
+from sms.core.selectors import fee_rates
 from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, Route, RouteCategory
 from sms.notifications.models import Notice
 
@@ -82,6 +83,17 @@ def certificate_save_draft(
             and certificate.defined_request.status != DefinedCosRequest.Status.SUBMITTED
         ):
             raise DomainError("A decided defined CoS request cannot be changed")
+    changed = _fill_draft(certificate, data)
+    certificate.save()
+    # Every save is audited: the first with the kind, each later edit with the fields it changed.
+    payload = {"kind": certificate.kind} if created else {"kind": certificate.kind, "changed": sorted(changed)}
+    audit.record(actor=actor, verb=Verb.CERTIFICATE_DRAFTED, target=certificate, sponsor=sponsor, payload=payload)
+    return certificate
+
+
+def _fill_draft(certificate: Certificate, data: dict) -> list[str]:
+    """Set the typed fields from ``data`` (stripped), the kind from the route, and check the model's
+    field rules; the names of the fields that changed."""
     changed = []
     for name in EDITABLE_FIELDS:
         if name in data:
@@ -93,10 +105,16 @@ def certificate_save_draft(
     if certificate.route:
         certificate.kind = kind_for_route(certificate.route)
     _check_fields(certificate)
-    certificate.save()
-    # Every save is audited: the first with the kind, each later edit with the fields it changed.
-    payload = {"kind": certificate.kind} if created else {"kind": certificate.kind, "changed": sorted(changed)}
-    audit.record(actor=actor, verb=Verb.CERTIFICATE_DRAFTED, target=certificate, sponsor=sponsor, payload=payload)
+    return changed
+
+
+def draft_build(*, sponsor: Sponsor, created_by, data: dict) -> Certificate:
+    """A new draft, unsaved, built and checked as ``certificate_save_draft`` would save it: for imports,
+    which save many at once (sms.certificates.services.bulk) and have asked the policy first."""
+    if not (data.get("family_name") or "").strip():
+        raise DomainError("Enter the worker's family name to save a draft")
+    certificate = Certificate(sponsor=sponsor, created_by=created_by)
+    _fill_draft(certificate, data)
     return certificate
 
 
@@ -130,6 +148,12 @@ def threshold_in_force(route: str, on: date) -> SalaryThreshold | None:
 
 def assignment_context(certificate: Certificate, today: date) -> rules.AssignmentContext:
     """Read what the assignment rules need from the database: a fixed number of queries, whatever the rules."""
+    return _assignment_reads(certificate, today)[0]
+
+
+def _assignment_reads(certificate: Certificate, today: date) -> tuple[rules.AssignmentContext, Licence]:
+    """The assignment rules' context and the licence it was read from (with the route's rating), so
+    assigning reads the licence once for the rules and the allocation year."""
     licence_route = (
         LicenceRoute.objects.filter(licence__sponsor_id=certificate.sponsor_id, route=certificate.route)
         .filter(removed_on__isnull=True)
@@ -138,11 +162,11 @@ def assignment_context(certificate: Certificate, today: date) -> rules.Assignmen
     licence = (
         Licence.objects.filter(sponsor_id=certificate.sponsor_id)
         .annotate(route_rating=Subquery(licence_route[:1]))
-        .only("status")
+        .only("sponsor_id", "status", "start_date", "renewal_granted_on", "converted_from_tier2")
         .get()
     )
     occupation = occupation_in_force(certificate.soc_code, today)
-    return rules.AssignmentContext(
+    context = rules.AssignmentContext(
         today=today,
         licence_status=licence.status,
         route_rating=licence.route_rating,
@@ -150,6 +174,7 @@ def assignment_context(certificate: Certificate, today: date) -> rules.Assignmen
         threshold=threshold_in_force(certificate.route, today),
         hours_basis=occupation.table.hours_per_week_basis if occupation else rules.AssignmentContext.hours_basis,
     )
+    return context, licence
 
 
 @dataclass(frozen=True)
@@ -180,7 +205,9 @@ def certificate_costs(certificate: Certificate, on: date) -> Costs:
         and rules.sportsperson_short_stay(start=certificate.start_date, end=certificate.end_date)
     )
     fee_kind = FeeRate.Kind.COS_TEMPORARY_WORKER if temporary else FeeRate.Kind.COS_WORKER
-    fee = fee_amount(kind=fee_kind, sponsor_size="", on=on)
+    charge_kinds = (FeeRate.Kind.SKILLS_CHARGE_FIRST_YEAR, FeeRate.Kind.SKILLS_CHARGE_HALF_YEAR)
+    rates = fee_rates(kinds=(fee_kind, *charge_kinds), on=on)  # every fee this certificate may charge, at once
+    fee = fee_in_force(rates, kind=fee_kind, sponsor_size="", on=on)
     if not (certificate.route in rules.SKILLS_CHARGE_ROUTES and certificate.start_date and certificate.end_date):
         return Costs(fee, 0)
     exemption = rules.skills_charge_exemption(
@@ -191,12 +218,14 @@ def certificate_costs(certificate: Certificate, on: date) -> Costs:
     )
     if exemption:
         return Costs(fee, 0, exemption)
-    size = Sponsor.objects.only("size").get(pk=certificate.sponsor_id).size
+    # The sponsor is often loaded already (assigning locks the certificate with it).
+    cached = Certificate.sponsor.is_cached(certificate)
+    size = certificate.sponsor.size if cached else Sponsor.objects.only("size").get(pk=certificate.sponsor_id).size
     charge = rules.skills_charge(
         start=certificate.start_date,
         end=certificate.end_date,
-        first_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_FIRST_YEAR, sponsor_size=size, on=on),
-        half_year_pence=fee_amount(kind=FeeRate.Kind.SKILLS_CHARGE_HALF_YEAR, sponsor_size=size, on=on),
+        first_year_pence=fee_in_force(rates, kind=FeeRate.Kind.SKILLS_CHARGE_FIRST_YEAR, sponsor_size=size, on=on),
+        half_year_pence=fee_in_force(rates, kind=FeeRate.Kind.SKILLS_CHARGE_HALF_YEAR, sponsor_size=size, on=on),
     )
     return Costs(fee, charge)
 
@@ -214,21 +243,23 @@ def certificate_assign(*, certificate: Certificate, actor) -> Certificate:
     """Assign a draft: check every rule, use one certificate from the allocation (undefined CoS and
     CAS), give it a reference number, record the fee and Skills Charge, start the validity clock."""
     require(actor, Action.CREATE_CERTIFICATE, certificate)
-    certificate = lock(Certificate, certificate.pk)
+    # The row lock, with the sponsor read in the same statement (only the certificate row is locked).
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=certificate.pk)
     today = timezone.localdate()
     check_transition(certificate, Status.ASSIGNED)
-    check = rules.check_assignment(certificate, assignment_context(certificate, today))
+    context, licence = _assignment_reads(certificate, today)
+    check = rules.check_assignment(certificate, context)
     if not check.ok:
         raise AssignmentRefused(check.problems)
-    defined = getattr(certificate, "defined_request", None)
     if certificate.sponsorship == Certificate.Sponsorship.DEFINED:
+        defined = getattr(certificate, "defined_request", None)
         if defined is None or defined.status != DefinedCosRequest.Status.GRANTED:
             raise DomainError("A defined CoS can be assigned only after the Home Office grants the request")
         if defined.assign_by and today > defined.assign_by:
             raise DomainError(f"This defined CoS had to be assigned by {defined.assign_by:%-d %B %Y}")
     else:
         certificate.allocation = allocation_consume(
-            sponsor=certificate.sponsor, category=ROUTE_CATEGORY[certificate.route], on=today
+            sponsor=certificate.sponsor, category=ROUTE_CATEGORY[certificate.route], on=today, licence=licence
         )
     costs = certificate_costs(certificate, today)
     certificate.reference = _new_reference()

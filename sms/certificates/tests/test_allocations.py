@@ -258,3 +258,28 @@ def test_priority_service_is_only_for_a_rated_sponsors(sponsor, level_1):
 
 def make_level_1(sponsor):
     return make_sponsor_user(sponsor=sponsor, level="level_1", email=f"l1@{sponsor.pk}.example")
+
+
+def test_the_allocations_forecasts_take_the_same_queries_however_many_allocations(db):
+    """Each allocation's forecast counts its recent use in the one query that reads the allocations."""
+    from django.test.utils import CaptureQueriesContext
+
+    from sms.certificates import selectors
+    from sms.certificates.tests.factories import draft, give_allocation
+    from sms.licensing.models import Route
+    from tests.factories import SponsorFactory, make_sponsor_user
+
+    sponsor = SponsorFactory(licence=[Route.SKILLED_WORKER, Route.STUDENT, Route.SEASONAL_WORKER])
+    level_1 = make_sponsor_user(sponsor=sponsor, level="level_1", email="l1@forecast.example")
+    give_allocation(sponsor, number=10)
+    certificate_assign(certificate=draft(sponsor, level_1), actor=level_1)
+    with CaptureQueriesContext(connection) as one:
+        [worker] = selectors.current_allocations(sponsor_id=sponsor.pk)
+    assert worker.used_recently == 1
+    give_allocation(sponsor, number=5, category="temporary_worker")
+    give_allocation(sponsor, number=5, category="student")
+    with CaptureQueriesContext(connection) as three:
+        allocations = selectors.current_allocations(sponsor_id=sponsor.pk)
+    assert len(allocations) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
+    assert {allocation.category: allocation.used_recently for allocation in allocations}["worker"] == 1

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sms.audit.models import AuditEvent, Verb
@@ -344,3 +346,20 @@ def test_the_assignment_check_reads_a_fixed_number_of_queries(sponsor, level_1, 
         context = services.assignment_context(certificate, timezone.localdate())
     assert context.occupation.going_rate_pence == 5470000
     assert context.threshold.general_threshold_pence == 4170000
+
+
+def test_assigning_takes_a_fixed_dozen_statements(sponsor, level_1):
+    """Assigning is the busiest write of a large sponsor: the certificate lock with its sponsor, the
+    rules' reads, the allocation's lock and count, every fee in one read, the reference, the row and
+    its audit entry. Transaction savepoints aside, at most 12 statements, whichever certificate."""
+    give_allocation(sponsor, number=5)
+    first, second = draft(sponsor, level_1), draft(sponsor, level_1, family_name="Bello")
+    services.certificate_assign(certificate=first, actor=level_1)
+    with CaptureQueriesContext(connection) as assigning:
+        assigned = services.certificate_assign(certificate=second, actor=level_1)
+    statements = [q["sql"] for q in assigning.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 12, "\n".join(statements)
+    assert assigned.status == Certificate.Status.ASSIGNED
+    assert Allocation.objects.get(pk=assigned.allocation_id).used == 2
+    assert assigned.fee_pence > 0
+    assert assigned.skills_charge_pence > 0

@@ -153,6 +153,7 @@ def test_search_by_name_reference_status_and_creator(client, sponsor, level_1, l
     assert names() == ["Abara", "Bello"]
     assert names(q="bel") == ["Bello"]
     assert names(q=assigned.reference) == ["Abara"]
+    assert names(q=f" {assigned.reference.lower()} ") == ["Abara"]  # as typed, in any case
     assert names(status="assigned") == ["Abara"]
     assert names(mine="on") == ["Abara"]
     assert names(created_by=level_2.user_id) == ["Bello"]
