@@ -15,6 +15,7 @@ from tests.worlds import ARGUMENTS, build_world
 NOT_PAGES = {
     "portal:healthz",
     "register:csv",
+    "auditpack:download",
     "audit:export",
     "audit:home_office_export",
     "audit:export_download",
