@@ -224,3 +224,18 @@ def test_an_endpoint_that_now_resolves_to_a_private_address_is_not_posted_to(end
         monkeypatch.setattr(deliver.socket, "getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("10.0.0.7", 443))])
         with pytest.raises(deliver.AddressRefused, match="private or reserved address"):
             deliver.address_check("https://hr.example.com/hook")
+
+
+def test_the_send_webhooks_command_posts_what_is_due(endpoint_at, assign):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with receiver([200]) as (url, received):
+        endpoint, _ = endpoint_at(url)
+        assign()
+        out = StringIO()
+        call_command("send_webhooks", stdout=out)
+    assert out.getvalue().strip() == "Delivered 1 webhooks"
+    assert len(received) == 1
+    assert pending(endpoint).status == Status.DELIVERED
