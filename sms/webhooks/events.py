@@ -86,11 +86,13 @@ def _certificate(certificate: Certificate, previous: str) -> dict:
 
 
 def _subscriptions(sponsor_ids) -> dict[tuple[int, str], list[int]]:
-    """(sponsor, event type) -> the enabled endpoints subscribed to it: one query."""
+    """(sponsor, event type) -> the enabled endpoints subscribed to it: one query. ``sponsor_ids`` is a
+    subquery, so a national sweep sends no list of sponsors to the database."""
     subscribed = defaultdict(list)
-    for pk, sponsor_id, events in WebhookEndpoint.objects.filter(
-        sponsor_id__in=set(sponsor_ids), enabled=True
-    ).values_list("pk", "sponsor_id", "events"):
+    rows = WebhookEndpoint.objects.filter(sponsor_id__in=sponsor_ids, enabled=True).values_list(
+        "pk", "sponsor_id", "events"
+    )
+    for pk, sponsor_id, events in rows:
         for event in events:
             subscribed[(sponsor_id, event)].append(pk)
     return subscribed
@@ -146,7 +148,9 @@ def alerts_to_events(sender, alerts, **kwargs):
     wanted = [alert for alert in alerts if alert.rule in ALERT_EVENTS]
     if not wanted:
         return
-    subscribed = _subscriptions(alert.sponsor_id for alert in wanted)
+    # The alerts of one call share a batch: their sponsors as a subquery.
+    batch = {alert.batch for alert in wanted}
+    subscribed = _subscriptions(Alert.objects.filter(batch__in=batch, rule__in=list(ALERT_EVENTS)).values("sponsor_id"))
     wanted = [alert for alert in wanted if (alert.sponsor_id, ALERT_EVENTS[alert.rule]) in subscribed]
     if not wanted:
         return
@@ -174,8 +178,7 @@ def alerts_to_events(sender, alerts, **kwargs):
 @receiver(status_changed, sender=Certificate)
 def certificate_status_to_events(sender, pks, previous, status, **kwargs):
     """Every certificate status change, to the endpoints subscribed to it."""
-    sponsors = Certificate.objects.filter(pk__in=pks).values_list("sponsor_id", flat=True).distinct()
-    subscribed = _subscriptions(sponsors)
+    subscribed = _subscriptions(Certificate.objects.filter(pk__in=pks).values("sponsor_id"))
     if not any(type_ == EventType.CERTIFICATE_STATUS_CHANGED for _, type_ in subscribed):
         return
     certificates = Certificate.objects.filter(
