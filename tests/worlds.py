@@ -32,8 +32,7 @@ from sms.reporting.services.facts import fact_record, person_register_from_certi
 from sms.reporting.services.obligations import obligation_report
 from sms.righttowork.services import rtw_check_record, training_record_add
 from sms.visits.services import visit_plan
-from sms.webhooks.events import events_record
-from sms.webhooks.models import EventType, WebhookDelivery
+from sms.webhooks.models import EventType, WebhookDelivery, WebhookEvent
 from sms.webhooks.services import webhook_endpoint_create
 from tests.factories import make_staff_user
 
@@ -335,12 +334,13 @@ def webhooks_world(sponsor, level_1) -> dict:
         events=[EventType.CERTIFICATE_STATUS_CHANGED],
         description="ACME-WEBHOOK",
     )
-    type_ = EventType.CERTIFICATE_STATUS_CHANGED
-    events_record(
-        [(sponsor.pk, type_, f"{type_}:world", {"marker": "ACME-WEBHOOK-EVENT"})], {(sponsor.pk, type_): [endpoint.pk]}
+    # Made as rows (not through events_record), so no delivery task tries the address.
+    event = WebhookEvent.objects.create(
+        sponsor=sponsor, type=EventType.CERTIFICATE_STATUS_CHANGED, key="world", body='{"marker": "ACME-WEBHOOK-EVENT"}'
     )
-    delivery = WebhookDelivery.objects.filter(endpoint=endpoint).latest("id")
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.DELIVERED, attempts=1)
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=event, status=WebhookDelivery.Status.DELIVERED, attempts=1
+    )
     return {"webhook_endpoint": endpoint, "webhook_delivery": delivery}
 
 

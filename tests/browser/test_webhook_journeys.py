@@ -55,3 +55,20 @@ def test_a_level_1_user_registers_an_endpoint_and_sees_its_delivery_log(page, tr
         assert page.locator(".govuk-summary-card").inner_text().count("answered 200") == 2
         assert len(received) == 2
         assert received[0][1] == received[1][1]
+
+        page.get_by_role("link", name="Rotate the signing secret").click()
+        page.check_accessibility()
+        page.get_by_role("button", name="Rotate secret").click()
+        page.check_accessibility()
+        assert page.locator("#webhook-secret").inner_text().strip() not in ("", secret)
+        page.get_by_role("link", name="Go to the endpoint and its delivery log").click()
+        page.check_accessibility()
+        page.get_by_role("button", name="Disable endpoint").click()
+        page.check_accessibility()
+        assert page.locator("#endpoint-status").inner_text().startswith("Disabled")
+        page.get_by_role("link", name="Delete endpoint").click()
+        page.check_accessibility()
+        page.get_by_role("button", name="Delete endpoint").click()
+        page.wait_for_url("**/webhooks/")
+        page.check_accessibility()
+        assert "There are no webhook endpoints yet" in page.locator("main").inner_text()
