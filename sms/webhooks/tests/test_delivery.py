@@ -239,3 +239,19 @@ def test_the_send_webhooks_command_posts_what_is_due(endpoint_at, assign):
     assert out.getvalue().strip() == "Delivered 1 webhooks"
     assert len(received) == 1
     assert pending(endpoint).status == Status.DELIVERED
+
+
+def test_a_disabled_endpoint_is_not_posted_to_until_enabled_again(endpoint_at, assign, level_1):
+    from sms.webhooks.services import webhook_endpoint_switch
+
+    with receiver([200]) as (url, received):
+        endpoint, _ = endpoint_at(url)
+        assign()
+        webhook_endpoint_switch(actor=level_1, endpoint=endpoint, enabled=False)
+        now = timezone.now()
+        assert deliver.delivery_send(delivery_id=pending(endpoint).pk, now=now) is False
+        assert received == []
+        assert pending(endpoint).attempt_log.get().error == "The endpoint is disabled"
+        webhook_endpoint_switch(actor=level_1, endpoint=endpoint, enabled=True)
+        assert deliver.deliveries_send_due(now=pending(endpoint).next_attempt_at) == 1
+    assert len(received) == 1
