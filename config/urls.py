@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sms.dashboard.urls")),
     path("", include("sms.api.urls")),
     path("", include("sms.alerts.urls")),
+    path("", include("sms.webhooks.urls")),
 ]
 
 handler403 = "sms.core.errors.permission_denied"

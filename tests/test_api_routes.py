@@ -32,6 +32,8 @@ API_ARGUMENTS = {
     "api:worker_absence_end": lambda w: {"uuid": w["person"].uuid, "fact": w["open_absence"].uuid},
     "api:obligation": lambda w: {"uuid": w["open_obligation"].uuid},
     "api:obligation_report": lambda w: {"uuid": w["open_obligation"].uuid},
+    "api:webhook_delete": lambda w: {"uuid": w["webhook_endpoint"].uuid},
+    "api:webhook_deliveries": lambda w: {"uuid": w["webhook_endpoint"].uuid},
 }
 # endpoint -> the object the policy is asked about (Level 2's own-only rules).
 API_OBJECT = {

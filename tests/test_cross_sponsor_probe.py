@@ -40,6 +40,7 @@ from tests.worlds import (
     fees_world,
     message_board_world,
     right_to_work_world,
+    webhooks_world,
 )
 
 # route name -> function(world) returning the URL kwargs of one of the first sponsor's objects.
@@ -104,6 +105,14 @@ OBJECT_ROUTES: dict[str, object] = {
     },
     "righttowork:training_edit": lambda world: {"uuid": world["training_record"].uuid},
     "api:token_revoke": lambda world: {"uuid": world["api_token"].uuid},
+    "webhooks:endpoint": lambda world: {"uuid": world["webhook_endpoint"].uuid},
+    "webhooks:rotate": lambda world: {"uuid": world["webhook_endpoint"].uuid},
+    "webhooks:switch": lambda world: {"uuid": world["webhook_endpoint"].uuid},
+    "webhooks:delete": lambda world: {"uuid": world["webhook_endpoint"].uuid},
+    "webhooks:replay": lambda world: {
+        "uuid": world["webhook_endpoint"].uuid,
+        "delivery": world["webhook_delivery"].uuid,
+    },
     "licensing:request_pay": lambda world: {"reference": world["renewal"].reference},
     "licensing:request_paid": lambda world: {"reference": world["renewal"].reference},
     "certificates:allocation_request_pay": lambda world: {"reference": world["priority_request"].reference},
@@ -179,6 +188,7 @@ def world(sponsor, level_1, level_2):
     return {
         "api_token": api_token,
         "audit_export": audit_export_ready(level_1),
+        **webhooks_world(sponsor, level_1),
         **board,
         **compliance,
         "audit_pack": audit_pack_world(sponsor, level_1),
@@ -219,6 +229,8 @@ def world(sponsor, level_1, level_2):
             "ACME-CASE-NOTE",
             "ACME-API-TOKEN",
             api_token.prefix,
+            "ACME-WEBHOOK",
+            "acme-secret-hr.example",
             certificate.reference,
             allocation_request.reference,
             request.reference,

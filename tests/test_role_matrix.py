@@ -45,6 +45,9 @@ STATUS = {
     ("post", "compliance:action_plan_pay"): 302,  # back to the plan (already paid) or on to the provider
     ("get", "compliance:action_plan_paid"): 302,  # back to the plan with the provider's answer
     ("post", "api:token_revoke"): 302,
+    ("post", "webhooks:switch"): 302,
+    ("post", "webhooks:delete"): 302,
+    ("post", "webhooks:replay"): 302,
     ("post", "licensing:request_pay"): 302,  # on to the provider (or back to the renewal)
     ("get", "licensing:request_paid"): 302,  # back to the renewal with the provider's answer
     ("post", "certificates:allocation_request_pay"): 302,

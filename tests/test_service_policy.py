@@ -36,6 +36,11 @@ EXEMPT = {
 TABLE = {
     "sms.api.services.api_token_create": (Action.MANAGE_API_TOKENS, {"user": "level_2"}),
     "sms.api.services.api_token_revoke": (Action.MANAGE_API_TOKENS, {"token": "api_token"}),
+    "sms.webhooks.services.webhook_endpoint_create": (Action.MANAGE_WEBHOOKS, {"sponsor": "sponsor"}),
+    "sms.webhooks.services.webhook_secret_rotate": (Action.MANAGE_WEBHOOKS, {"endpoint": "webhook_endpoint"}),
+    "sms.webhooks.services.webhook_endpoint_switch": (Action.MANAGE_WEBHOOKS, {"endpoint": "webhook_endpoint"}),
+    "sms.webhooks.services.webhook_endpoint_delete": (Action.MANAGE_WEBHOOKS, {"endpoint": "webhook_endpoint"}),
+    "sms.webhooks.services.webhook_delivery_replay": (Action.MANAGE_WEBHOOKS, {"delivery": "webhook_delivery"}),
     "sms.certificates.services.bulk.certificates_import_rows": (Action.CREATE_CERTIFICATE, {"sponsor": "sponsor"}),
     "sms.reporting.imports.facts_import_rows": (Action.REPORT_ACTIVITY, {"sponsor": "sponsor"}),
     "sms.trail.services.audit_export_request": (Action.VIEW_AUDIT_TRAIL, {"sponsor": "sponsor"}),

@@ -33,6 +33,8 @@ from sms.reporting.services.obligations import obligation_report
 from sms.righttowork.services import rtw_check_record, training_record_add
 from sms.trail.services import audit_export_produce, audit_export_request
 from sms.visits.services import visit_plan
+from sms.webhooks.models import EventType, WebhookDelivery, WebhookEvent
+from sms.webhooks.services import webhook_endpoint_create
 from tests.factories import make_staff_user
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -66,6 +68,11 @@ ARGUMENTS = {
     "certificates:ho_cancel": lambda w: {"reference": w["certificate"].reference},
     "reporting:register_certificate": lambda w: {"uuid": w["certificate"].uuid},
     "api:token_revoke": lambda w: {"uuid": w["api_token"].uuid},
+    "webhooks:endpoint": lambda w: {"uuid": w["webhook_endpoint"].uuid},
+    "webhooks:rotate": lambda w: {"uuid": w["webhook_endpoint"].uuid},
+    "webhooks:switch": lambda w: {"uuid": w["webhook_endpoint"].uuid},
+    "webhooks:delete": lambda w: {"uuid": w["webhook_endpoint"].uuid},
+    "webhooks:replay": lambda w: {"uuid": w["webhook_endpoint"].uuid, "delivery": w["webhook_delivery"].uuid},
     "reporting:person": lambda w: {"uuid": w["person"].uuid},
     "alerts:read": lambda w: {"alert": w["alert"].pk},
     "reporting:record_fact": lambda w: {"uuid": w["person"].uuid, "kind": "absence"},
@@ -319,11 +326,31 @@ def build_world(sponsor, level_1, level_2) -> dict:
             announced=False,
             officer=people["compliance_officer"],
         ),
+        **webhooks_world(sponsor, level_1),
         "api_token": api_token_create(
             actor=None, user=level_1, name="HR system", scope="read-write", expires_on=date.today() + timedelta(days=30)
         )[0],
         "closure": ClosureDay.objects.create(day=_weekday(date.today() + timedelta(days=400)), reason="Royal occasion"),
     }
+
+
+def webhooks_world(sponsor, level_1) -> dict:
+    """A webhook endpoint with one delivered event (so it can be sent again)."""
+    endpoint, _ = webhook_endpoint_create(
+        actor=level_1,
+        sponsor=sponsor,
+        url="https://acme-secret-hr.example/hook",
+        events=[EventType.CERTIFICATE_STATUS_CHANGED],
+        description="ACME-WEBHOOK",
+    )
+    # Made as rows (not through events_record), so no delivery task tries the address.
+    event = WebhookEvent.objects.create(
+        sponsor=sponsor, type=EventType.CERTIFICATE_STATUS_CHANGED, key="world", body='{"marker": "ACME-WEBHOOK-EVENT"}'
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=event, status=WebhookDelivery.Status.DELIVERED, attempts=1
+    )
+    return {"webhook_endpoint": endpoint, "webhook_delivery": delivery}
 
 
 def audit_pack_world(sponsor, level_1) -> AuditPack:

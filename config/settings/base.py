@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sms.compliance",
     "sms.righttowork",
     "sms.alerts",
+    "sms.webhooks",
     "sms.trail",
     "sms.visits",
     "sms.register",
@@ -245,6 +246,15 @@ EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
 EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=6 * 3600)
 EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600)
+# Outgoing webhooks: a failed delivery is retried after 1, 2, 4... minutes (capped), WEBHOOK_MAX_ATTEMPTS
+# in all; each attempt waits at most WEBHOOK_TIMEOUT_SECONDS. Endpoints on private or loopback addresses
+# (and plain http to 127.0.0.1/localhost) are allowed only when WEBHOOK_ALLOW_LOCAL (DEBUG, the tests).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=600)
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=DEBUG)
 # Absolute links in emails (activation, password reset) are built from this.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from sms.accounts.models import Sponsor, User
 from sms.notifications.models import DEFAULT_RECIPIENTS, Alert, AlertRecipients, Notice, Notification, Recipient, Topic
 from sms.notifications.services import AlertDraft, email_render, emails_enqueue, notice_post
+from sms.notifications.signals import alerts_raised
 
 # A board notice's kind -> the alert topic it belongs to when the caller does not say.
 NOTICE_TOPICS = {
@@ -94,6 +95,8 @@ def alerts_raise(drafts: Iterable[AlertDraft], *, digest: bool = False, told: It
     new = list(Alert.objects.filter(batch=batch).order_by("sponsor_id", "id"))
     if not new:
         return 0
+    # The one hook for what else follows an alert (a webhook event), once per alert, in this transaction.
+    alerts_raised.send(sender=Alert, alerts=new)
     sponsors = Alert.objects.filter(batch=batch).values("sponsor_id")
     choices = {
         (row.sponsor_id, row.topic): row.recipients for row in AlertRecipients.objects.filter(sponsor_id__in=sponsors)

@@ -76,6 +76,7 @@ class Action(models.TextChoices):
     MANAGE_TRAINING = "manage_training", "Record and edit training records of key personnel and users"
     COMPLETE_MONTHLY_REVIEW = "complete_monthly_review", "Complete the monthly review"
     MANAGE_API_TOKENS = "manage_api_tokens", "Create and revoke API tokens"
+    MANAGE_WEBHOOKS = "manage_webhooks", "Register webhook endpoints and see their deliveries"
 
     # Home Office side (domain.md section 6).
     VIEW_HOME_OFFICE_RECORDS = "view_home_office_records", "View any sponsor's records"
@@ -146,6 +147,8 @@ POLICY: dict[str, dict[str, Scope]] = {
     Action.COMPLETE_MONTHLY_REVIEW: {L1: ALL},
     # Beyond the domain table: an API token acts for the sponsor's systems, a Level 1 decision.
     Action.MANAGE_API_TOKENS: {L1: ALL},
+    # Beyond the domain table: a webhook sends the sponsor's events to a system outside, a Level 1 decision.
+    Action.MANAGE_WEBHOOKS: {L1: ALL},
     Action.VIEW_HOME_OFFICE_RECORDS: {role: ALL for role in ALL_STAFF},
     Action.DECIDE_CASES: {CASEWORKER: ALL, ADMIN: ALL},
     # Caseworkers, compliance officers and administrators speak to sponsors; the helpdesk does not.

@@ -3,7 +3,7 @@ where Level 1 users manage API tokens."""
 
 from django.urls import path, re_path
 
-from sms.api import docs, pages, views
+from sms.api import docs, pages, views, webhooks
 
 app_name = "api"
 
@@ -37,5 +37,10 @@ urlpatterns = [
     path("api/v1/obligations/<uuid:uuid>/report/", views.ObligationReportView.as_view(), name="obligation_report"),
     path("api/v1/messages/", views.MessageListView.as_view(), name="messages"),
     path("api/v1/notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("api/v1/webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("api/v1/webhooks/<uuid:uuid>/delete/", webhooks.WebhookDeleteView.as_view(), name="webhook_delete"),
+    path(
+        "api/v1/webhooks/<uuid:uuid>/deliveries/", webhooks.WebhookDeliveryListView.as_view(), name="webhook_deliveries"
+    ),
     re_path(r"^api/", docs.not_found, name="not_found"),
 ]

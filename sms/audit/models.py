@@ -152,6 +152,12 @@ class Verb(models.TextChoices):
     MONTHLY_REVIEW_COMPLETED = "monthly_review_completed", "Monthly review completed"
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint_created", "Webhook endpoint registered"
+    WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated", "Webhook signing secret rotated"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint_disabled", "Webhook endpoint disabled"
+    WEBHOOK_ENDPOINT_ENABLED = "webhook_endpoint_enabled", "Webhook endpoint enabled"
+    WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint_deleted", "Webhook endpoint deleted"
+    WEBHOOK_DELIVERY_REPLAYED = "webhook_delivery_replayed", "Webhook delivery sent again"
     ALERT_RECIPIENTS_CHANGED = "alert_recipients_changed", "Alert settings changed"
     ALERT_PREFERENCE_CHANGED = "alert_preference_changed", "How alerts are received changed"
 

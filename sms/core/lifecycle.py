@@ -8,6 +8,7 @@ changes a status.
 from django.db import models
 
 from sms.core.exceptions import IllegalTransition
+from sms.core.signals import status_changed
 
 
 def allowed(obj: models.Model, to_status: str, *, only_from: set[str] | None = None) -> bool:
@@ -43,6 +44,8 @@ def transition(
     if hasattr(obj, "updated_at"):
         fields.append("updated_at")
     obj.save(update_fields=fields)
+    # In the caller's transaction: what reacts (a webhook event) is written, or rolled back, with it.
+    status_changed.send(sender=type(obj), pks=[obj.pk], previous=previous, status=to_status)
     return previous
 
 

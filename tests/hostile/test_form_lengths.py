@@ -18,6 +18,7 @@ from sms.licensing.models import KeyPerson, Route
 from sms.reporting.catalogue import EVENTS
 from sms.reporting.models import Fact
 from sms.righttowork.models import RightToWorkCheck, TrainingRecord
+from sms.webhooks.models import WebhookEndpoint
 
 # Plain forms' fields that write a bounded column (ModelForms are checked against their model).
 COLUMNS = {
@@ -36,6 +37,8 @@ COLUMNS = {
     ("RightToWorkCheckForm", "ecs_reference"): RightToWorkCheck.ecs_reference,
     ("TrainingRecordForm", "course"): TrainingRecord.course,
     ("TokenForm", "name"): ApiToken.name,
+    ("EndpointForm", "description"): WebhookEndpoint.description,
+    ("EndpointForm", "url"): WebhookEndpoint.url,
 }  # fmt: skip
 
 # Forms that need arguments, with every variant they build (one per kind of fact or event).

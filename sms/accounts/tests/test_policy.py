@@ -39,6 +39,8 @@ EXPECTED = {
     Action.COMPLETE_MONTHLY_REVIEW: {L1: "all"},
     Action.PRODUCE_AUDIT_PACK: {L1: "all"},
     Action.MANAGE_API_TOKENS: {L1: "all"},
+    Action.MANAGE_WEBHOOKS: {L1: "all"},
+    Action.PRODUCE_AUDIT_PACK: {L1: "all"},
     Action.VIEW_HOME_OFFICE_RECORDS: {CW: "all", CO: "all", HD: "all", AD: "all"},
     Action.DECIDE_CASES: {CW: "all", AD: "all"},
     Action.POST_MESSAGES: {CW: "all", CO: "all", AD: "all"},

@@ -38,6 +38,8 @@ def real_object(world, path: str):
     so the operations' own rules are reached too."""
     if "/certificates/" in path:
         return world["draft"] if path.endswith("/assign/") else world["certificate"]
+    if "/webhooks/" in path:
+        return world["webhook_endpoint"]
     if "/workers/" in path:
         return world["person"]  # (an absence's "fact" stays generated: a 404, or a real one by chance)
     return world["open_obligation"]

@@ -33,6 +33,7 @@ from sms.core.lifecycle import check_transition, lock, sources_of, transition
 from sms.core.limits import DATE_RANGE, date_in_range
 from sms.core.models import FeeRate
 from sms.core.selectors import fee_rates
+from sms.core.signals import status_changed
 from sms.licensing.models import ROUTE_CATEGORY, Licence, LicenceRoute, Route, RouteCategory
 from sms.notifications.models import Notice
 
@@ -427,7 +428,11 @@ def certificates_expire(*, today: date | None = None) -> tuple[int, int]:
     today = today or timezone.localdate()
     due = Certificate.objects.filter(status__in=sources_of(Certificate, Status.EXPIRED), expires_on__lt=today)
     by_sponsor = dict(due.values("sponsor_id").annotate(count=Count("id")).values_list("sponsor_id", "count"))
+    expiring = list(due.values_list("pk", flat=True)) if by_sponsor else []
     expired = due.update(status=Status.EXPIRED, closed_at=timezone.now())
+    if expiring:
+        # The only source of EXPIRED is ASSIGNED (the table): one signal for the whole sweep.
+        status_changed.send(sender=Certificate, pks=expiring, previous=Status.ASSIGNED, status=Status.EXPIRED)
     for sponsor_id, count in by_sponsor.items():
         audit.record(
             actor=None,

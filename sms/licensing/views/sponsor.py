@@ -43,6 +43,7 @@ class AccessRegisterView(PolicyMixin, TemplateView):
             "may_request_level_1": can(user, Action.REQUEST_ADDITIONAL_LEVEL_1),
             "may_review": can(user, Action.REVIEW_ACCESS),
             "may_manage_api_tokens": can(user, Action.MANAGE_API_TOKENS),
+            "may_manage_webhooks": can(user, Action.MANAGE_WEBHOOKS),
         }
 
 

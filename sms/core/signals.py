@@ -1,0 +1,7 @@
+"""Signals lower layers send so that higher ones can react in the same transaction."""
+
+from django.dispatch import Signal
+
+# A lifecycle row (or, from a set-based sweep, many rows) changed status through the transition table.
+# sender: the model; pks: the rows' primary keys; previous: the status they left; status: the new one.
+status_changed = Signal()
