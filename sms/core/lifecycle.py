@@ -45,7 +45,14 @@ def transition(
         fields.append("updated_at")
     obj.save(update_fields=fields)
     # In the caller's transaction: what reacts (a webhook event) is written, or rolled back, with it.
-    status_changed.send(sender=type(obj), pks=[obj.pk], previous=previous, status=to_status)
+    sponsor_id = getattr(obj, "sponsor_id", None)
+    status_changed.send(
+        sender=type(obj),
+        pks=[obj.pk],
+        previous=previous,
+        status=to_status,
+        sponsor_ids={sponsor_id} if sponsor_id is not None else None,
+    )
     return previous
 
 

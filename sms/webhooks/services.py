@@ -12,6 +12,7 @@ from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.core.exceptions import DomainError
 from sms.webhooks.delivery import url_problem
+from sms.webhooks.events import subscriptions_changed
 from sms.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
 # Enough for one system per purpose; more is a sign of a leak or a loop.
@@ -58,6 +59,7 @@ def webhook_endpoint_create(
         sponsor=sponsor,
         payload={"url": url, "events": events, "description": description},
     )
+    subscriptions_changed()
     return endpoint, secret
 
 
@@ -85,6 +87,7 @@ def webhook_endpoint_switch(*, actor: User | None, endpoint: WebhookEndpoint, en
         raise DomainError(f"This endpoint is already {'enabled' if enabled else 'disabled'}")
     endpoint.enabled = enabled
     endpoint.save(update_fields=["enabled"])
+    subscriptions_changed()
     audit.record(
         actor=actor,
         verb=Verb.WEBHOOK_ENDPOINT_ENABLED if enabled else Verb.WEBHOOK_ENDPOINT_DISABLED,
@@ -107,6 +110,7 @@ def webhook_endpoint_delete(*, actor: User | None, endpoint: WebhookEndpoint) ->
         payload={"url": endpoint.url, "description": endpoint.description},
     )
     WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+    subscriptions_changed()
 
 
 @transaction.atomic
