@@ -207,6 +207,8 @@ def test_allocation_request_and_the_caseworkers_decision(client, sponsor, level_
     page = client.get(reverse("certificates:allocation_request", args=[request.reference])).content.decode()
     assert "Partly granted" in page
     assert "Six for now" in page
+    # The category's label, never its stored key ("6 Worker").
+    assert '<dd class="govuk-summary-list__value" id="allocation-request-granted">6 Worker CoS (undefined)<br>' in page
     summary = client.get(reverse("portal:licence_summary"))
     assert [(a.category, a.granted) for a in summary.context["allocations"]] == [("worker", 6)]
 
