@@ -31,6 +31,7 @@ NOT_PAGES = {
     "compliance:ho_representation_evidence",
     "righttowork:evidence",
     "compliance:representation_evidence",
+    "auditpack:download",
 }
 PUBLIC_ARGUMENTS = {
     "accounts:activate": {"uidb64": "MQ", "token": "not-a-real-token"},
