@@ -24,6 +24,7 @@ install: $(VENV)/.installed node_modules/.installed
 frontend: $(CSS)
 
 ## Start everything on SQLite with demo data: web server on 127.0.0.1:8000 and the task worker.
+## DEBUG is off (the service's own error pages, as people see them); `DEBUG=True make run` for Django's.
 run: install frontend
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
@@ -31,7 +32,7 @@ run: install frontend
 	@echo "Starting the background worker and the web server (Ctrl+C stops both)..."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker & worker=$$!; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-False} $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install frontend

@@ -59,3 +59,19 @@ def test_static_files_collect_with_hashed_names(tmp_path):
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("govuk/assets/fonts/*.woff2"))
     assert list(tmp_path.glob("build/application.*.css"))
+
+
+def test_the_demo_shows_the_services_own_error_pages_with_its_styles():
+    """`make run` turns DEBUG off, so someone trying the service meets "Page not found", not
+    Django's technical page listing every route; local settings still serve the styles."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "DEBUG=$${DEBUG:-False} $(PY) manage.py runserver" in makefile
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "False",
+    }
+    # Whitenoise serves straight from the finders with DEBUG off: no collectstatic for the demo.
+    code = "from django.conf import settings; print(settings.DEBUG, settings.WHITENOISE_USE_FINDERS)"
+    shown = run_manage("shell", "-c", code, env=env)
+    assert shown.stdout.strip().splitlines()[-1] == "False True", shown.stderr

@@ -7,8 +7,10 @@ from sms.api import idempotency
 
 
 class ApiView(APIView):
-    """``read_action`` is asked for GET, ``write_action`` for POST (the services ask again, with
-    the object). A POST with an ``Idempotency-Key`` runs once (``sms.api.idempotency``)."""
+    # ``read_action`` is asked for GET, ``write_action`` for POST (the services ask again, with
+    # the object). A POST with an ``Idempotency-Key`` runs once (``sms.api.idempotency``).
+    # A comment, not a docstring: the OpenAPI document (and the documentation page) describes
+    # every endpoint from its view's docstring, which subclasses would inherit from here.
 
     read_action: Action = Action.VIEW_SPONSOR_RECORDS
     write_action: Action | None = None

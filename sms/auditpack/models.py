@@ -53,7 +53,9 @@ class AuditPack(models.Model):
         indexes = [models.Index(fields=["sponsor", "-created_at"], name="auditpack_sponsor_recent")]
 
     def __str__(self) -> str:
-        return f"Audit pack {self.period_start} to {self.period_end} ({self.get_status_display()})"
+        # Shown in the audit trail: UK dates, like every page.
+        start, end = self.period_start, self.period_end
+        return f"Audit pack {start.day} {start:%B %Y} to {end.day} {end:%B %Y} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("auditpack:detail", args=[self.uuid])

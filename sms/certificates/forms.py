@@ -265,6 +265,19 @@ class AllocationDecisionForm(GovukForm):
             field.max_value = number
             self.fields[category] = field
         self.order_fields([*requested, "reason"])
+        self.requested = requested
+
+    def clean(self):
+        """The service refuses a partial grant without reasons; say so at the reasons box, where the
+        error summary's link then leads (the service keeps the rule for every other caller)."""
+        cleaned = super().clean()
+        short = any(
+            cleaned.get(category) is not None and cleaned[category] < number
+            for category, number in self.requested.items()
+        )
+        if short and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reasons for refusing all or part of the request")
+        return cleaned
 
 
 class MarkUsedForm(GovukForm):

@@ -250,6 +250,19 @@ class AllocationRequest(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
 
+    @staticmethod
+    def _numbers_text(numbers: dict) -> str:
+        # "10 Worker CoS (undefined)": the category's label, never its stored key.
+        return ", ".join(f"{number} {Category(category).label}" for category, number in numbers.items() if number)
+
+    @property
+    def requested_text(self) -> str:
+        return self._numbers_text(self.requested)
+
+    @property
+    def granted_text(self) -> str:
+        return self._numbers_text(self.granted) or "None"
+
 
 class SalaryOption(models.TextChoices):
     """The Skilled Worker salary options a sponsor may rely on (domain.md section 3)."""

@@ -583,15 +583,22 @@ def review_status(viewer: Viewer) -> ReviewStatus:
 def _review_section(viewer: Viewer, status: ReviewStatus) -> list[Section]:
     section = Section("review", "Monthly review", more_url=reverse("dashboard:review"), more_text="Start the review")
     if status.due:
-        section.items.append(
-            Item(
-                SOON,
-                status.next_due,
-                "Complete the monthly review",
+        if status.last is None:
+            detail = (
                 "No review has been completed yet: check key personnel, outstanding reports, the allocation "
                 "and Home Office messages"
-                if status.last is None
-                else f"Due on {day(status.next_due)}",
+            )
+        elif status.overdue:
+            detail = f"It was due on {day(status.next_due)}"
+        else:
+            detail = f"Due on {day(status.next_due)}"
+        section.items.append(
+            Item(
+                # As pressing as the review panel above says: overdue (or never done) is red.
+                NOW if status.overdue else SOON,
+                status.next_due,
+                "Complete the monthly review",
+                detail,
                 reverse("dashboard:review"),
                 "Start the review",
             )

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
+from sms.casework import queues as casework_queues
 from sms.certificates.selectors import current_allocations
 from sms.compliance import selectors as compliance_selectors
 from sms.core.dates import Nation
@@ -75,7 +76,8 @@ class HomeOfficeHomeView(PolicyMixin, TemplateView):
     template_name = "portal/home_office_home.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "queue": queue_sizes()}
+        waiting = sum(count["total"] for count in casework_queues.queue_counts().values())
+        return {**super().get_context_data(**kwargs), "queue": queue_sizes(), "cases_waiting": waiting}
 
 
 class HealthCheckView(PolicyMixin, View):

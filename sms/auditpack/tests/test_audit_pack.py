@@ -205,3 +205,10 @@ def test_a_pack_being_produced_shows_its_progress(client, level_1):
     assert "40% done: collecting: worker register" in page
     assert "Check again" in page
     assert client.get(reverse("auditpack:download", args=[pack.uuid, "pdf"])).status_code == 404
+
+
+def test_the_audit_trail_names_a_pack_with_uk_dates(level_1):
+    """The pack's label is what the audit trail shows: "1 January 2026", never "2026-01-01"."""
+    pack = AuditPack(sponsor=level_1.sponsor, requested_by=level_1, period_start=date(2026, 1, 1),
+                     period_end=date(2026, 2, 1))  # fmt: skip
+    assert str(pack) == "Audit pack 1 January 2026 to 1 February 2026 (Waiting to start)"

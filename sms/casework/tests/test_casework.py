@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from sms.accounts.models import User
 from sms.accounts.tests.helpers import sign_in
@@ -180,6 +181,11 @@ def test_the_decision_page_shows_the_panel_and_its_forms_work(client, cases, cas
     page = client.get(url).content.decode()
     assert "(you)" in page
     assert "Checked the forecast" in page
+    # The time as everywhere else in the service ("17:42"), never "5:42 p.m.".
+    written = CaseNote.objects.get().created_at
+    assert f"{timezone.localtime(written):%H:%M}" in page
+    assert "p.m." not in page
+    assert "a.m." not in page
     empty = client.post(note, {"text": "", "next": url})
     assert empty.status_code == 200
     assert "Enter the note" in empty.content.decode()

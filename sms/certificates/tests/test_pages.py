@@ -198,15 +198,18 @@ def test_allocation_request_and_the_caseworkers_decision(client, sponsor, level_
     detail = client.get(back.url).content.decode()
     assert f"Payment received: £350, reference {request.payment_reference}" in detail
     assert request.reference in staff.get(reverse("certificates:ho_queues")).content.decode()
-    staff.post(
-        reverse("certificates:ho_allocation_request", args=[request.reference]),
-        {"worker": "6", "reason": "Six for now"},
-    )
+    decide = reverse("certificates:ho_allocation_request", args=[request.reference])
+    # Granting part without reasons: the error summary leads to the reasons box, not the number.
+    refused = staff.post(decide, {"worker": "6", "reason": " "}).content.decode()
+    assert '<a href="#id_reason">Enter the reasons for refusing all or part of the request</a>' in refused
+    staff.post(decide, {"worker": "6", "reason": "Six for now"})
     request.refresh_from_db()
     assert request.status == AllocationRequest.Status.PARTLY_GRANTED
     page = client.get(reverse("certificates:allocation_request", args=[request.reference])).content.decode()
     assert "Partly granted" in page
     assert "Six for now" in page
+    # The category's label, never its stored key ("6 Worker").
+    assert '<dd class="govuk-summary-list__value" id="allocation-request-granted">6 Worker CoS (undefined)<br>' in page
     summary = client.get(reverse("portal:licence_summary"))
     assert [(a.category, a.granted) for a in summary.context["allocations"]] == [("worker", 6)]
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sms.certificates.models import Certificate, SalaryThreshold
+from sms.dashboard.models import MonthlyReview
 from sms.dashboard.selectors import COMING, NOW, SOON, dashboard
 from sms.licensing.models import KeyPerson, KeyPersonRole
 from sms.notifications.models import Notice
@@ -237,3 +238,19 @@ def test_a_level_2_user_sees_nothing_organisation_wide(sponsor, level_1, level_2
         "overdue", "due_soon", "upcoming", "certificates_expiring", "permissions_ending", "rtw_follow_ups",
         "absences_approaching", "salaries_below", "allocation",
     }  # fmt: skip
+
+
+# --- The monthly review -----------------------------------------------------------------------------
+
+
+def test_the_review_item_is_as_pressing_as_the_review_panel_says(sponsor, level_1):
+    """Never done (the panel's red "Due now") or overdue is "Act now"; due today is "Due soon"."""
+    never = dashboard(user=level_1, today=TODAY).section("review").items[0]
+    assert never.tier == NOW
+    MonthlyReview.objects.create(
+        sponsor=sponsor, completed_by=level_1, completed_on=date(2026, 1, 5), key_personnel_current=True,
+        reports_checked=True, allocation_sufficient=True, messages_read=True,
+    )
+    overdue = dashboard(user=level_1, today=TODAY).section("review").items[0]
+    assert overdue.tier == NOW
+    assert overdue.detail == "It was due on 5 February 2026"

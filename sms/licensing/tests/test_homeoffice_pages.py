@@ -102,3 +102,10 @@ def test_a_search_with_an_ampersand_and_a_space_survives_to_page_2(client, compl
     assert "Smith &amp; Jones 25" in second
     assert "Unrelated" not in second
     assert 'href="?q=Smith+%26+Jones&amp;page=1"' in second
+
+
+def test_the_sponsor_page_leads_to_the_staff_view_with_every_tab(client, caseworker, sponsor):
+    """From the Sponsors list a caseworker reaches the whole staff view, not only enforcement."""
+    sign_in(client, caseworker)
+    page = client.get(reverse("licensing:ho_sponsor", args=[sponsor.uuid])).content.decode()
+    assert f'href="{reverse("casework:sponsor", args=[sponsor.uuid])}">Everything about {sponsor.name}</a>' in page

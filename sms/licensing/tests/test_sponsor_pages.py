@@ -346,3 +346,16 @@ def test_page_actions_are_audited(l1_client, level_1):
     before = audit.AuditEvent.objects.count()
     l1_client.post(reverse("licensing:access_review"), {"confirmed": "on"})
     assert audit.AuditEvent.objects.count() > before
+
+
+def test_the_access_register_tells_each_level_who_reviews_access(client, level_1, level_2):
+    """A Level 2 user cannot record the quarterly review: the page says who does, not "Check"."""
+    sign_in(client, level_2)
+    page = client.get(reverse("licensing:access_register")).content.decode()
+    assert "A Level 1 user checks every quarter" in page
+    assert "Complete the access review" not in page
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, level_1)
+    page = client.get(reverse("licensing:access_register")).content.decode()
+    assert "Check every quarter" in page
+    assert "Complete the access review" in page

@@ -19,6 +19,7 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
         ("Workers", reverse("reporting:register")),
         ("Obligations", reverse("reporting:obligations")),
         ("Users", reverse("licensing:access_register")),
+        ("Training", reverse("righttowork:training")),
         ("Messages", reverse("messageboard:board")),
         ("Audit trail", reverse("audit:trail")),
         ("Notifications", reverse("alerts:notifications")),
@@ -67,3 +68,11 @@ def test_unknown_pages_get_a_404_page(client, level_1):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_the_home_office_home_page_leads_to_the_casework_workspace(client, caseworker):
+    """The workspace holds every queue; the home page points there first, with how much waits."""
+    sign_in(client, caseworker)
+    page = client.get(reverse("portal:home_office_home")).content.decode()
+    assert f'href="{reverse("casework:workspace")}">Casework</a>' in page
+    assert "0 cases waiting." in page

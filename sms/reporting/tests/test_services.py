@@ -363,10 +363,11 @@ def test_level_1_users_and_the_certificates_owner_are_told(
         )
     told = sorted(message.to[0] for message in mailoutbox)
     assert told == sorted([level_1.email, level_2.email])
-    assert mailoutbox[0].subject == "Report to the Home Office by 4 December 2026"
+    # The subject names what to report, as the dashboard's list does, not only the date.
+    assert mailoutbox[0].subject == f"Report by 4 December 2026: Employment ended: {worker.full_name}"
 
 
 def test_the_sweep_tells_people_too(worker, level_1, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         sweep.obligations_sweep(today=date(2026, 12, 30))
-    assert {message.subject for message in mailoutbox} == {"Report to the Home Office by 13 January 2027"}
+    assert {message.subject.split(":")[0] for message in mailoutbox} == {"Report by 13 January 2027"}
