@@ -19,7 +19,6 @@ def test_sponsor_users_get_sponsor_navigation(client, level_1):
         ("Workers", reverse("reporting:register")),
         ("Obligations", reverse("reporting:obligations")),
         ("Users", reverse("licensing:access_register")),
-        ("Training", reverse("righttowork:training")),
         ("Messages", reverse("messageboard:board")),
         ("Audit trail", reverse("audit:trail")),
         ("Notifications", reverse("alerts:notifications")),
