@@ -69,3 +69,17 @@ def audit_export_produce(*, export_id: int) -> None:
         finished_at=now,
         expires_at=now + EXPORT_KEPT_FOR,
     )
+
+
+def audit_exports_purge(*, now=None) -> int:
+    """Delete the files of background audit exports whose download has expired (the daily sweep):
+    a copy of the trail should not outlive the 7 days it was offered for. The row stays, so the
+    status page says it expired; returns how many files were removed."""
+    now = now or timezone.now()
+    expired = list(
+        AuditExport.objects.filter(expires_at__lte=now).exclude(file="").only("pk", "file")
+    )
+    for job in expired:
+        job.file.delete(save=False)
+    AuditExport.objects.filter(pk__in=[job.pk for job in expired]).update(file="")
+    return len(expired)

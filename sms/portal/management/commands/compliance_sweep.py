@@ -14,6 +14,7 @@ from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
 from sms.payments.services import payments_reconcile
 from sms.reporting.services.sweep import obligations_sweep
+from sms.trail.services import audit_exports_purge
 
 
 class Command(BaseCommand):
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         low = allocations_low_reminders(today=today)
         # Alerts to the users each sponsor chose (sms/alerts/rules.py RULES), once each; one digest email per user.
         alerts = alerts_sweep(today=today)
+        # Background audit exports past their 7-day download: their files go.
+        audit_exports_purge()
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
