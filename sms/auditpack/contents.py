@@ -20,7 +20,7 @@ from sms.dashboard.models import MonthlyReview
 from sms.licensing.models import KeyPerson, KeyPersonRole, Licence, LicenceRoute, Rating, Route
 from sms.reporting.catalogue import EVENT_CHOICES
 from sms.reporting.models import Obligation, SponsoredPerson
-from sms.righttowork.models import RightToWorkCheck, TrainingRecord
+from sms.righttowork.models import RightToWorkCheck, TrainingRecord, share_code_display
 from sms.trail.details import event_details
 
 
@@ -251,7 +251,8 @@ def right_to_work_section(sponsor: Sponsor) -> Section:
                      "result", "follow_up_on", "is_current")
     )  # fmt: skip
     rows = [
-        [_name(family, given), uk_date(checked), methods.get(method, method), share_code or ecs_reference,
+        [_name(family, given), uk_date(checked), methods.get(method, method),
+         share_code_display(share_code) if share_code else ecs_reference,
          performed or _name(by_family or "", by_given or ""), results.get(result, result), uk_date(follow_up),
          "Yes" if current else "No"]
         for given, family, checked, method, share_code, ecs_reference, by_given, by_family, performed, result,

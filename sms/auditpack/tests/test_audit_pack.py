@@ -99,7 +99,7 @@ def test_the_csv_files_hold_exactly_the_sponsors_records(records, sponsor, produ
     assert "Certificate assigned" in {row[2] for row in trail[1:]}
     checks = csv_of(archive, "right_to_work")
     assert [(row[0], row[1], row[3], row[6], row[7]) for row in checks[1:]] == [
-        ("Liam Brennan", "28 August 2026", "W12345678", "30 June 2027", "Yes")
+        ("Liam Brennan", "28 August 2026", "W12 345 678", "30 June 2027", "Yes")
     ]
     training = csv_of(archive, "training")
     assert [(row[2], row[3], row[4]) for row in training[1:]] == [
