@@ -5,7 +5,7 @@ sponsor's size (values_list over the sponsor's rows, labels from the choice list
 the ZIP of CSV files are two renderings of the same contents and cannot disagree.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -354,7 +354,3 @@ def pack_contents(
             progress(int(80 * number / len(SECTIONS)), stage)
         sections.append(build(context))
     return PackContents(sponsor, licence, period_start, period_end, timezone.now(), sections)
-
-
-def section_rows(contents: PackContents, key: str) -> Iterable[list[str]]:
-    return next(section.rows for section in contents.sections if section.key == key)
