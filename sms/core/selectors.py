@@ -39,6 +39,21 @@ def closure_days(*, nation: str) -> frozenset:
     return frozenset(ClosureDay.objects.filter(nation__in=[nation, ""]).values_list("day", flat=True))
 
 
+class ClosureCalendar(dict):
+    """Every nation's closure days, read in one query and kept for one run (the daily sweep computes
+    deadlines for many sponsors in several nations): ``calendar[nation]`` is ``closure_days(nation=nation)``."""
+
+    def __init__(self):
+        super().__init__()
+        self._by_nation: dict[str, set] = {}
+        for nation, day in ClosureDay.objects.values_list("nation", "day"):
+            self._by_nation.setdefault(nation, set()).add(day)
+
+    def __missing__(self, nation: str) -> frozenset:
+        self[nation] = frozenset(self._by_nation.get(nation, set()) | self._by_nation.get("", set()))
+        return self[nation]
+
+
 def working_day_deadline(start: date, working_days: int, *, nation: str) -> date:
     """The Nth working day after ``start`` for the nation, closure days included: every deadline's source."""
     return add_working_days(start, working_days, nation=nation, closures=closure_days(nation=nation))

@@ -1,5 +1,6 @@
 """The daily sweep: set-based, idempotent opening of time-based obligations, and the count of overdue ones."""
 
+from collections import Counter
 from datetime import date
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from sms.accounts.models import Sponsor
 from sms.accounts.notices import alerts_raise
 from sms.audit import services as audit
 from sms.audit.models import Verb
-from sms.core.selectors import closure_days
+from sms.core.selectors import ClosureCalendar
 from sms.licensing.models import Licence, ReportableChange
 from sms.reporting import detection
 from sms.reporting.catalogue import EVENTS
@@ -30,6 +31,7 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
     changes nothing."""
     today = today or timezone.localdate()
     opened = {}
+    closures = ClosureCalendar()
 
     did_not_start = SponsoredPerson.objects.filter(
         kind=SponsoredPerson.Kind.WORKER,
@@ -38,6 +40,7 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
         start_window_ends__lt=today,
     ).exclude(Exists(Obligation.objects.filter(person_id=OuterRef("pk"), event="worker_did_not_start")))
     opened["worker_did_not_start"] = _bulk_open(
+        closures,
         [(person.sponsor, "worker_did_not_start", person.start_window_ends, f"person:{person.pk}:did_not_start", person, None, None)  # noqa: E501
          for person in did_not_start.select_related("sponsor")]
     )  # fmt: skip
@@ -50,6 +53,7 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
         .exclude(Exists(Obligation.objects.filter(person_id=OuterRef("pk"), event="student_not_enrolled")))
     )
     opened["student_not_enrolled"] = _bulk_open(
+        closures,
         [(person.sponsor, "student_not_enrolled", person.enrolment_deadline, f"person:{person.pk}:not_enrolled", person, None, None)  # noqa: E501
          for person in not_enrolled.select_related("sponsor")]
     )  # fmt: skip
@@ -61,8 +65,9 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
         .select_related("person__sponsor")
     )
     # The report is due 10 working days after the 10th working day of absence, in the sponsor's calendar.
-    calendars = _calendars({fact.sponsor_id for fact in absences})
+    calendars = _calendars({fact.sponsor_id for fact in absences}, closures)
     opened["absences"] = _bulk_open(
+        closures,
         [(fact.person.sponsor,
           "student_absence" if fact.person.kind == SponsoredPerson.Kind.STUDENT else "unauthorised_absence",
           detection.absence_deadline_anchor(fact.start_date, **calendars[fact.sponsor_id]),
@@ -75,6 +80,7 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
         Exists(Obligation.objects.filter(fact_id=OuterRef("pk")))
     )
     opened["employment_ended"] = _bulk_open(
+        closures,
         [(fact.person.sponsor, "employment_ended", fact.start_date, f"fact:{fact.pk}", fact.person, fact, None)
          for fact in leavers.select_related("person__sponsor")]
     )  # fmt: skip
@@ -101,7 +107,7 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
         .select_related("sponsor")
         .prefetch_related("facts")
     )
-    calendars = _calendars({person.sponsor_id for person in on_leave})
+    calendars = _calendars({person.sponsor_id for person in on_leave}, closures)
     rows = []
     for person in on_leave:
         leave = [
@@ -116,10 +122,11 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
             rows.append(
                 (person.sponsor, "unpaid_leave", trigger, f"person:{person.pk}:unpaid_leave:{year}", person, None, None)
             )
-    opened["unpaid_leave"] = _bulk_open(rows)
+    opened["unpaid_leave"] = _bulk_open(closures, rows)
 
     changes = ReportableChange.objects.exclude(Exists(Obligation.objects.filter(reportable_change_id=OuterRef("pk"))))
     opened["organisation"] = _bulk_open(
+        closures,
         [(change.sponsor, change.event, change.effective_date, f"change:{change.pk}", None, None, change)
          for change in changes.select_related("sponsor")]
     )  # fmt: skip
@@ -128,38 +135,36 @@ def obligations_sweep(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
-def _calendars(sponsor_ids) -> dict:
-    """Each sponsor's nation and closure days, as keyword arguments for the working-day rules."""
+def _nations(sponsor_ids) -> dict[int, str]:
+    """Each sponsor's nation (England and Wales when its licence does not say), in one query."""
     nations = dict(Licence.objects.filter(sponsor_id__in=sponsor_ids).values_list("sponsor_id", "nation"))
-    closures_by_nation: dict[str, frozenset] = {}
-    calendars = {}
-    for sponsor_id in sponsor_ids:
-        nation = nations.get(sponsor_id, "england-and-wales")
-        calendars[sponsor_id] = {
-            "nation": nation,
-            "closures": closures_by_nation.setdefault(nation, frozenset(closure_days(nation=nation))),
-        }
-    return calendars
+    return {sponsor_id: nations.get(sponsor_id, "england-and-wales") for sponsor_id in sponsor_ids}
 
 
-def _bulk_open(rows) -> int:
+def _calendars(sponsor_ids, closures: ClosureCalendar) -> dict:
+    """Each sponsor's nation and closure days, as keyword arguments for the working-day rules."""
+    return {
+        sponsor_id: {"nation": nation, "closures": closures[nation]}
+        for sponsor_id, nation in _nations(sponsor_ids).items()
+    }
+
+
+def _bulk_open(closures: ClosureCalendar, rows) -> int:
     """Create obligations for (sponsor, event, trigger, key, person, fact, change) rows in one insert,
-    computing each deadline with the sponsor's nation and closure days (fetched once per nation)."""
+    computing each deadline with the sponsor's nation and closure days (read once for the sweep)."""
     if not rows:
         return 0
     sponsor_ids = {row[0].pk for row in rows}
-    nations = dict(Licence.objects.filter(sponsor_id__in=sponsor_ids).values_list("sponsor_id", "nation"))
-    closures_by_nation: dict[str, frozenset] = {}
+    nations = _nations(sponsor_ids)
     obligations = []
     for sponsor, event, trigger, key, person, fact, change in rows:
-        nation = nations.get(sponsor.pk, "england-and-wales")
-        closures = closures_by_nation.setdefault(nation, closure_days(nation=nation))
+        nation = nations[sponsor.pk]
         legal, target = detection.deadlines(
             trigger,
             working_days=EVENTS[event].working_days,
             target_working_days=EVENTS[event].target_working_days(sponsor.internal_target_working_days),
             nation=nation,
-            closures=closures,
+            closures=closures[nation],
         )
         obligations.append(
             Obligation(
@@ -178,9 +183,16 @@ def _bulk_open(rows) -> int:
         ],
         digest=True,
     )
-    by_sponsor: dict[int, int] = {}
-    for obligation in obligations:
-        by_sponsor[obligation.sponsor_id] = by_sponsor.get(obligation.sponsor_id, 0) + 1
-    for sponsor_id, count in by_sponsor.items():
-        audit.record(actor=None, verb=Verb.OBLIGATIONS_SWEPT, sponsor=Sponsor(pk=sponsor_id), payload={"opened": count})
+    by_sponsor = Counter(obligation.sponsor_id for obligation in obligations)
+    audit.record_many(
+        [
+            {
+                "actor": None,
+                "verb": Verb.OBLIGATIONS_SWEPT,
+                "sponsor": Sponsor(pk=sponsor_id),
+                "payload": {"opened": count},
+            }
+            for sponsor_id, count in by_sponsor.items()
+        ]
+    )
     return len(created)

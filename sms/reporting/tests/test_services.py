@@ -371,3 +371,44 @@ def test_the_sweep_tells_people_too(worker, level_1, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         sweep.obligations_sweep(today=date(2026, 12, 30))
     assert {message.subject.split(":")[0] for message in mailoutbox} == {"Report by 13 January 2027"}
+
+
+def _workers_not_started(count: int, time_machine) -> None:
+    """``count`` sponsors, each with one worker whose start window has passed with no start confirmed,
+    and one unauthorised absence each, half of them in Scotland (another calendar)."""
+    for n in range(count):
+        sponsor = SponsorFactory()
+        if n % 2:
+            sponsor.licence.nation = "scotland"
+            sponsor.licence.save(update_fields=["nation"])
+        user = make_sponsor_user(sponsor=sponsor, level="level_2", email=f"sweep{count}-{n}@example.com")
+        time_machine.move_to("2026-08-03 10:00:00Z", tick=False)
+        give_allocation(sponsor)
+        saved = draft(sponsor, user, start_date=date(2026, 9, 1), end_date=date(2029, 8, 31))
+        time_machine.move_to("2026-08-10 10:00:00Z", tick=False)
+        person = facts.person_register_from_certificate(
+            certificate=certificate_assign(certificate=saved, actor=user), actor=user
+        )
+        time_machine.move_to("2026-10-05 10:00:00Z", tick=False)  # not yet reportable: the sweep opens it
+        facts.fact_record(
+            person=person, actor=user, kind=Kind.ABSENCE, start_date=date(2026, 10, 1), authorised=False, pay="full"
+        )
+        time_machine.move_to("2026-11-23 10:00:00Z", tick=False)
+
+
+def test_the_sweep_runs_the_same_statements_for_2_and_6_sponsors_in_two_nations(db, time_machine):
+    """Set-based (issue 14): closure days and nations are read once per sweep, not per obligation or sponsor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count: int) -> tuple[dict, int]:
+        _workers_not_started(count, time_machine)
+        with CaptureQueriesContext(connection) as queries:
+            counts = sweep.obligations_sweep(today=date(2026, 11, 23))
+        return counts, len(queries)
+
+    two, statements_for_2 = statements(2)
+    six, statements_for_6 = statements(6)
+    assert (two["worker_did_not_start"], six["worker_did_not_start"]) == (2, 6)
+    assert (two["absences"], six["absences"]) == (2, 6)
+    assert statements_for_2 == statements_for_6
