@@ -90,3 +90,45 @@ def keyset_page(queryset: QuerySet, params, *, size: int, time_field: str = "occ
 def _including(position: tuple[datetime, int] | None) -> str | None:
     """A cursor whose "newer" page starts with the row at `position` itself."""
     return cursor_of(position[0], position[1] - 1) if position is not None else None
+
+
+_ROW_ID = re.compile(r"^\d{1,18}$")
+
+
+def ordered_page(queryset: QuerySet, params, *, size: int, field: str) -> KeysetPage:
+    """Keyset pages over a list in ascending (`field`, id) order, such as sponsors by name: the same
+    few index entries for the first page and the last, never COUNT(*) or OFFSET.
+
+    The position is a row's id: ``older=<id>`` is the page after that row and ``newer=<id>`` the page
+    before it (the names the pagination include shares with the time-ordered lists). A position that
+    is not a row (a stale or hand-made link) shows the first page.
+    """
+    forward, backward = (params.get(name, "") for name in ("older", "newer"))
+    cursor = forward or backward
+    anchor = None
+    if _ROW_ID.match(cursor):
+        anchor = queryset.model._default_manager.filter(pk=int(cursor)).values_list(field, flat=True).first()
+    if anchor is None:
+        rows = list(queryset.order_by(field, "id")[: size + 1])
+        has_before, has_after = False, len(rows) > size
+        rows = rows[:size]
+    elif forward:
+        # "field >= anchor" is the range an index can seek to; the OR then settles ties on the id.
+        after = Q(**{f"{field}__gt": anchor}) | Q(**{field: anchor, "id__gt": int(cursor)})
+        rows = list(queryset.filter(Q(**{f"{field}__gte": anchor}) & after).order_by(field, "id")[: size + 1])
+        has_before, has_after = True, len(rows) > size
+        rows = rows[:size]
+    else:
+        before = Q(**{f"{field}__lt": anchor}) | Q(**{field: anchor, "id__lt": int(cursor)})
+        rows = list(
+            queryset.filter(Q(**{f"{field}__lte": anchor}) & before).order_by(f"-{field}", "-id")[: size + 1]
+        )
+        has_before, has_after = len(rows) > size, True
+        rows = rows[:size][::-1]
+    if not rows:
+        return KeysetPage(object_list=[], newer=None, older=None)
+    return KeysetPage(
+        object_list=rows,
+        newer=str(rows[0].pk) if has_before else None,
+        older=str(rows[-1].pk) if has_after else None,
+    )

@@ -1,5 +1,8 @@
 """Home Office pages: request queue and decisions, sponsors, suspension, revocation, ratings."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -86,8 +89,6 @@ def test_home_office_home_shows_queue_sizes(client, caseworker, variation):
 
 
 def test_a_search_with_an_ampersand_and_a_space_survives_to_page_2(client, compliance_officer):
-    from html import unescape
-
     from sms.licensing.views.homeoffice import PAGE_SIZE
     from tests.factories import SponsorFactory
 
@@ -96,12 +97,43 @@ def test_a_search_with_an_ampersand_and_a_space_survives_to_page_2(client, compl
     SponsorFactory(name="Smith Jones Unrelated")
     sign_in(client, compliance_officer)
     first = client.get(reverse("licensing:ho_sponsors"), {"q": "Smith & Jones"}).content.decode()
-    assert 'href="?q=Smith+%26+Jones&amp;page=2"' in first
-    second = client.get(reverse("licensing:ho_sponsors") + unescape("?q=Smith+%26+Jones&amp;page=2")).content.decode()
-    assert "Page 2 of 2" in second
+    assert f"{PAGE_SIZE + 1} sponsors match" in first
+    next_link = re.search(r'href="(\?q=Smith\+%26\+Jones&amp;older=\d+)" rel="next"', first)
+    assert next_link, "a Next link keeping the search"
+    second = client.get(reverse("licensing:ho_sponsors") + unescape(next_link[1])).content.decode()
     assert "Smith &amp; Jones 25" in second
+    assert "Smith &amp; Jones 24" not in second
     assert "Unrelated" not in second
-    assert 'href="?q=Smith+%26+Jones&amp;page=1"' in second
+    previous_link = re.search(r'href="(\?q=Smith\+%26\+Jones&amp;newer=\d+)" rel="prev"', second)
+    back = client.get(reverse("licensing:ho_sponsors") + unescape(previous_link[1])).content.decode()
+    assert "Smith &amp; Jones 00" in back
+    assert "Smith &amp; Jones 24" in back
+    assert "Jones 25" not in back
+    assert 'rel="prev"' not in back
+
+
+def test_the_sponsor_list_pages_by_name_without_counting_every_sponsor(client, compliance_officer):
+    """Issue 14: the unfiltered list seeks to its page from the name next to it (no COUNT, no OFFSET)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sms.licensing.views.homeoffice import PAGE_SIZE
+    from tests.factories import SponsorFactory
+
+    for number in range(PAGE_SIZE * 2 + 3):
+        SponsorFactory(name=f"Zeta Care {number:03d}")
+    sign_in(client, compliance_officer)
+    seen, url, pages = [], reverse("licensing:ho_sponsors"), 0
+    while url and pages < 10:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "sponsor" in q["sql"]]
+        seen += re.findall(r"Zeta Care (\d{3})", page)
+        found = re.search(r'href="(\?older=\d+)" rel="next"', page)
+        url = reverse("licensing:ho_sponsors") + unescape(found[1]) if found else None
+        pages += 1
+    assert seen == [f"{n:03d}" for n in range(PAGE_SIZE * 2 + 3)]
+    assert "All sponsors, by name" in page
 
 
 def test_the_sponsor_page_leads_to_the_staff_view_with_every_tab(client, caseworker, sponsor):
