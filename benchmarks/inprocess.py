@@ -108,14 +108,19 @@ def assignment_statements(*, actor) -> dict:
 
 
 def daily_sweep() -> dict:
-    """The daily sweep's obligations step (what grows with the population), rolled back."""
+    """The whole daily sweep (every step ``compliance_sweep`` runs), rolled back."""
+    from sms.portal.sweep import daily_sweep as sweep
     from sms.reporting.models import SponsoredPerson
-    from sms.reporting.services.sweep import obligations_sweep
 
     workers = SponsoredPerson.objects.count()
-    counts, seconds, statements = rolled_back(lambda: counted(obligations_sweep))
-    opened = sum(count for key, count in counts.items() if key != "overdue")
-    return {"workers": workers, "opened": opened, "seconds": seconds, "statements": statements}
+    counts, seconds, statements = rolled_back(lambda: counted(sweep))
+    return {
+        "workers": workers,
+        "opened": counts["obligations_opened"],
+        "alerts": counts["alerts"],
+        "seconds": seconds,
+        "statements": statements,
+    }
 
 
 def verify_audit(*, limit_seconds: float | None = None) -> dict:

@@ -308,8 +308,9 @@ def render(results: dict) -> str:
         f"{a['assigned']:,} assigned, {a['overdrawn_allocations']} allocations overdrawn, "
         f"{a['allocations_not_matching_their_certificates']} not matching their certificates | >= 0.25x; "
         "<= 12 statements; zero overdraw |",
-        f"| Daily sweep (obligations), {sw['workers']:,} workers | {sw['seconds']:.1f} s, {sw['statements']:,} "
-        f"statements, {sw['opened']:,} obligations opened | 1,000,000 workers <= 30 s; statements independent of "
+        f"| Daily sweep (every step), {sw['workers']:,} workers | {sw['seconds']:.1f} s, {sw['statements']:,} "
+        f"statements, {sw['opened']:,} obligations opened, {sw.get('alerts', 0):,} alerts raised | "
+        "1,000,000 workers <= 30 s; statements independent of "
         "the number of obligations |",
         f"| `verify_audit`, {v['rows']:,} rows{'' if v.get('complete', True) else ' checked (' + v['reason'] + ')'} | "
         f"{v['rows_per_second']:,.0f} rows/s ({v['seconds']:.1f} s)"

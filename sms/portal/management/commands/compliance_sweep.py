@@ -1,6 +1,7 @@
-"""`manage.py compliance_sweep`: the daily sweep. Set-based and idempotent: running it twice changes nothing.
+"""`manage.py compliance_sweep`: the daily sweep (``sms.portal.sweep.daily_sweep``). Set-based and
+idempotent: running it twice changes nothing.
 
-Run it once a day from a scheduler (cron, a systemd timer). Each step is one app's set-based service.
+Run it once a day from a scheduler (cron, a systemd timer).
 """
 
 from datetime import date
@@ -8,13 +9,11 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from sms.alerts.services import alerts_sweep
-from sms.certificates.services.allocations import allocations_low_reminders
-from sms.certificates.services.certificates import certificates_expire
-from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
-from sms.payments.services import payments_reconcile
-from sms.reporting.services.sweep import obligations_sweep
-from sms.trail.services import audit_exports_purge
+from sms.portal.sweep import daily_sweep
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 class Command(BaseCommand):
@@ -28,26 +27,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, today: date | None = None, **options):
         today = today or timezone.localdate()
-        expired = licences_expire(today=today)
-        certificates, lapsed = certificates_expire(today=today)
-        obligations = obligations_sweep(today=today)
-        payments = payments_reconcile()
-        opened = sum(count for key, count in obligations.items() if key != "overdue")
-        # Reminders on sponsors' message boards, each posted once (per expiry date; per year and category).
-        expiring = licence_expiry_reminders(today=today)
-        low = allocations_low_reminders(today=today)
-        # Alerts to the users each sponsor chose (sms/alerts/rules.py RULES), once each; one digest email per user.
-        alerts = alerts_sweep(today=today)
-        # Background audit exports past their 7-day download: their files go.
-        audit_exports_purge()
+        done = daily_sweep(today=today)
         self.stdout.write(
-            f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
-            f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
-            f"{lapsed} defined CoS request{'s' if lapsed != 1 else ''} lapsed, "
-            f"{opened} obligation{'s' if opened != 1 else ''} opened, "
-            f"{obligations['overdue']} overdue, "
-            f"{expiring} licence expiry reminder{'s' if expiring != 1 else ''}, "
-            f"{low} allocation running low reminder{'s' if low != 1 else ''}, "
-            f"{alerts} alert{'s' if alerts != 1 else ''} raised, "
-            f"{payments['checked']} unfinished payment{'s' if payments['checked'] != 1 else ''} checked"
+            f"Sweep for {today.isoformat()}: {_count(done['licences_expired'], 'licence')} expired, "
+            f"{_count(done['certificates_expired'], 'certificate')} expired, "
+            f"{_count(done['requests_lapsed'], 'defined CoS request')} lapsed, "
+            f"{_count(done['obligations_opened'], 'obligation')} opened, "
+            f"{done['obligations_overdue']} overdue, "
+            f"{_count(done['expiry_reminders'], 'licence expiry reminder')}, "
+            f"{_count(done['allocation_reminders'], 'allocation running low reminder')}, "
+            f"{_count(done['alerts'], 'alert')} raised, "
+            f"{_count(done['payments_checked'], 'unfinished payment')} checked"
         )
