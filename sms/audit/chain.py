@@ -102,31 +102,42 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(byte ^ 0x36 for byte in key), bytes(byte ^ 0x5C for byte in key)
 
 
-# Each hashed field as PostgreSQL text, read from the stored row `e` exactly as ``hashed_fields``
+# Each hashed field as PostgreSQL `<length>:<text>`, read from the stored row `e` as ``hashed_fields``
 # reads it in Python (a missing value is the empty string; the time as whole microseconds).
-_SQL_FIELD_TEXT = {
-    "key_id": "e.key_id",
-    "sponsor_id": "coalesce(e.sponsor_id::text, '')",
-    "actor_id": "coalesce(e.actor_id::text, '')",
-    "actor_label": "e.actor_label",
-    "verb": "e.verb",
-    "target_type": "e.target_type",
-    "target_id": "e.target_id",
-    "target_label": "e.target_label",
-    "payload_json": "e.payload_json",
-    "occurred_us": "(extract(epoch from e.occurred_at) * 1000000)::bigint::text",
-    "ip_address": "coalesce(host(e.ip_address), '')",
+#
+# Built for speed over millions of rows (issue 14), on one rule: the SQL may only ever differ from
+# Python by producing a *different* message, and a different message gives a different HMAC, so the
+# row is reported and checked again in Python (``verification``), which decides. A shortcut can then
+# cost time on an odd row but never pass a row that Python would fail. Hence:
+# - ``octet_length`` (read from the value's header) rather than ``length`` (which counts characters
+#   one by one) for the fields that are ASCII in every row the service writes: hashes, key ids,
+#   verbs, type names, identifiers, numbers and IP addresses;
+# - the time as 16 digits (microseconds from September 2001 to the year 2286), computed from two
+#   float parts that are exact integers (whole seconds; the second's microseconds) with the session
+#   in UTC (``verification`` sets it), not through numeric arithmetic;
+# - ``||`` rather than concat(), whose variadic arguments go through each type's output function.
+_SQL_FIELD = {
+    "previous_hash": "octet_length(e.previous_hash) || ':' || e.previous_hash",
+    "key_id": "octet_length(e.key_id) || ':' || e.key_id",
+    "sponsor_id": "coalesce(octet_length(e.sponsor_id::text) || ':' || e.sponsor_id, '0:')",
+    "actor_id": "coalesce(octet_length(e.actor_id::text) || ':' || e.actor_id, '0:')",
+    "actor_label": "length(e.actor_label) || ':' || e.actor_label",
+    "verb": "octet_length(e.verb) || ':' || e.verb",
+    "target_type": "octet_length(e.target_type) || ':' || e.target_type",
+    "target_id": "octet_length(e.target_id) || ':' || e.target_id",
+    "target_label": "length(e.target_label) || ':' || e.target_label",
+    "payload_json": "length(e.payload_json) || ':' || e.payload_json",
+    "occurred_us": "'16:' || (date_part('epoch', date_trunc('second', e.occurred_at))::bigint * 1000000"
+    " + mod(date_part('microseconds', e.occurred_at)::bigint, 1000000))",
+    "ip_address": "coalesce(octet_length(host(e.ip_address)) || ':' || host(e.ip_address), '0:')",
 }
 
 
 def event_message_sql() -> str:
-    """PostgreSQL: the expression for ``event_message`` of the stored row `e` (as UTF-8 bytea).
-
-    One concat() call rather than a chain of ||: the same text, with fewer steps per row.
-    """
-    texts = ["e.previous_hash"] + [_SQL_FIELD_TEXT[name] for name in HASHED_FIELDS]
-    parts = [f"'{len(FORMAT)}:{FORMAT}'"] + [f"length({text}), ':', {text}" for text in texts]
-    return f"convert_to(concat({', '.join(parts)}), 'UTF8')"
+    """PostgreSQL: the expression for ``event_message`` of the stored row `e` (as UTF-8 bytea), for a
+    session in UTC. Every row the service writes gives exactly Python's message (see _SQL_FIELD)."""
+    parts = [f"'{len(FORMAT)}:{FORMAT}'", _SQL_FIELD["previous_hash"]] + [_SQL_FIELD[name] for name in HASHED_FIELDS]
+    return f"convert_to({' || '.join(parts)}, 'UTF8')"
 
 
 def event_hash_sql(*, message: str, ipad: str, opad: str) -> str:

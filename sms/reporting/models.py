@@ -79,6 +79,9 @@ class SponsoredPerson(TimeStampedModel):
             models.Index(fields=["sponsor", "status"], name="person_sponsor_status"),
             models.Index(fields=["status", "start_window_ends"], name="person_start_window"),
             models.Index(fields=["kind", "enrolment_deadline"], name="person_enrolment"),
+            # Permissions ending: a sponsor's dashboard, and the daily alert over every sponsor.
+            models.Index(fields=["sponsor", "permission_end"], name="person_sponsor_permission_end"),
+            models.Index(fields=["permission_end"], name="person_permission_end"),
         ]
         constraints = [
             DatabaseCheck(name="person_salary_in_range", condition=amount_in_range("salary_pence")),
