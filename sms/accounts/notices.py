@@ -63,6 +63,46 @@ def sponsor_tell(
     return notice
 
 
+def sponsors_tell(notices: list[dict]) -> int:
+    """``sponsor_tell`` for many sponsors at once (the daily sweep's reminders): the notices in one
+    insert and their alerts in one ``alerts_raise``, so the statements do not grow with the sponsors.
+    Each dict holds ``sponsor_tell``'s keyword arguments; ``key`` is required (each posted once).
+    Returns how many notices were asked for."""
+    if not notices:
+        return 0
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                sponsor_id=notice["sponsor"].pk, kind=notice["kind"], subject=notice["subject"][:200],
+                body=notice["body"], link=notice.get("link", ""), key=notice["key"],
+            )
+            for notice in notices
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )  # fmt: skip
+    posted = {
+        (row.sponsor_id, row.key): row
+        for row in Notice.objects.filter(key__in={notice["key"] for notice in notices}).only("pk", "sponsor_id", "key")
+    }
+    # An alert is raised once per notice: one posted by an earlier run is not told again.
+    alerts_raise(
+        [
+            AlertDraft(
+                sponsor_id=notice["sponsor"].pk,
+                topic=notice.get("topic") or NOTICE_TOPICS.get(notice["kind"], Topic.DECISIONS),
+                rule="notice",
+                object_id=posted[(notice["sponsor"].pk, notice["key"])].pk,
+                subject=notice["subject"][:200],
+                body=notice["body"],
+                link=notice.get("link", ""),
+            )
+            for notice in notices
+        ]
+    )
+    return len(notices)
+
+
 def recipients_for(sponsor_id: int, topic: str, choices: dict) -> tuple[str, ...]:
     """The groups told about ``topic``: the sponsor's choice, else the default."""
     chosen = choices.get((sponsor_id, topic))
@@ -146,6 +186,8 @@ def _alert_emails(emailed: dict[int, list[Alert]], users: dict, *, digest: bool,
     site = settings.SITE_URL.rstrip("/")
     context = {"site": site, "list_url": site + reverse("alerts:notifications")}
     emails = []
+    # An alert's own email is the same for everyone told: rendered once, however many are told.
+    single: dict[int, tuple[str, str]] = {}
     for pk, alerts in sorted(emailed.items()):
         to = users[pk]["email"]
         if to.lower() in told:
@@ -155,6 +197,7 @@ def _alert_emails(emailed: dict[int, list[Alert]], users: dict, *, digest: bool,
             emails.append((to, subject, body))
         else:
             for alert in alerts:
-                subject, body = email_render("alert", {**context, "alert": alert})
-                emails.append((to, subject, body))
+                if alert.pk not in single:
+                    single[alert.pk] = email_render("alert", {**context, "alert": alert})
+                emails.append((to, *single[alert.pk]))
     emails_enqueue(emails)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
-from sms.accounts.notices import sponsor_tell
+from sms.accounts.notices import sponsor_tell, sponsors_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -381,16 +381,21 @@ def allocations_low_reminders(*, today: date | None = None) -> int:
     low = low.select_related("sponsor").exclude(sponsor__licence__status__in=Licence.ENDED)
     posted = set(Notice.objects.filter(key__startswith="allocation-low:").values_list("sponsor_id", "key"))
     low = [allocation for allocation in low if (allocation.sponsor_id, _low_key(allocation)) not in posted]
-    for allocation in low:
-        label = Category(allocation.category).label
-        sponsor_tell(
-            sponsor=allocation.sponsor,
-            kind=Notice.Kind.REMINDER,
-            subject=f"{label} allocation running low: {allocation.remaining} of {allocation.granted} left",
-            body=f"Your {label} allocation for the year to {allocation.year_end.day} {allocation.year_end:%B %Y} has "
-            f"{allocation.remaining} of {allocation.granted} certificates left. Request an increase in time.",
-            link=reverse("certificates:allocations"),
-            key=_low_key(allocation),
-            topic=Topic.ALLOCATION,
-        )
-    return len(low)
+    # One insert for the notices and one set of alert statements for them all (sponsors_tell).
+    return sponsors_tell(
+        [
+            {
+                "sponsor": allocation.sponsor,
+                "kind": Notice.Kind.REMINDER,
+                "subject": f"{Category(allocation.category).label} allocation running low: {allocation.remaining} of "
+                f"{allocation.granted} left",
+                "body": f"Your {Category(allocation.category).label} allocation for the year to "
+                f"{allocation.year_end.day} {allocation.year_end:%B %Y} has {allocation.remaining} of "
+                f"{allocation.granted} certificates left. Request an increase in time.",
+                "link": reverse("certificates:allocations"),
+                "key": _low_key(allocation),
+                "topic": Topic.ALLOCATION,
+            }
+            for allocation in low
+        ]
+    )

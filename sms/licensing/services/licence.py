@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sms.accounts.models import Sponsor
-from sms.accounts.notices import sponsor_tell
+from sms.accounts.notices import sponsor_tell, sponsors_tell
 from sms.accounts.policy import Action, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
@@ -230,14 +230,18 @@ def licences_expire(*, today: date | None = None) -> int:
     Licence.objects.filter(pk__in=[licence.pk for licence in due]).update(
         status=Licence.Status.EXPIRED, status_changed_on=today, status_reason="The licence reached its expiry date"
     )
-    for licence in due:
-        audit.record(
-            actor=None,
-            verb=Verb.LICENCE_EXPIRED,
-            target=licence,
-            sponsor=licence.sponsor,
-            payload={"expiry_date": licence.expiry_date.isoformat()},
-        )
+    audit.record_many(
+        [
+            {
+                "actor": None,
+                "verb": Verb.LICENCE_EXPIRED,
+                "target": licence,
+                "sponsor": licence.sponsor,
+                "payload": {"expiry_date": licence.expiry_date.isoformat()},
+            }
+            for licence in due
+        ]
+    )
     return len(due)
 
 
@@ -259,17 +263,21 @@ def licence_expiry_reminders(*, today: date | None = None) -> int:
     ).select_related("sponsor")
     posted = set(Notice.objects.filter(key__startswith="licence-expiring:").values_list("sponsor_id", "key"))
     due = [licence for licence in due if (licence.sponsor_id, _expiry_key(licence)) not in posted]
-    for licence in due:
-        sponsor_tell(
-            sponsor=licence.sponsor,
-            kind=Notice.Kind.REMINDER,
-            subject=f"Licence {licence.number} expires on {_uk(licence.expiry_date)}",
-            body=f"Your sponsor licence expires on {_uk(licence.expiry_date)}. A Level 1 user can apply to renew "
-            "it from the licence summary.",
-            link=reverse("portal:licence_summary"),
-            key=_expiry_key(licence),
-        )
-    return len(due)
+    # One insert for the notices and one set of alert statements for them all (sponsors_tell).
+    return sponsors_tell(
+        [
+            {
+                "sponsor": licence.sponsor,
+                "kind": Notice.Kind.REMINDER,
+                "subject": f"Licence {licence.number} expires on {_uk(licence.expiry_date)}",
+                "body": f"Your sponsor licence expires on {_uk(licence.expiry_date)}. A Level 1 user can apply to "
+                "renew it from the licence summary.",
+                "link": reverse("portal:licence_summary"),
+                "key": _expiry_key(licence),
+            }
+            for licence in due
+        ]
+    )
 
 
 def renewal_window_opens(licence: Licence) -> date | None:
