@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sms.alerts.services import alerts_sweep
 from sms.certificates.services.allocations import allocations_low_reminders
+from sms.certificates.services.bulk import certificate_imports_expire
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
 from sms.payments.services import payments_reconcile
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         alerts = alerts_sweep(today=today)
         # Background audit exports past their 7-day download: their files go.
         audit_exports_purge()
+        # Background certificate imports abandoned for a day end, and their uploaded files go.
+        certificate_imports_expire()
         self.stdout.write(
             f"Sweep for {today.isoformat()}: {expired} licence{'s' if expired != 1 else ''} expired, "
             f"{certificates} certificate{'s' if certificates != 1 else ''} expired, "
