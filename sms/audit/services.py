@@ -82,8 +82,8 @@ def record_many(entries: Iterable[dict[str, Any]]) -> list[AuditEvent]:
     keep the order given within each chain. Each chain's head is locked once (all heads in one
     statement, in a fixed order so two bulk writers cannot deadlock), the rows go in together
     (``sms.core.inserts.insert_all``: COPY on PostgreSQL) with their chained hashes worked out
-    beforehand (a row's hash does not cover its id), and the heads move on in one UPDATE. Single ``record`` calls on the same chains wait for the lock, so the
-    two interleave without a break.
+    beforehand (a row's hash does not cover its id), and the heads move on in one UPDATE. Single
+    ``record`` calls on the same chains wait for the lock, so the two interleave without a break.
     """
     key_id, secret = keys.current()
     now = timezone.now()

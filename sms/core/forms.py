@@ -265,7 +265,7 @@ class FormRows:
         form.data, form.is_bound = data, True
         cleaned = form.cleaned_data = {}
         errors = form._errors = ErrorDict()
-        for name, key, read, clean, clean_method, cache, *_ in self.fields:
+        for name, key, read, clean, clean_method, cache, _, _, _ in self.fields:
             ok, result = judged(cache, clean, read(data, form.files, key))
             if not ok:
                 form.add_error(name, result)
@@ -278,7 +278,7 @@ class FormRows:
                     form.add_error(name, error)
         form._clean_form()
         cleaned, model_errors = form.cleaned_data, {}
-        for name, *_, model_clean, unchecked_when, cache in self.fields:
+        for name, _, _, _, _, _, model_clean, unchecked_when, cache in self.fields:
             # What ModelForm._get_validation_exclusions leaves to Model.clean_fields.
             if model_clean is None or name not in cleaned or name in errors:
                 continue
