@@ -208,6 +208,8 @@ class FormRows:
     database's). The certificate import's tests hold its answers equal to the form's own.
     """
 
+    REMEMBERED = 1000
+
     def __init__(self, form: forms.ModelForm):
         model = form._meta.model
         model_fields = {field.name: field for field in model._meta.fields}
@@ -245,7 +247,9 @@ class FormRows:
 
     @staticmethod
     def _judged(cache: dict, clean, *args):
-        """(True, the cleaned value) or (False, the ValidationError): once per distinct value."""
+        """(True, the cleaned value) or (False, the ValidationError): once per distinct value, for
+        the first ``REMEMBERED`` values of a field (a column of names or passport numbers is all
+        distinct values: remembering them would only cost memory)."""
         try:
             return cache[args[0]]
         except KeyError:
@@ -256,7 +260,8 @@ class FormRows:
             outcome = (True, clean(*args))
         except ValidationError as error:
             outcome = (False, error)
-        cache[args[0]] = outcome
+        if len(cache) < FormRows.REMEMBERED:
+            cache[args[0]] = outcome
         return outcome
 
     def check(self, data: dict) -> tuple[dict, dict]:

@@ -28,7 +28,7 @@ from sms.certificates.models import Certificate, CertificateImport
 from sms.certificates.services.certificates import assignment_context, kind_for_route
 from sms.core.csv_export import neutralise
 from sms.core.forms import FormRows
-from sms.core.imports import MEGABYTE, FileError, ImportRefused, csv_rows, read_upload
+from sms.core.imports import MEGABYTE, FileError, ImportRefused, collector_paused, csv_rows, read_upload
 from sms.core.inserts import insert_all
 from sms.core.lifecycle import lock, transition
 from sms.core.uploads import safe_display_name
@@ -251,6 +251,13 @@ def certificate_import_run(*, import_id: int) -> CertificateImport:
             return job  # already taken by another worker, or finished
         transition(job, CertificateImport.Status.CHECKING)
     job = CertificateImport.objects.select_related("sponsor", "requested_by").get(pk=import_id)
+    with collector_paused():
+        return _import_checked_file(job)
+
+
+def _import_checked_file(job: CertificateImport) -> CertificateImport:
+    """The worker's import of a file it has taken, ended as created, refused or failed."""
+    import_id = job.pk
     try:
         if not can(job.requested_by, Action.CREATE_CERTIFICATE, job.sponsor):
             raise ImportRefused([FileError(None, "", "The person who sent the file may no longer create certificates")])
