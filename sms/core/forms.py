@@ -211,8 +211,14 @@ class FormRows:
     REMEMBERED = 1000
 
     def __init__(self, form: forms.ModelForm):
-        model = form._meta.model
-        model_fields = {field.name: field for field in model._meta.fields}
+        model, meta = form._meta.model, form._meta
+        # The model fields ModelForm validates: those of its Meta (a field the form declares beyond
+        # them is the form's alone).
+        model_fields = {
+            field.name: field
+            for field in model._meta.fields
+            if (not meta.fields or field.name in meta.fields) and field.name not in (meta.exclude or ())
+        }
         if (
             model.clean is not models.Model.clean
             or any(not isinstance(constraint, DatabaseCheck) for constraint in model._meta.constraints)
@@ -220,7 +226,7 @@ class FormRows:
                 isinstance(field, (forms.FileField, forms.ModelChoiceField)) or field.disabled
                 for field in form.fields.values()
             )
-            or any(model_fields[name].unique for name in form.fields if name in model_fields)
+            or any(field.unique for name, field in model_fields.items() if name in form.fields)
         ):
             raise TypeError(f"{type(form).__name__} is not a form of plain values")
         if isinstance(form, GovukFormMixin):

@@ -198,10 +198,9 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
     if len(records) <= BACKGROUND_ROWS:
         return certificates_import_rows(sponsor=sponsor, actor=actor, records=records, source="csv")
     with transaction.atomic():
-        job = CertificateImport(
+        job = CertificateImport.objects.create(
             sponsor=sponsor, requested_by=actor, rows=len(records), file_name=safe_display_name(upload.name or "")
         )
-        job.save()
         upload.seek(0)
         job.file.save("certificates.csv", upload)
         audit.record(
