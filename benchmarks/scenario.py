@@ -292,9 +292,14 @@ def render(results: dict) -> str:
         "completes; >= 50,000 rows/s; never a truncated 200 |",
     ]
     for imp in results["import"]:
+        worker = (
+            f"; {imp['worker_seconds']:.1f} s of it in the background worker"
+            if imp.get("worker_seconds") is not None
+            else "; within the request"
+        )
         outcome = (
-            f"{imp['created']:,} drafts in {imp['seconds']:.1f} s ({imp['rows_per_second']:,.0f} rows/s), "
-            f"{imp['statements']:,} statements ({imp['statements'] / max(1, imp['created']):.1f} a row)"
+            f"{imp['created']:,} drafts in {imp['seconds']:.1f} s ({imp['rows_per_second']:,.0f} rows/s; "
+            f"{imp['cpu_seconds']:.1f} s of CPU{worker}), {imp['statements']:,} statements"
             if imp["created"]
             else f"refused: {imp['refused']}"
         )

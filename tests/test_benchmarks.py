@@ -145,3 +145,28 @@ def test_rolled_back_leaves_nothing_behind(db):
     assert sweep["opened"] > 0
     assert sweep["statements"] > 0
     assert Obligation.objects.count() == before
+
+
+def test_the_import_figure_takes_a_large_file_through_the_worker_and_leaves_nothing(
+    db, monkeypatch, settings, tmp_path
+):
+    """The benchmark's import goes the way the upload page sends a file of its size: over the
+    threshold, stored, queued and imported by the worker's service, all rolled back."""
+    from django.core.files.storage import default_storage
+
+    from sms.certificates.models import CertificateImport
+    from sms.certificates.services import bulk
+
+    loaddata.generate(TINY, log=lambda message: None)
+    monkeypatch.setattr(bulk, "BACKGROUND_ROWS", 10)
+    settings.MEDIA_ROOT = tmp_path
+    level_1 = User.objects.get(email=loaddata.LARGE_LEVEL_1)
+
+    result = inprocess.cos_import(actor=level_1, rows=25)
+
+    assert (result["path"], result["created"], result["refused"]) == ("background", 25, "")
+    assert 0 < result["worker_seconds"] <= result["seconds"]
+    assert result["cpu_seconds"] > 0
+    assert not Certificate.objects.filter(family_name__startswith="Importee").exists()
+    assert not CertificateImport.objects.exists()
+    assert default_storage.listdir("certificate-imports")[1] == []

@@ -41,6 +41,7 @@ def identities(world) -> set[str]:
         world["representation"].reference,
         f"{world['audit_pack'].period_start:%-d %B %Y} to {world['audit_pack'].period_end:%-d %B %Y}",
         world["api_token"].name,
+        world["certificate_import"].file_name,
         world["webhook_endpoint"].description,
         *(person.full_name for person in world["people"].values()),
     }

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from sms.accounts.models import User
 from sms.accounts.notices import alerts_raise
 from sms.api.services import api_token_create
 from sms.auditpack.models import AuditPack
-from sms.certificates.models import AllocationRequest
+from sms.certificates.models import AllocationRequest, CertificateImport
 from sms.certificates.services.allocations import allocation_request_submit
 from sms.certificates.services.certificates import certificate_assign, defined_cos_request_submit
 from sms.certificates.tests.factories import complete_worker, draft, give_allocation
@@ -55,6 +56,7 @@ ARGUMENTS = {
     "licensing:request_withdraw": lambda w: {"reference": w["request"].reference},
     "licensing:request_document": lambda w: {"reference": w["request"].reference, "uuid": w["request_document"].uuid},
     "certificates:detail": lambda w: {"uuid": w["certificate"].uuid},
+    "certificates:import_progress": lambda w: {"uuid": w["certificate_import"].uuid},
     "certificates:edit": lambda w: {"uuid": w["draft"].uuid},
     "certificates:assign": lambda w: {"uuid": w["draft"].uuid},
     "certificates:withdraw": lambda w: {"uuid": w["certificate"].uuid},
@@ -297,6 +299,8 @@ def build_world(sponsor, level_1, level_2) -> dict:
         "ho_audit_export": audit_export_ready(people["administrator"]),
         **compliance_world(sponsor, level_1),
         "audit_pack": audit_pack_world(sponsor, level_1),
+        # A large file's import, refused, sent by a Level 2 user (every user who may upload sees it).
+        "certificate_import": certificate_import_world(sponsor, level_2),
         **right_to_work_world(sponsor, level_1, person),
         **fees_world(sponsor, level_1),
         "person": person,
@@ -369,6 +373,22 @@ def audit_pack_world(sponsor, level_1) -> AuditPack:
     return pack
 
 
+def certificate_import_world(sponsor, requested_by) -> CertificateImport:
+    """A large CSV file's background import, refused with its problems by row and column (made as the
+    worker leaves one: its file already deleted)."""
+    return CertificateImport.objects.create(
+        sponsor=sponsor,
+        requested_by=requested_by,
+        status=CertificateImport.Status.REFUSED,
+        file_name="ACME-INTAKE.csv",
+        rows=2500,
+        rows_checked=2500,
+        problems=[[2, "soc_code", "SOC 2020 occupation code must be 4 digits, like 2134"], [9, "route", "ACME-ROUTE"]],
+        problem_count=2,
+        finished_at=timezone.now(),
+    )
+
+
 def right_to_work_world(sponsor, level_1, person) -> dict:
     """A time-limited right-to-work check of ``person`` with its evidence, and a training record."""
     check = rtw_check_record(
@@ -413,6 +433,8 @@ def fees_world(sponsor, level_1) -> dict:
             created_by=level_1,
         ),
     }
+
+
 def audit_export_ready(actor):
     job = audit_export_request(actor=actor, sponsor=actor.sponsor, filters={})
     audit_export_produce(export_id=job.pk)

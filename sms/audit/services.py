@@ -16,6 +16,7 @@ from sms.audit import keys
 from sms.audit.chain import GENESIS_HASH, canonical_payload, chain_key, event_hash, hashed_fields, head_message, sign
 from sms.audit.context import current_api_token, current_ip
 from sms.audit.models import AuditChainHead, AuditEvent, Verb
+from sms.core.inserts import insert_all
 
 _UNSET = object()
 
@@ -79,10 +80,10 @@ def record_many(entries: Iterable[dict[str, Any]]) -> list[AuditEvent]:
 
     Each entry holds ``record``'s keyword arguments (``actor`` and ``verb`` required). The events
     keep the order given within each chain. Each chain's head is locked once (all heads in one
-    statement, in a fixed order so two bulk writers cannot deadlock), the rows go in as one INSERT
-    with their chained hashes worked out beforehand (a row's hash does not cover its id), and the
-    heads move on in one UPDATE. Single ``record`` calls on the same chains wait for the lock, so the
-    two interleave without a break.
+    statement, in a fixed order so two bulk writers cannot deadlock), the rows go in together
+    (``sms.core.inserts.insert_all``: COPY on PostgreSQL) with their chained hashes worked out
+    beforehand (a row's hash does not cover its id), and the heads move on in one UPDATE. Single
+    ``record`` calls on the same chains wait for the lock, so the two interleave without a break.
     """
     key_id, secret = keys.current()
     now = timezone.now()
@@ -101,9 +102,10 @@ def record_many(entries: Iterable[dict[str, Any]]) -> list[AuditEvent]:
             event.hash = event_hash(key=secret, previous_hash=event.previous_hash, fields=hashed_fields(event))
             head.head_hash = event.hash
             head.length += 1
-        AuditEvent.objects.bulk_create(events)
-        # The verifier walks each chain in id order: the one INSERT must have numbered the rows in
-        # the order they were chained (PostgreSQL and SQLite number a multi-row VALUES in order).
+        insert_all(events)
+        # The verifier walks each chain in id order: the rows must have been numbered in the order
+        # they were chained (COPY takes ids reserved in ascending order; SQLite numbers a multi-row
+        # VALUES in order).
         if any(later.pk <= earlier.pk for earlier, later in pairwise(events)):
             raise RuntimeError("The audit rows were not numbered in the order they were chained")
         for event in events:

@@ -4,12 +4,14 @@ Reference: domain.md sections 3, 4 and 8. Figures that change with policy (thres
 fees) are rows with effective dates, never constants.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from sms.accounts.models import Sponsor
 from sms.core.identifiers import code_with_check
@@ -444,3 +446,53 @@ class DefinedCosRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Defined CoS request {self.reference}"
+
+
+def import_upload_path(instance, filename: str) -> str:
+    """A random stored name under MEDIA_ROOT, never served: only the worker reads it."""
+    return f"certificate-imports/{uuid.uuid4().hex}.csv"
+
+
+class CertificateImport(TimeStampedModel):
+    """A large CSV file of draft CoS, imported by the background worker (sms.certificates.services.bulk):
+    who sent it, how far the check has got, then the outcome, the drafts created or the problems
+    found by row and column. The file itself is kept only until the import ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking the rows"
+        CREATED = "created", "Drafts created"
+        REFUSED = "refused", "Not imported: the file has problems"
+        FAILED = "failed", "Could not be finished"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.QUEUED: {Status.CHECKING, Status.FAILED},
+        Status.CHECKING: {Status.CREATED, Status.REFUSED, Status.FAILED},
+        Status.CREATED: set(),
+        Status.REFUSED: set(),
+        Status.FAILED: set(),
+    }
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="certificate_imports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to=import_upload_path, blank=True)
+    file_name = models.CharField(max_length=255, blank=True, help_text="The name of the file as uploaded")
+    rows = models.PositiveIntegerField(help_text="Certificates in the file")
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    # The first problems, in row order, as [row, column, message]; ``problem_count`` counts them all.
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "certificate import"
+        indexes = [models.Index(fields=["sponsor", "-created_at"], name="certificate_import_recent")]
+
+    def __str__(self) -> str:
+        return f"Certificate import of {self.rows:,} rows ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:import_progress", args=[self.uuid])

@@ -16,7 +16,7 @@ from sms.certificates.allocation_rules import (
 )
 from sms.certificates.allocation_rules import allocation_forecast as forecast_from_use
 from sms.certificates.filters import CertificateFilterSet
-from sms.certificates.models import Allocation, AllocationRequest, Certificate, DefinedCosRequest
+from sms.certificates.models import Allocation, AllocationRequest, Certificate, CertificateImport, DefinedCosRequest
 from sms.licensing.models import Licence, LicenceRoute
 
 
@@ -196,3 +196,16 @@ def allocation_decision_context(allocation_request: AllocationRequest) -> dict:
             .order_by("-created_at", "-id")[:10]
         ),
     }
+
+
+def certificate_imports_for_user(*, user) -> QuerySet:
+    """The sponsor's background certificate imports, newest first (those who may upload a file see them all)."""
+    return CertificateImport.objects.filter(sponsor_id=user.sponsor_id).select_related("requested_by")
+
+
+def certificate_import_for_user(*, user, uuid) -> CertificateImport:
+    """One of the user's sponsor's background imports; 404 for anyone else's."""
+    found = certificate_imports_for_user(user=user).filter(uuid=uuid).first()
+    if found is None:
+        raise Http404
+    return found

@@ -9,6 +9,7 @@ urlpatterns = [
     path("certificates/new/", sponsor.CertificateFormView.as_view(), name="create"),
     path("certificates/defined/new/", sponsor.DefinedCosRequestView.as_view(), name="request_defined"),
     path("certificates/import/", sponsor.ImportView.as_view(), name="import"),
+    path("certificates/import/<uuid:uuid>/", sponsor.ImportProgressView.as_view(), name="import_progress"),
     path("certificates/import/template.csv", sponsor.ImportTemplateView.as_view(), name="import_template"),
     path("certificates/import/cas_batch.xsd", sponsor.CasSchemaView.as_view(), name="import_cas_schema"),
     path("certificates/cas-export.zip", sponsor.CasExportView.as_view(), name="cas_export"),

@@ -6,8 +6,11 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.utils import ErrorDict
 
-from sms.core.limits import DATE_RANGE, MAX_POUNDS, MAX_WEEKLY_HOURS, date_in_range
+from sms.core.limits import DATE_RANGE, MAX_POUNDS, MAX_WEEKLY_HOURS, DatabaseCheck, date_in_range
 from sms.core.uploads import validate_upload
 
 # How much text a field takes: every CharField states its limit, at most the column it writes.
@@ -29,11 +32,14 @@ class GovukFormMixin:
         self.helper.disable_csrf = True
 
     def full_clean(self):
+        self.length_messages()
+        super().full_clean()
+
+    def length_messages(self):
         for field in self.fields.values():  # fields added after __init__ included
             if getattr(field, "max_length", None) and "max_length" not in field.error_messages:
                 label = str(field.label or "This").removesuffix(" (optional)")
                 field.error_messages["max_length"] = f"{label} must be {field.max_length:,} characters or less"
-        super().full_clean()
 
 
 class GovukForm(GovukFormMixin, forms.Form):
@@ -186,3 +192,115 @@ class HoursField(forms.DecimalField):
         if hours.as_tuple().exponent < -self.decimal_places:
             raise forms.ValidationError(f"{label} must have at most {self.decimal_places} decimal place, like 37.5")
         return hours
+
+
+class FormRows:
+    """A model form built once and run on every row of a file (an import), each row checked as the
+    form checks one submission: each field's own rules (the form field, then the form's
+    ``clean_<name>``), the form's rules across fields (``clean``), then the model fields' rules on
+    what the form accepted (as ``ModelForm`` does). The form, its fields and their choices are built
+    once, not once a row; and a form field or a model field judges a value on its own, so each
+    distinct value of a column is judged once per file (a file's routes, occupations, dates and
+    salaries repeat), while ``clean_<name>`` and ``clean`` run on every row.
+
+    For forms of plain values: no file or relation fields, none disabled, no unique model field,
+    and a model whose own ``clean`` and constraints add nothing (``DatabaseCheck``s are the
+    database's). The certificate import's tests hold its answers equal to the form's own.
+    """
+
+    REMEMBERED = 1000
+
+    def __init__(self, form: forms.ModelForm):
+        model, meta = form._meta.model, form._meta
+        # The model fields ModelForm validates: those of its Meta (a field the form declares beyond
+        # them is the form's alone).
+        model_fields = {
+            field.name: field
+            for field in model._meta.fields
+            if (not meta.fields or field.name in meta.fields) and field.name not in (meta.exclude or ())
+        }
+        if (
+            model.clean is not models.Model.clean
+            or any(not isinstance(constraint, DatabaseCheck) for constraint in model._meta.constraints)
+            or any(
+                isinstance(field, (forms.FileField, forms.ModelChoiceField)) or field.disabled
+                for field in form.fields.values()
+            )
+            or any(field.unique for name, field in model_fields.items() if name in form.fields)
+        ):
+            raise TypeError(f"{type(form).__name__} is not a form of plain values")
+        if isinstance(form, GovukFormMixin):
+            form.length_messages()
+        self.form = form
+        # Per field: its name in the data, how its widget reads it, its form and model rules, and
+        # what each has made of the values seen so far.
+        self.fields = [
+            (
+                name,
+                form.add_prefix(name),
+                field.widget.value_from_datadict,
+                field.clean,
+                getattr(form, f"clean_{name}", None),
+                {},
+                model_fields[name].clean if name in model_fields else None,
+                field.empty_values
+                if model_fields.get(name) and (model_fields[name].blank or not field.required)
+                else (),
+                {},
+            )
+            for name, field in form.fields.items()
+        ]
+
+    @staticmethod
+    def _judged(cache: dict, clean, *args):
+        """(True, the cleaned value) or (False, the ValidationError): once per distinct value, for
+        the first ``REMEMBERED`` values of a field (a column of names or passport numbers is all
+        distinct values: remembering them would only cost memory)."""
+        try:
+            return cache[args[0]]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: judged every time
+            cache = {}
+        try:
+            outcome = (True, clean(*args))
+        except ValidationError as error:
+            outcome = (False, error)
+        if len(cache) < FormRows.REMEMBERED:
+            cache[args[0]] = outcome
+        return outcome
+
+    def check(self, data: dict) -> tuple[dict, dict]:
+        """(the cleaned values, {field: errors}) of one row, given as the form's data."""
+        form, judged = self.form, self._judged
+        form.data, form.is_bound = data, True
+        cleaned = form.cleaned_data = {}
+        errors = form._errors = ErrorDict()
+        for name, key, read, clean, clean_method, cache, _, _, _ in self.fields:
+            ok, result = judged(cache, clean, read(data, form.files, key))
+            if not ok:
+                form.add_error(name, result)
+                continue
+            cleaned[name] = result
+            if clean_method is not None:
+                try:
+                    cleaned[name] = clean_method()
+                except ValidationError as error:
+                    form.add_error(name, error)
+        form._clean_form()
+        cleaned, model_errors = form.cleaned_data, {}
+        for name, _, _, _, _, _, model_clean, unchecked_when, cache in self.fields:
+            # What ModelForm._get_validation_exclusions leaves to Model.clean_fields.
+            if model_clean is None or name not in cleaned or name in errors:
+                continue
+            value = cleaned[name]
+            if value in unchecked_when:
+                continue
+            ok, result = judged(cache, model_clean, value, None)
+            if ok:
+                cleaned[name] = result
+            else:
+                model_errors[name] = result.error_list
+        if model_errors:
+            form._update_errors(ValidationError(model_errors))
+        return form.cleaned_data, form._errors

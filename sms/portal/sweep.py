@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sms.alerts.services import alerts_sweep
 from sms.certificates.services.allocations import allocations_low_reminders
+from sms.certificates.services.bulk import certificate_imports_expire
 from sms.certificates.services.certificates import certificates_expire
 from sms.licensing.services.licence import licence_expiry_reminders, licences_expire
 from sms.payments.services import payments_reconcile
@@ -33,4 +34,6 @@ def daily_sweep(*, today: date | None = None) -> dict[str, int]:
     counts["alerts"] = alerts_sweep(today=today)
     # Background audit exports past their 7-day download: their files go.
     counts["exports_purged"] = audit_exports_purge()
+    # Background certificate imports abandoned for a day end, and their uploaded files go.
+    counts["imports_expired"] = certificate_imports_expire()
     return counts

@@ -1,6 +1,7 @@
 """A page that uploads a file for an all-or-nothing import and lists every problem if it is refused."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -16,8 +17,9 @@ class ImportFileView(PolicyMixin, View):
     success_url_name = ""
     nothing_done = "nothing was created"
 
-    def run(self, form) -> str:
-        """Import the uploaded file; return the success message. Raise ImportRefused to refuse it."""
+    def run(self, form) -> str | HttpResponse:
+        """Import the uploaded file; return the success message (or a response, such as a redirect
+        to a background import's progress). Raise ImportRefused to refuse it."""
         raise NotImplementedError
 
     def _render(self, form, errors=()):
@@ -40,5 +42,7 @@ class ImportFileView(PolicyMixin, View):
                 return self._render(form)
             form.add_error("upload", f"{refused}: {self.nothing_done}. Correct the file and upload it again.")
             return self._render(form, refused.errors)
+        if isinstance(message, HttpResponse):
+            return message
         messages.success(request, message)
         return redirect(self.success_url_name)

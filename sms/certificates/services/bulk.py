@@ -7,8 +7,11 @@ access off, size-bounded, and validated against the schema the project ships.
 
 import csv
 import io
+import logging
 import re
 import zipfile
+from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -16,22 +19,36 @@ from django.utils import timezone
 from lxml import etree
 
 from sms.accounts.models import Sponsor
-from sms.accounts.policy import Action, require
+from sms.accounts.policy import Action, can, require
 from sms.audit import services as audit
 from sms.audit.models import Verb
 from sms.certificates import rules
 from sms.certificates.forms import CertificateForm
-from sms.certificates.models import Certificate
-from sms.certificates.services.certificates import assignment_context, draft_build, kind_for_route
+from sms.certificates.models import Certificate, CertificateImport
+from sms.certificates.services.certificates import assignment_context, kind_for_route
 from sms.core.csv_export import neutralise
-from sms.core.imports import FileError, ImportRefused, csv_rows, read_upload
+from sms.core.forms import FormRows
+from sms.core.imports import MEGABYTE, FileError, ImportRefused, collector_paused, csv_rows, read_upload
+from sms.core.inserts import insert_all
+from sms.core.lifecycle import lock, transition
+from sms.core.uploads import safe_display_name
 
-# Kept until large files are imported in the background: a file these limits accept must finish
-# within the request (docs/decisions.md, "Lists, searches, imports and assignment at scale").
-MAX_CSV_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
-BULK_BATCH = 1000
-MAX_XML_BYTES = 5 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+# A CSV file may hold a large university's or employer's whole intake (docs/decisions.md, "Certificate
+# imports at an intake's size"): 50,000 rows, at up to 500 bytes a row. A file of more than
+# BACKGROUND_ROWS rows is imported by the background worker, with its progress on a page; a smaller
+# one within the request. An API batch or a CAS XML file is imported within the request: at most
+# MAX_BATCH certificates.
+MAX_CSV_BYTES = 25 * MEGABYTE
+MAX_ROWS = 50_000
+BACKGROUND_ROWS = 2_000
+MAX_BATCH = 5_000
+MAX_XML_BYTES = 5 * MEGABYTE
+# A refused background import keeps this many of its problems (in row order) for its page, and counts them all.
+PROBLEMS_KEPT = 1_000
+PROGRESS_EVERY = 1_000
+IMPORT_ABANDONED_AFTER = timedelta(days=1)
 CAS_NAMESPACE = "urn:sponsor-management-system:cas-batch:1"
 CAS_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "data" / "cas_batch.xsd"
 
@@ -90,30 +107,75 @@ def csv_template() -> str:
     return out.getvalue()
 
 
-def _row_form(row: dict) -> tuple[CertificateForm, list[tuple[str, str]]]:
-    """The certificate form bound to one CSV row, and the row's own errors (empty required cells,
-    a yes/no column that is neither)."""
-    data, problems = {}, []
+def _row_data(row: dict) -> tuple[dict, dict[str, str]]:
+    """One row as the certificate form's data, and the row's own problems by field (an empty
+    required cell, a yes/no column that is neither)."""
+    data, problems = {}, {}
     for column, field, required in CSV_COLUMNS:
         value = row.get(column)
         # A JSON batch may send true/false and numbers; a CSV file sends text.
         value = ("yes" if value else "no") if isinstance(value, bool) else str("" if value is None else value).strip()
         if not value and required:
-            problems.append((column, "must not be empty"))
+            problems[field] = "must not be empty"
         if field in YES_NO_FIELDS:
             if value and value.lower() not in ("yes", "no"):
-                problems.append((column, "must be yes or no"))
+                problems[field] = "must be yes or no"
             value = "on" if value.lower() == "yes" else ""
         data[field] = value
-    return CertificateForm(data=data), problems
+    return data, problems
 
 
-@transaction.atomic
-def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
-    """Create a draft CoS for every row, or none: every row must be well formed and pass the
-    assignment rules (apart from the allocation, checked when each is assigned)."""
-    require(actor, Action.CREATE_CERTIFICATE, sponsor)
-    records = csv_rows(
+def _checked_drafts(
+    *, sponsor: Sponsor, created_by, rows: Iterable[tuple[int, dict, dict]], column_of: dict, progress=None
+) -> list[Certificate]:
+    """An unsaved draft for every row, or ImportRefused naming every problem by row and column.
+
+    ``rows`` holds (row number, the certificate form's data, the row's own problems by field). Each
+    row is checked by the certificate page's form, built once for the file (``FormRows``), then by
+    the assignment rules on what the form accepted (apart from the allocation, checked when each is
+    assigned), so one pass reports every error in a row. A draft is built as a hand-saved one is
+    (``certificate_save_draft``): the form's cleaned values, which the form has stripped and held to
+    the model's field rules, and the kind its route gives. ``progress(rows checked)`` is called
+    every PROGRESS_EVERY rows."""
+    form = FormRows(CertificateForm())
+    today = timezone.localdate()
+    contexts: dict[tuple[str, str], rules.AssignmentContext] = {}
+    errors: list[FileError] = []
+    drafts: list[Certificate] = []
+    for checked, (number, data, problems) in enumerate(rows, start=1):
+        cleaned, form_errors = form.check(data)
+        errors.extend(FileError(number, column_of.get(field, field), message) for field, message in problems.items())
+        errors.extend(
+            FileError(number, column_of.get(field, field), message)
+            for field, messages in form_errors.items()
+            if field not in problems
+            for message in messages
+        )
+        bad = set(form_errors) | set(problems)
+        accepted = {field: value for field, value in cleaned.items() if field not in bad}
+        draft = Certificate(
+            sponsor=sponsor, created_by=created_by, kind=kind_for_route(accepted.get("route", "")), **accepted
+        )
+        key = (draft.route, draft.soc_code)
+        if key not in contexts:  # rows for the same route and occupation share what the rules read
+            contexts[key] = assignment_context(draft, today)
+        check = rules.check_assignment(draft, contexts[key])
+        errors.extend(
+            FileError(number, column_of.get(problem.field, problem.field), problem.message)
+            for problem in check.problems
+            if problem.field not in bad
+        )
+        if not bad:
+            drafts.append(draft)
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked)
+    if errors:
+        raise ImportRefused(errors)
+    return drafts
+
+
+def _csv_records(upload) -> list[tuple[int, dict]]:
+    return csv_rows(
         upload,
         columns=[column for column, *_ in CSV_COLUMNS],
         max_bytes=MAX_CSV_BYTES,
@@ -121,60 +183,163 @@ def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certific
         noun="certificate",
         optional_last=LATER_COLUMNS,
     )
-    return certificates_import_rows(sponsor=sponsor, actor=actor, records=records, source="csv")
+
+
+def certificates_import_csv(*, sponsor: Sponsor, actor, upload) -> list[Certificate] | CertificateImport:
+    """Create a draft CoS for every row of a CSV file, or none: every row must be well formed and
+    pass the assignment rules (apart from the allocation, checked when each is assigned).
+
+    A file of up to BACKGROUND_ROWS certificates is imported at once: the drafts are returned, or
+    ImportRefused names every problem. A larger one is kept for the background worker, and its
+    ``CertificateImport`` is returned, to be followed on its page. A file that cannot be read is
+    refused at once either way."""
+    require(actor, Action.CREATE_CERTIFICATE, sponsor)
+    records = _csv_records(upload)
+    if len(records) <= BACKGROUND_ROWS:
+        return certificates_import_rows(sponsor=sponsor, actor=actor, records=records, source="csv")
+    with transaction.atomic():
+        job = CertificateImport.objects.create(
+            sponsor=sponsor, requested_by=actor, rows=len(records), file_name=safe_display_name(upload.name or "")
+        )
+        upload.seek(0)
+        job.file.save("certificates.csv", upload)
+        audit.record(
+            actor=actor,
+            verb=Verb.CERTIFICATE_IMPORT_STARTED,
+            target=job,
+            payload={"format": "csv", "rows": job.rows, "file": job.file_name},
+        )
+        from sms.certificates.tasks import import_certificates  # the task module imports this one
+
+        job_id = job.pk
+        transaction.on_commit(lambda: import_certificates.enqueue(job_id))
+    return job
 
 
 @transaction.atomic
 def certificates_import_rows(
     *, sponsor: Sponsor, actor, records: list[tuple[int, dict]], source: str = "api"
 ) -> list[Certificate]:
-    """Create a draft for every row, or none (a CSV file's rows, or a batch sent to the API): each
-    row is a dict of the template's columns, as text, checked like a CSV row."""
+    """Create a draft for every row, or none, within the request (a small CSV file's rows, or a
+    batch sent to the API): each row is a dict of the template's columns, checked like a CSV row."""
     require(actor, Action.CREATE_CERTIFICATE, sponsor)
-    if not records or len(records) > MAX_ROWS:
-        raise ImportRefused([FileError(None, "", f"Send between 1 and {MAX_ROWS} certificates at once")])
-    errors: list[FileError] = []
-    rows: list[dict] = []
-    today = timezone.localdate()
-    contexts: dict[tuple[str, str], rules.AssignmentContext] = {}
-    for number, row in records:
-        form, problems = _row_form(row)
-        errors.extend(FileError(number, column, message) for column, message in problems)
-        valid = form.is_valid() and not problems
-        bad_fields = set(form.errors) | {field for column, field, _ in CSV_COLUMNS if column in dict(problems)}
-        errors.extend(
-            FileError(number, COLUMN_FOR_FIELD.get(field, field), message)
-            for field, messages in form.errors.items()
-            if COLUMN_FOR_FIELD.get(field, field) not in dict(problems)
-            for message in messages
-        )
-        data = {field: value for field, value in form.cleaned_data.items() if field not in bad_fields}
-        # The assignment rules run on what the form accepted, so one pass reports every error in the row.
-        candidate = Certificate(sponsor=sponsor, **data)
-        key = (candidate.route, candidate.soc_code)
-        if key not in contexts:  # rows for the same route and occupation share what the rules read
-            contexts[key] = assignment_context(candidate, today)
-        check = rules.check_assignment(candidate, contexts[key])
-        errors.extend(
-            FileError(number, COLUMN_FOR_FIELD.get(problem.field, problem.field), problem.message)
-            for problem in check.problems
-            if problem.field not in bad_fields
-        )
-        if valid:
-            rows.append(form.cleaned_data)
-    if errors:
-        raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
-    return drafts_create_many(sponsor=sponsor, created_by=actor, rows=rows, file_format=source)
+    if not records or len(records) > MAX_BATCH:
+        raise ImportRefused([FileError(None, "", f"Send between 1 and {MAX_BATCH:,} certificates at once")])
+    drafts = _csv_drafts(sponsor=sponsor, created_by=actor, records=records)
+    return drafts_create_many(sponsor=sponsor, created_by=actor, drafts=drafts, file_format=source)
 
 
-def drafts_create_many(*, sponsor: Sponsor, created_by, rows: list[dict], file_format: str) -> list[Certificate]:
-    """Save a validated file's drafts set-based: each is built and checked as ``certificate_save_draft``
-    builds and checks one (the same fields, stripped, and the model's field rules), then all go in
-    with one INSERT per thousand rows and are audited together: a "drafted" entry each, as a draft
-    saved by hand has, then the import itself, all by ``created_by``. For the import services, which
-    ask the policy first; call inside the import's transaction."""
-    drafts = [draft_build(sponsor=sponsor, created_by=created_by, data=data) for data in rows]
-    Certificate.objects.bulk_create(drafts, batch_size=BULK_BATCH)
+def _csv_drafts(*, sponsor: Sponsor, created_by, records: list[tuple[int, dict]], progress=None) -> list[Certificate]:
+    """The checked drafts of CSV rows (or ImportRefused, every problem sorted by row and column)."""
+    rows = ((number, *_row_data(row)) for number, row in records)
+    try:
+        return _checked_drafts(
+            sponsor=sponsor, created_by=created_by, rows=rows, column_of=COLUMN_FOR_FIELD, progress=progress
+        )
+    except ImportRefused as refused:
+        raise ImportRefused(sorted(refused.errors, key=lambda error: (error.row or 0, error.column))) from None
+
+
+def certificate_import_run(*, import_id: int) -> CertificateImport:
+    """Import a queued CSV file (the background worker's job): check every row, recording how many
+    have been checked for its page, then create every draft, or keep the problems for the page; a
+    failure is recorded too. The stored file is deleted however it ends."""
+    with transaction.atomic():
+        job = lock(CertificateImport, import_id)
+        if job.status != CertificateImport.Status.QUEUED:
+            return job  # already taken by another worker, or finished
+        transition(job, CertificateImport.Status.CHECKING)
+    job = CertificateImport.objects.select_related("sponsor", "requested_by").get(pk=import_id)
+    with collector_paused():
+        return _import_checked_file(job)
+
+
+def _import_checked_file(job: CertificateImport) -> CertificateImport:
+    """The worker's import of a file it has taken, ended as created, refused or failed."""
+    import_id = job.pk
+    try:
+        if not can(job.requested_by, Action.CREATE_CERTIFICATE, job.sponsor):
+            raise ImportRefused([FileError(None, "", "The person who sent the file may no longer create certificates")])
+        with job.file.open("rb") as stored:
+            records = _csv_records(stored)
+        drafts = _csv_drafts(
+            sponsor=job.sponsor,
+            created_by=job.requested_by,
+            records=records,
+            progress=lambda checked: CertificateImport.objects.filter(pk=import_id).update(rows_checked=checked),
+        )
+        with transaction.atomic():
+            job = lock(CertificateImport, import_id)
+            drafts_create_many(sponsor=job.sponsor, created_by=job.requested_by, drafts=drafts, file_format="csv")
+            return _import_end(
+                job, CertificateImport.Status.CREATED, rows_checked=len(records), rows_created=len(drafts)
+            )
+    except ImportRefused as refused:
+        problems = [[error.row, error.column, error.message] for error in refused.errors[:PROBLEMS_KEPT]]
+        with transaction.atomic():
+            job = lock(CertificateImport, import_id)
+            return _import_end(
+                job,
+                CertificateImport.Status.REFUSED,
+                rows_checked=job.rows if refused.errors[0].row else job.rows_checked,
+                problems=problems,
+                problem_count=len(refused.errors),
+            )
+    except Exception:  # any failure must be shown, never left "checking"
+        logger.exception("Certificate import %s failed", job.uuid)
+        with transaction.atomic():
+            job = lock(CertificateImport, import_id)
+            return _import_end(job, CertificateImport.Status.FAILED)
+
+
+def _import_end(job: CertificateImport, status: str, **figures) -> CertificateImport:
+    """Record how an import ended, audited, in the caller's transaction; its file is deleted once that commits."""
+    for name, value in figures.items():
+        setattr(job, name, value)
+    job.finished_at = timezone.now()
+    stored = job.file.name
+    job.file = ""
+    transition(job, status, extra_fields=(*figures, "finished_at", "file"))
+    verb = {
+        CertificateImport.Status.REFUSED: Verb.CERTIFICATE_IMPORT_REFUSED,
+        CertificateImport.Status.FAILED: Verb.CERTIFICATE_IMPORT_FAILED,
+    }.get(status)
+    if verb:
+        payload = {"rows": job.rows, "problems": job.problem_count} if job.problem_count else {"rows": job.rows}
+        audit.record(actor=None, verb=verb, target=job, sponsor=job.sponsor, payload=payload)
+    if stored:
+        storage = job.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+    return job
+
+
+def certificate_imports_expire(*, now=None) -> int:
+    """Background imports not finished a day after they were sent (no worker ran them, or it
+    stopped part way) end as failed, and their files go (the daily sweep): an upload is kept only
+    while it is needed. Returns how many ended."""
+    now = now or timezone.now()
+    stale = list(
+        CertificateImport.objects.filter(
+            status__in=[CertificateImport.Status.QUEUED, CertificateImport.Status.CHECKING],
+            created_at__lte=now - IMPORT_ABANDONED_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    for import_id in stale:
+        with transaction.atomic():
+            job = lock(CertificateImport, import_id)
+            if job.status in (CertificateImport.Status.QUEUED, CertificateImport.Status.CHECKING):
+                _import_end(job, CertificateImport.Status.FAILED)
+    return len(stale)
+
+
+def drafts_create_many(
+    *, sponsor: Sponsor, created_by, drafts: list[Certificate], file_format: str
+) -> list[Certificate]:
+    """Save a checked file's drafts set-based (``sms.core.inserts.insert_all``) and audit them
+    together: a "drafted" entry each, as a draft saved by hand has, then the import itself, all by
+    ``created_by``. For the import services, which ask the policy first; call inside the import's
+    transaction."""
+    insert_all(drafts)
     entries = [
         {
             "actor": created_by,
@@ -279,15 +444,21 @@ def _cas_document(data: bytes):
     return document
 
 
-def _cas_form(element) -> tuple[CertificateForm, list[tuple[str, str]]]:
-    """The certificate page's form bound to one <CAS>, and the element's own date problems."""
+def _cas_data(element) -> tuple[dict, dict[str, str]]:
+    """One <CAS> as the certificate form's data, and the element's own date problems by field."""
     values = {field: _text(element, name) for field, name in CAS_ELEMENT_FOR_FIELD.items()}
-    problems = []
+    problems = {}
     for field in CAS_DATE_FIELDS:
         if not CAS_DATE.fullmatch(values[field]):
-            problems.append((field, "must be a date like 2026-03-27"))
+            problems[field] = "must be a date like 2026-03-27"
             values[field] = ""
-    return CertificateForm(data=values), problems
+    return values, problems
+
+
+def _cas_form(element) -> tuple[CertificateForm, list[tuple[str, str]]]:
+    """The certificate page's form bound to one <CAS>, and the element's own date problems."""
+    values, problems = _cas_data(element)
+    return CertificateForm(data=values), list(problems.items())
 
 
 @transaction.atomic
@@ -297,37 +468,11 @@ def cas_import_xml(*, sponsor: Sponsor, actor, upload) -> list[Certificate]:
     require(actor, Action.CREATE_CERTIFICATE, sponsor)
     document = _cas_document(read_upload(upload, MAX_XML_BYTES))
     elements = document.findall(f"{{{CAS_NAMESPACE}}}CAS")
-    if len(elements) > MAX_ROWS:
-        raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_ROWS} CAS")])
-    errors, rows = [], []
-    today = timezone.localdate()
-    contexts: dict[str, rules.AssignmentContext] = {}
-    for element in elements:
-        line = element.sourceline
-        form, problems = _cas_form(element)
-        valid = form.is_valid() and not problems
-        bad_fields = set(form.errors) | {field for field, _ in problems}
-        errors.extend(FileError(line, CAS_ELEMENT_FOR_FIELD[field], message) for field, message in problems)
-        errors.extend(
-            FileError(line, CAS_ELEMENT_FOR_FIELD.get(field, field), message)
-            for field, messages in form.errors.items()
-            for message in messages
-        )
-        data = {field: value for field, value in form.cleaned_data.items() if field not in bad_fields}
-        candidate = Certificate(sponsor=sponsor, kind=kind_for_route(data.get("route", "")), **data)
-        if candidate.route not in contexts:  # the rules read the same licence and route for every CAS
-            contexts[candidate.route] = assignment_context(candidate, today)
-        check = rules.check_assignment(candidate, contexts[candidate.route])
-        errors.extend(
-            FileError(line, CAS_ELEMENT_FOR_FIELD.get(problem.field, problem.field), problem.message)
-            for problem in check.problems
-            if problem.field not in bad_fields
-        )
-        if valid:
-            rows.append(form.cleaned_data)
-    if errors:
-        raise ImportRefused(errors)
-    return drafts_create_many(sponsor=sponsor, created_by=actor, rows=rows, file_format="xml")
+    if len(elements) > MAX_BATCH:
+        raise ImportRefused([FileError(None, "", f"A file can hold at most {MAX_BATCH:,} CAS")])
+    rows = ((element.sourceline, *_cas_data(element)) for element in elements)
+    drafts = _checked_drafts(sponsor=sponsor, created_by=actor, rows=rows, column_of=CAS_ELEMENT_FOR_FIELD)
+    return drafts_create_many(sponsor=sponsor, created_by=actor, drafts=drafts, file_format="xml")
 
 
 def cas_export_zip(*, sponsor_id) -> bytes:

@@ -7,13 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
 from sms.accounts.permissions import PolicyMixin
 from sms.accounts.policy import Action, can
 from sms.certificates import forms, selectors
-from sms.certificates.models import AllocationRequest, Certificate, DefinedCosRequest
+from sms.certificates.models import AllocationRequest, Certificate, CertificateImport, DefinedCosRequest
 from sms.certificates.rules import check_assignment
 from sms.certificates.services import allocations as allocation_services
 from sms.certificates.services import bulk
@@ -440,12 +441,50 @@ class ImportView(ImportFileView):
     template_name = "certificates/import.html"
     success_url_name = "certificates:list"
 
+    def _render(self, form, errors=()):
+        context = {
+            "form": form,
+            "file_errors": errors,
+            "imports": selectors.certificate_imports_for_user(user=self.request.user)[:5],
+            "max_rows": bulk.MAX_ROWS,
+            "max_megabytes": bulk.MAX_CSV_BYTES // (1024 * 1024),
+            "background_rows": bulk.BACKGROUND_ROWS,
+        }
+        return render(self.request, self.template_name, context)
+
     def run(self, form):
         importer = bulk.certificates_import_csv if form.cleaned_data["file_format"] == "csv" else bulk.cas_import_xml
         created = importer(
             sponsor=self.request.user.sponsor, actor=self.request.user, upload=form.cleaned_data["upload"]
         )
+        if isinstance(created, CertificateImport):  # a large file: the background worker imports it
+            return redirect(created)
         return f"{len(created)} draft certificate{'s' if len(created) != 1 else ''} created"
+
+
+class ImportProgressView(PolicyMixin, TemplateView):
+    """A large file's import by the background worker: how far the check has got, then the drafts
+    created or every problem by row and column (the sponsor's imports only)."""
+
+    action = Action.CREATE_CERTIFICATE
+    template_name = "certificates/import_progress.html"
+
+    def load(self, request, *args, **kwargs):
+        self.job = selectors.certificate_import_for_user(user=request.user, uuid=kwargs["uuid"])
+
+    def get_context_data(self, **kwargs):
+        job = self.job
+        context = {**super().get_context_data(**kwargs), "job": job, "working": job.status in WORKING}
+        if job.status == CertificateImport.Status.CREATED:
+            day = timezone.localtime(job.finished_at).date().isoformat()
+            query = urlencode(
+                {"status": "draft", "created_by": job.requested_by.user_id, "created_from": day, "created_to": day}
+            )
+            context["drafts_url"] = f"{reverse('certificates:list')}?{query}"
+        return context
+
+
+WORKING = (CertificateImport.Status.QUEUED, CertificateImport.Status.CHECKING)
 
 
 class ImportTemplateView(PolicyMixin, View):

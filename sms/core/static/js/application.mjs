@@ -86,3 +86,34 @@ const dialog = document.getElementById("timeout-warning");
 if (dialog && typeof dialog.showModal === "function") {
   startTimeoutWarning(dialog);
 }
+
+// Work done in the background (a large import): its page refreshes the progress in place while the
+// work goes on, then shows the outcome. Without JavaScript the page's "Check again" link does it.
+function followProgress(region) {
+  const delay = Number(region.dataset.refreshSeconds) * 1000;
+
+  async function poll() {
+    let page;
+    try {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (!response.ok) {
+        return;
+      }
+      page = new DOMParser().parseFromString(await response.text(), "text/html");
+    } catch {
+      setTimeout(poll, delay);
+      return;
+    }
+    const fresh = page.getElementById(region.id);
+    if (fresh && fresh.dataset.refreshSeconds) {
+      region.innerHTML = fresh.innerHTML;
+      setTimeout(poll, delay);
+    } else {
+      window.location.reload();
+    }
+  }
+
+  setTimeout(poll, delay);
+}
+
+document.querySelectorAll("[data-refresh-seconds]").forEach(followProgress);
