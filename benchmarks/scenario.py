@@ -127,9 +127,11 @@ def run(
                                       "growth": median_ms(big.times) / median_ms(small.times),
                                       "statuses": sorted(big.statuses | small.statuses)})  # fmt: skip
 
-        print("Audit CSV export...", flush=True)
-        expected_rows = AuditEvent.objects.filter(sponsor=large).count()
-        export = streamed_download(sessions["large"], "/audit/export.csv", timeout=300)
+        # The large sponsor's export goes to the worker (more than 20,000 rows), timed in process
+        # below; a smaller one streams, timed here over HTTP.
+        print("Audit CSV export, streamed...", flush=True)
+        expected_rows = AuditEvent.objects.filter(sponsor=medium).count()
+        export = streamed_download(sessions["medium"], "/audit/export.csv", timeout=300)
         export["expected_rows"] = expected_rows
         export["rows_per_second"] = export["rows"] / export["seconds"] if export["seconds"] else 0
         results["export"] = export
@@ -138,6 +140,7 @@ def run(
         results["assignment"] = _assignment(server, sessions["large"], large, Certificate, Allocation, seconds)
 
     print("Figures through the services...", flush=True)
+    results["large_export"] = inprocess.audit_export(actor=large_user)
     results["import"] = [inprocess.cos_import(actor=large_user, rows=rows) for rows in import_rows]
     results["assignment"].update(inprocess.assignment_statements(actor=large_user))
     results["sweep"] = inprocess.daily_sweep()
@@ -277,6 +280,7 @@ def render(results: dict) -> str:
             f"{page['bytes'] / 1024:,.0f} KB | {page['samples']} |"
         )
     e = results["export"]
+    le = results.get("large_export")
     a = results["assignment"]
     sw = results["sweep"]
     v = results["verify"]
@@ -286,11 +290,21 @@ def render(results: dict) -> str:
         "",
         "| what | measured | target |",
         "|---|---|---|",
-        f"| Audit CSV export, large sponsor | HTTP {e['status']}, {e['rows']:,} of {e['expected_rows']:,} rows in "
-        f"{e['seconds']:.1f} s ({e['rows_per_second']:,.0f} rows/s), "
+        f"| Audit CSV export streamed, the 1,000-worker sponsor | HTTP {e['status']}, {e['rows']:,} of "
+        f"{e['expected_rows']:,} rows in {e['seconds']:.1f} s ({e['rows_per_second']:,.0f} rows/s), "
         f"{'complete' if e['complete'] and e['rows'] >= e['expected_rows'] else '**incomplete**'} | every export "
         "completes; >= 50,000 rows/s; never a truncated 200 |",
     ]
+    if le:
+        cpu = f"CPU {le['python_cpu']:.1f} s Python" + (
+            f" + {le['database_cpu']:.1f} s PostgreSQL" if le.get("database_cpu") is not None else ""
+        )
+        lines.append(
+            f"| Audit CSV export of the large sponsor, produced by the worker's service into a file | "
+            f"{'complete' if le['complete'] else '**failed**'}, {le['rows']:,} rows "
+            f"({le['bytes'] / 1024 / 1024:.0f} MB) in {le['seconds']:.1f} s "
+            f"(**{le['rows_per_second']:,.0f} rows/s**; {cpu}) | >= 50,000 rows/s; a failure leaves no file |"
+        )
     for imp in results["import"]:
         worker = (
             f"; {imp['worker_seconds']:.1f} s of it in the background worker"

@@ -17,6 +17,7 @@ from sms.certificates.services.certificates import certificate_assign
 from sms.portal import loaddata
 from sms.reporting.models import Obligation, SponsoredPerson
 from sms.reporting.services.sweep import obligations_sweep
+from sms.trail.models import AuditExport
 
 TINY = loaddata.Sizes(
     sponsors=30, national_workers=90, national_audit=700, large_workers=120, medium_workers=20, ready_drafts=12
@@ -121,6 +122,12 @@ def test_the_benchmark_measures_every_figure_against_a_live_server(live_server, 
     # The export records itself in the trail as it starts, so the file may hold that row too.
     assert results["export"]["rows"] >= results["export"]["expected_rows"] > 0
     assert results["export"]["complete"]
+    # The large sponsor's export, produced as the worker would: every row its Level 1 user may see
+    # (the trail grew as the benchmark signed in and assigned), and nothing kept afterwards.
+    assert results["large_export"]["complete"]
+    assert results["large_export"]["rows"] > results["sizes"]["large"]["audit_rows"] > 0
+    assert results["large_export"]["bytes"] > 0
+    assert not AuditExport.objects.exists()
     assert results["assignment"]["assigned"] > 0
     assert results["assignment"]["overdrawn_allocations"] == 0
     assert results["assignment"]["allocations_not_matching_their_certificates"] == 0
@@ -134,6 +141,7 @@ def test_the_benchmark_measures_every_figure_against_a_live_server(live_server, 
     report = scenario.render(results)
     assert "What was changed and what it gained" in report
     assert "Obligations list, 50k sponsor" in report
+    assert "produced by the worker's service into a file | complete" in report
 
 
 def test_rolled_back_leaves_nothing_behind(db):

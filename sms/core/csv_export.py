@@ -26,3 +26,11 @@ def csv_rows(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[st
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([neutralise(cell) for cell in row])
+
+
+_LINE_WRITER = csv.writer(_Echo())
+
+
+def csv_line(row: Iterable[object]) -> str:
+    """One CSV line (CRLF-ended), every cell neutralised: what ``csv_rows`` writes for a row."""
+    return _LINE_WRITER.writerow([neutralise(cell) for cell in row])

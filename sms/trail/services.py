@@ -2,9 +2,10 @@
 
 import logging
 import tempfile
+from contextlib import contextmanager
 
 from django.core.files import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from sms.accounts import policy
@@ -50,11 +51,13 @@ def audit_export_produce(*, export_id: int) -> None:
     events = search.qs if search.is_valid() else search.queryset
     counter = [0]
     try:
-        with tempfile.TemporaryFile(mode="w+b") as spool:
-            for n, line in enumerate(export.csv_rows_strict(events, counter), start=1):
-                spool.write(line.encode("utf-8"))
-                if n % PROGRESS_EVERY == 0:
-                    AuditExport.objects.filter(pk=job.pk).update(rows_written=counter[0])
+        with tempfile.TemporaryFile(mode="w+b") as spool, _progress(job.pk, events) as progress:
+            reported = 0
+            for chunk in export.csv_rows_strict(events, counter):
+                spool.write(chunk)
+                if counter[0] - reported >= PROGRESS_EVERY:
+                    reported = counter[0]
+                    progress(reported)
             spool.seek(0)
             job.file.save(f"{job.uuid}.csv", File(spool), save=False)
     except Exception:
@@ -71,14 +74,40 @@ def audit_export_produce(*, export_id: int) -> None:
     )
 
 
+@contextmanager
+def _progress(export_id: int, events):
+    """A function recording how many rows an export has written. While PostgreSQL writes the
+    export (``COPY`` holds the connection until the last row), it writes on a connection of its own,
+    and skips a count rather than wait should something else hold the export's row."""
+    if not export.writes_in_database(events):
+        yield lambda rows: AuditExport.objects.filter(pk=export_id).update(rows_written=rows)
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table, rows_written, pk = (
+        side.ops.quote_name(name)
+        for name in (AuditExport._meta.db_table, AuditExport._meta.get_field("rows_written").column, "id")
+    )
+    sql = (
+        f"UPDATE {table} SET {rows_written} = %s "  # noqa: S608 - names from the model
+        f"WHERE {pk} = (SELECT {pk} FROM {table} WHERE {pk} = %s FOR UPDATE SKIP LOCKED)"
+    )
+
+    def record(rows: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(sql, [rows, export_id])
+
+    try:
+        yield record
+    finally:
+        side.close()
+
+
 def audit_exports_purge(*, now=None) -> int:
     """Delete the files of background audit exports whose download has expired (the daily sweep):
     a copy of the trail should not outlive the 7 days it was offered for. The row stays, so the
     status page says it expired; returns how many files were removed."""
     now = now or timezone.now()
-    expired = list(
-        AuditExport.objects.filter(expires_at__lte=now).exclude(file="").only("pk", "file")
-    )
+    expired = list(AuditExport.objects.filter(expires_at__lte=now).exclude(file="").only("pk", "file"))
     for job in expired:
         job.file.delete(save=False)
     AuditExport.objects.filter(pk__in=[job.pk for job in expired]).update(file="")

@@ -37,26 +37,31 @@ def test_a_small_export_streams_every_event_with_labels_and_ends_with_the_marker
     assert rows[-1] == [export.COMPLETE_MARKER, f"{visible} events"]
     fees = [row for row in rows[1:-1] if row[3] == "Fee added"]
     assert len(fees) == 30
-    assert fees[0][5] == "{\"Fee\": \"£574\", \"N\": \"29\"}"  # newest first; pence as pounds
+    assert fees[0][5] == '{"Fee": "£574", "N": "29"}'  # newest first; pence as pounds
     assert fees[0][2] == level_1.user_id
     assert fees[0][7] == level_1.sponsor.name
 
 
 def test_a_stream_that_fails_part_way_ends_with_a_failure_row_not_the_marker(level_1, many_events, monkeypatch):
-    calls = {"n": 0}
-    real = export.details_json
+    real = export.event_lines
 
-    def failing(verb, payload_json):
-        calls["n"] += 1
-        if calls["n"] == 10:
-            raise RuntimeError("the database went away")
-        return real(verb, payload_json)
+    def failing(events):
+        for n, line in enumerate(real(events), start=1):
+            if n == 10:
+                raise RuntimeError("the database went away")
+            yield line
 
-    monkeypatch.setattr(export, "details_json", failing)
-    rows = csv_of("".join(export.csv_lines(AuditEvent.objects.filter(sponsor=level_1.sponsor))).encode())
+    monkeypatch.setattr(export, "event_lines", failing)
+    rows = csv_of(b"".join(export.csv_lines(AuditEvent.objects.filter(sponsor=level_1.sponsor))))
     assert rows[-1] == [export.FAILED_MARKER]
     assert not any(row and row[0] == export.COMPLETE_MARKER for row in rows)
     assert len(rows) == 1 + 9 + 1
+
+
+def test_a_filter_nothing_can_match_exports_a_complete_empty_file(level_1, many_events):
+    for events in (AuditEvent.objects.none(), AuditEvent.objects.filter(id__in=[])):
+        rows = csv_of(b"".join(export.csv_lines(events)))
+        assert rows == [export.HEADER, [export.COMPLETE_MARKER, "0 events"]]
 
 
 def test_a_large_export_is_produced_by_the_worker_and_downloaded_by_its_requester_only(
@@ -99,7 +104,7 @@ def test_a_background_export_that_fails_keeps_no_file_and_says_so(
     monkeypatch.setattr(export, "BACKGROUND_THRESHOLD", 10)
 
     def broken(*args, **kwargs):
-        yield "Time\n"
+        yield b"Time\r\n"
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(export, "csv_rows_strict", broken)
