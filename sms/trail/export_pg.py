@@ -92,10 +92,12 @@ def copy_statement(events: QuerySet) -> tuple[str, list]:
     user_id = "COALESCE(e.user_id, '')"
     label = "COALESCE(t.verbs ->> e.verb, e.verb)"
     sponsor = "COALESCE(NULLIF(e.sponsor_name, ''), 'Home Office')"
-    # A \x01 anywhere but in the marker: the row is read whole (csv.reader) in Python.
-    own_mark = (
-        "strpos(e.actor_label || COALESCE(e.user_id, '') || e.verb || e.target_label || e.payload_json "
-        f"|| COALESCE(e.sponsor_name, ''), chr({MARK})) > 0"
+    # A \x01 in a cell before or after the marker: the row is read whole (csv.reader) in Python. (A
+    # payload cannot hold one: JSON writes it \u0001, and raw it makes the JSON unreadable, which
+    # fails the export as it fails Python's.)
+    own_mark = " OR ".join(
+        f"strpos({column}, chr({MARK})) > 0"
+        for column in ("e.actor_label", "e.user_id", "e.verb", "e.target_label", "e.sponsor_name")
     )
     cells = (
         f"CASE WHEN {own_mark} THEN chr({WHOLE}) ELSE '' END || {time}",
