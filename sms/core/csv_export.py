@@ -34,3 +34,8 @@ _LINE_WRITER = csv.writer(_Echo())
 def csv_line(row: Iterable[object]) -> str:
     """One CSV line (CRLF-ended), every cell neutralised: what ``csv_rows`` writes for a row."""
     return _LINE_WRITER.writerow([neutralise(cell) for cell in row])
+
+
+def csv_cell(value: object) -> str:
+    """One cell, neutralised, as ``csv_line`` writes it between others (quoted when it must be)."""
+    return _LINE_WRITER.writerow((neutralise(value), ""))[: -len(",\r\n")]

@@ -35,7 +35,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sms.audit.models import VERB_LABELS
-from sms.core.csv_export import FORMULA_TRIGGERS, csv_line, neutralise
+from sms.core.csv_export import FORMULA_TRIGGERS, csv_cell, csv_line
 from sms.trail.details import details_json
 
 # The details cell's marker, and the mark of a row Python reads whole.
@@ -92,10 +92,12 @@ def copy_statement(events: QuerySet) -> tuple[str, list]:
     user_id = "COALESCE(e.user_id, '')"
     label = "COALESCE(t.verbs ->> e.verb, e.verb)"
     sponsor = "COALESCE(NULLIF(e.sponsor_name, ''), 'Home Office')"
-    # A \x01 anywhere but in the marker: the row is read whole (csv.reader) in Python.
-    own_mark = (
-        "strpos(e.actor_label || COALESCE(e.user_id, '') || e.verb || e.target_label || e.payload_json "
-        f"|| COALESCE(e.sponsor_name, ''), chr({MARK})) > 0"
+    # A \x01 in a cell before or after the marker: the row is read whole (csv.reader) in Python. (A
+    # payload cannot hold one: JSON writes it \u0001, and raw it makes the JSON unreadable, which
+    # fails the export as it fails Python's.)
+    own_mark = " OR ".join(
+        f"strpos({column}, chr({MARK})) > 0"
+        for column in ("e.actor_label", "e.user_id", "e.verb", "e.target_label", "e.sponsor_name")
     )
     cells = (
         f"CASE WHEN {own_mark} THEN chr({WHOLE}) ELSE '' END || {time}",
@@ -118,27 +120,21 @@ def copy_statement(events: QuerySet) -> tuple[str, list]:
     return sql, [*params, json.dumps(VERB_LABELS, ensure_ascii=False)]
 
 
-def _field(text: str) -> bytes:
-    """One cell as ``csv.writer`` writes it within a row (quoted when it must be)."""
-    return csv_line([text, ""])[: -len(",\r\n")].encode()
-
-
 def _marked(content: str) -> tuple[str, str]:
     """The verb and the payload from the marker's content ("<length>:<verb><payload>")."""
     length, rest = content.split(":", 1)
     return rest[: int(length)], rest[int(length) :]
 
 
-def _details_cell(content: str) -> str:
-    verb, payload_json = _marked(content)
-    return neutralise(details_json(verb, payload_json))
+def _details(content: str) -> str:
+    return details_json(*_marked(content))
 
 
 def _whole_row(line: bytes) -> bytes:
     """A row with a \\x01 of its own: read with csv.reader, its details filled in, written again."""
     cells = next(csv.reader([line.decode()]))
     if cells[5]:
-        cells[5] = _details_cell(cells[5][1:-1])
+        cells[5] = _details(cells[5][1:-1])
     return csv_line(cells).encode()  # neutralise leaves a neutralised cell as it is
 
 
@@ -157,7 +153,7 @@ def _line(line: bytes, cache: dict[bytes, bytes]) -> bytes:
         content = line[start + 1 : end]
         if quoted:
             content = content.replace(b'""', b'"')
-        cell = _field(_details_cell(content.decode()))
+        cell = csv_cell(_details(content.decode())).encode()
         if len(cache) >= CACHE_SIZE:
             cache.clear()
         cache[key] = cell

@@ -13,7 +13,7 @@ from sms.audit import services as audit
 from sms.audit.models import AuditEvent, Verb
 from sms.licensing.models import KeyPersonRole
 from sms.licensing.services import personnel
-from sms.trail.details import event_details
+from sms.trail.details import details_json, event_details, payload_details, value_text
 from tests.factories import suitable_person
 
 
@@ -85,3 +85,25 @@ def test_the_csv_details_column_is_json_with_the_pages_labels(client, level_1):
     assert "Fee: £1,579" in page
     exported = csv_details(client.get(reverse("audit:export"), {"verb": Verb.REQUEST_SUBMITTED}))
     assert exported == [{"Kind": "Licence renewal", "Fee": "£1,579"}]
+
+
+def test_the_details_json_is_what_json_dumps_writes_and_dates_what_strftime_writes():
+    """details_json writes the object and the month names itself (it runs for every different
+    payload of an export): the same text as json.dumps(..., ensure_ascii=False) and "%B %Y"."""
+    payloads = [
+        {"note": 'a "quoted", \\ back\\slash\nnew line\ttab \x01 \x1f \x7f é ✓ 😀 \u2028 \u2029'},
+        {"route": "skilled_worker", "fee_pence": 157900, "n": 0, "flag": True, "none": None, "empty": ""},
+        {"from": "active", "to": "suspended", "count": 1, "number": 2},
+        {"before": {"name": "A"}, "after": {"name": 'B "b"'}, "routes": ["student", "x"]},
+        {f"day_{month}": f"2026-{month:02d}-{month + 10}" for month in range(1, 13)},
+        {"old": "0999-01-31", "leap": "2024-02-29", "not": "2026-02-30"},
+    ]
+    for payload in payloads:
+        text = json.dumps(payload, ensure_ascii=False)
+        assert details_json(Verb.LICENCE_SUSPENDED, text) == json.dumps(
+            dict(payload_details(Verb.LICENCE_SUSPENDED, payload)), ensure_ascii=False
+        )
+    for month in range(1, 13):
+        day = date(2026, month, month + 10)
+        assert value_text("on", day.isoformat()) == f"{day.day} {day:%B %Y}"
+    assert value_text("on", "0999-01-31") == "31 January 999"

@@ -289,3 +289,12 @@ def test_a_background_export_shows_its_progress_while_the_database_writes_it(lev
         content = stored.read()
     job.file.delete(save=False)
     assert content == b"".join(export.csv_lines(AuditEvent.objects.filter(sponsor=level_1.sponsor)))
+
+
+def test_a_payload_holding_a_raw_control_character_fails_the_export_as_python_does(level_1):
+    raw_event(sponsor=level_1.sponsor, verb=Verb.NOTICE_READ, payload_json='{"note":"a\x01b"}')
+    events = AuditEvent.objects.filter(sponsor=level_1.sponsor)
+    with pytest.raises(json.JSONDecodeError, match="control character"):
+        python_bytes(events)
+    rows = list(csv.reader(io.StringIO(b"".join(export.csv_lines(events)).decode(), newline="")))
+    assert rows[-1] == [export.FAILED_MARKER]
